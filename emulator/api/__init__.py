@@ -1,0 +1,19 @@
+"""The /v1 HTTP layer: thin blueprints that parse, call a service and render."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from emulator.api.delivery_reports import delivery_reports
+from emulator.api.messages import messages
+from emulator.api.replies import replies
+from emulator.api.requests import authenticate_request
+
+
+def create_v1_blueprint() -> Blueprint:
+    """Every /v1 route, each authenticated before it runs."""
+    v1 = Blueprint("v1", __name__, url_prefix="/v1")
+    v1.before_request(authenticate_request)
+    for child in (messages, delivery_reports, replies):
+        v1.register_blueprint(child)
+    return v1

@@ -1,0 +1,38 @@
+"""Render every error the app can raise as a MessageMedia-shaped JSON body."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, jsonify
+from werkzeug.exceptions import HTTPException
+
+from emulator.errors import MESSAGES_BY_STATUS, ApiError
+
+log = logging.getLogger(__name__)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Make every error the app can raise answer with JSON, never HTML or a traceback."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        return jsonify(error.body()), error.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        body = {"message": MESSAGES_BY_STATUS.get(error.code, error.name)}
+        if error.code == 413:
+            limit = current_app.config["MAX_CONTENT_LENGTH"]
+            body["details"] = [f"The body must be at most {limit} bytes."]
+        response = jsonify(body)
+        response.status_code = error.code or 500
+        allow = dict(error.get_headers()).get("Allow")
+        if allow:
+            response.headers["Allow"] = allow
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled error")
+        return jsonify({"message": MESSAGES_BY_STATUS[500]}), 500

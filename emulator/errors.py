@@ -1,0 +1,65 @@
+"""The errors the API answers with, free of any web framework so services can raise them."""
+
+from __future__ import annotations
+
+INVALID_CREDENTIALS = "Invalid authentication credentials"
+NOT_FOUND = "Resource not found"
+PARSE_FAILURE = "Request failed to parse correctly. Please ensure input is valid and try again."
+
+MESSAGES_BY_STATUS = {
+    404: NOT_FOUND,
+    405: "Method not allowed",
+    413: "Request body too large",
+    415: "Unsupported media type: the request body must be application/json",
+    500: "Internal server error",
+}
+
+
+class ApiError(Exception):
+    """An error the API answers with `status` and `{"message": ..., "details": [...]}`."""
+
+    status = 400
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def body(self) -> dict:
+        body = {"message": self.message}
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+
+class BadRequest(ApiError):
+    """400: the request is malformed or invalid."""
+
+    status = 400
+
+
+class Forbidden(ApiError):
+    """403: missing, malformed or wrong credentials, or an account the key may not act for."""
+
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(INVALID_CREDENTIALS)
+
+
+class NotFound(ApiError):
+    """404: unknown, foreign or expired resource; never says which."""
+
+    status = 404
+
+    def __init__(self) -> None:
+        super().__init__(NOT_FOUND)
+
+
+class UnsupportedMediaType(ApiError):
+    """415: a body that is not JSON."""
+
+    status = 415
+
+    def __init__(self) -> None:
+        super().__init__(MESSAGES_BY_STATUS[415])

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: request validation and response shapes, one module per resource."""

@@ -1,0 +1,61 @@
+"""Marshmallow fields and validators shared by the request schemas."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from marshmallow import ValidationError, fields
+
+from emulator.timestamps import as_utc, format_timestamp
+
+_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON boolean only: `"true"`, `1` and the like are type errors, as in a strict API."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class StrictString(fields.String):
+    """A JSON string only; numbers are not quietly turned into text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 in, aware UTC out; a time without an offset is taken as UTC, as the API asks."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        return as_utc(super()._deserialize(value, attr, data, **kwargs))
+
+
+class Timestamp(fields.Field):
+    """Dump-only: a datetime as `2017-05-20T06:30:37.642Z`."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return format_timestamp(value)
+
+
+def validate_e164(value: str) -> None:
+    """An E.164 number (`+` and up to 15 digits) that phonenumbers deems possible."""
+    if not _E164.match(value):
+        raise ValidationError("Not a valid E.164 number: expected + followed by up to 15 digits.")
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise ValidationError("Not a valid E.164 number.") from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError("Not a possible phone number.")

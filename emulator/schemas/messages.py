@@ -1,0 +1,145 @@
+"""Request and response shapes of /v1/messages, after the `Message` schema of the official spec."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from emulator.schemas.fields import (
+    StrictBoolean,
+    StrictString,
+    Timestamp,
+    UtcDateTime,
+    validate_e164,
+)
+
+FORMATS = ("SMS", "MMS", "TTS")
+SOURCE_NUMBER_TYPES = ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")
+MAX_MESSAGES_PER_REQUEST = 100
+MAX_METADATA_PAIRS = 10
+
+_ALPHA_TAG = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
+_SHORTCODE = re.compile(r"^\d{3,8}$")
+_HTTP_URL = {"schemes": {"http", "https"}, "require_tld": False}
+
+
+class MessageRequestSchema(Schema):
+    """One message to send, validated as the reference describes each property."""
+
+    content = StrictString(required=True, validate=validate.Length(min=1, max=5000))
+    destination_number = StrictString(required=True, validate=validate_e164)
+    format = StrictString(load_default="SMS", validate=validate.OneOf(FORMATS))
+    delivery_report = StrictBoolean(load_default=False)
+    callback_url = fields.Url(**_HTTP_URL)
+    scheduled = UtcDateTime()
+    message_expiry_timestamp = UtcDateTime()
+    metadata = fields.Dict(
+        keys=StrictString(validate=validate.Length(min=1, max=100)),
+        values=StrictString(validate=validate.Length(max=256)),
+        validate=validate.Length(
+            max=MAX_METADATA_PAIRS, error="At most {max} metadata pairs are allowed."
+        ),
+    )
+    source_number = StrictString(validate=validate.Length(min=1))
+    source_number_type = StrictString(validate=validate.OneOf(SOURCE_NUMBER_TYPES))
+    media = fields.List(fields.Url(**_HTTP_URL))
+    subject = StrictString(validate=validate.Length(max=64))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check_combinations(self, data: dict, **kwargs) -> None:
+        errors: dict[str, list[str]] = {}
+        if "source_number_type" in data and "source_number" not in data:
+            errors["source_number_type"] = ["Only valid when a source_number is given."]
+        if "source_number" in data:
+            problem = source_number_problem(data["source_number"], data.get("source_number_type"))
+            if problem:
+                errors["source_number"] = [problem]
+        is_mms = data.get("format", "SMS") == "MMS"
+        for field_name in ("media", "subject"):
+            if field_name in data and not is_mms:
+                errors[field_name] = ["Only valid when format is MMS."]
+        if errors:
+            raise ValidationError(errors)
+
+
+def infer_source_number_type(source_number: str) -> str:
+    """The type the service assumes when none is given."""
+    if source_number.startswith("+"):
+        return "INTERNATIONAL"
+    if source_number.isdigit() and len(source_number) <= 8:
+        return "SHORTCODE"
+    return "ALPHANUMERIC"
+
+
+def source_number_problem(source_number: str, declared_type: str | None) -> str | None:
+    """Why `source_number` does not fit its declared (or inferred) type, or None."""
+    number_type = declared_type or infer_source_number_type(source_number)
+    if number_type == "INTERNATIONAL":
+        try:
+            validate_e164(source_number)
+        except ValidationError as error:
+            return f"Not a valid INTERNATIONAL source number: {error.messages[0]}"
+    elif number_type == "ALPHANUMERIC" and not _ALPHA_TAG.match(source_number):
+        return (
+            "Not a valid ALPHANUMERIC source number: 1 to 11 letters, digits or spaces,"
+            " with at least one letter."
+        )
+    elif number_type == "SHORTCODE" and not _SHORTCODE.match(source_number):
+        return "Not a valid SHORTCODE source number: 3 to 8 digits."
+    return None
+
+
+class SendMessagesRequestSchema(Schema):
+    """The body of POST /v1/messages: 1 to 100 messages."""
+
+    messages = fields.List(
+        fields.Nested(MessageRequestSchema),
+        required=True,
+        validate=validate.Length(
+            min=1,
+            max=MAX_MESSAGES_PER_REQUEST,
+            error="Between {min} and {max} messages are allowed per request.",
+        ),
+    )
+
+
+class CancelMessageRequestSchema(Schema):
+    """The body of PUT /v1/messages/{messageId}: only a cancellation is possible."""
+
+    status = StrictString(
+        required=True,
+        validate=validate.Equal("cancelled", error="The only status that can be set is cancelled."),
+    )
+
+
+class _MessageFields(Schema):
+    callback_url = fields.String()
+    content = fields.String()
+    destination_number = fields.String()
+    delivery_report = fields.Boolean()
+    format = fields.String()
+    message_expiry_timestamp = Timestamp()
+    metadata = fields.Dict()
+    scheduled = Timestamp()
+    source_number = fields.String()
+    source_number_type = fields.String()
+    message_id = fields.String()
+    status = fields.String()
+
+
+class SentMessageSchema(_MessageFields):
+    """A message as echoed by POST /v1/messages: what was sent, plus message_id and status."""
+
+    media = fields.List(fields.String())
+    subject = fields.String()
+
+
+class SendMessagesResponseSchema(Schema):
+    """The 202 body of POST /v1/messages."""
+
+    messages = fields.List(fields.Nested(SentMessageSchema))
+
+
+class MessageStatusSchema(_MessageFields):
+    """GET /v1/messages/{messageId}: the `Getmessagestatusresponse` fields, unset ones null."""

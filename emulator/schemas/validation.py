@@ -1,0 +1,43 @@
+"""Load a request body through a schema, turning marshmallow errors into the API's 400 body."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from marshmallow import Schema, ValidationError
+
+from emulator.errors import BadRequest
+
+INVALID_REQUEST = "Invalid request. Please check the details and try again."
+_PLAIN_NAME = re.compile(r"^\w+$")
+
+
+def load_or_reject(schema: Schema, data: object) -> dict:
+    """The validated data, or BadRequest with one detail per problem, each naming its field."""
+    if not isinstance(data, dict):
+        raise BadRequest(INVALID_REQUEST, ["The request body must be a JSON object."])
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        raise BadRequest(INVALID_REQUEST, flatten_errors(error.messages)) from None
+
+
+def flatten_errors(messages: dict | list | str, path: str = "") -> list[str]:
+    """`{"messages": {3: {"content": ["..."]}}}` becomes `["messages[3].content: ..."]`."""
+    if isinstance(messages, str):
+        return [f"{path}: {messages}" if path else messages]
+    if isinstance(messages, list):
+        return [detail for item in messages for detail in flatten_errors(item, path)]
+    details = []
+    for key, value in messages.items():
+        if key == "_schema":
+            child = path
+        elif isinstance(key, int):
+            child = f"{path}[{key}]"
+        elif not _PLAIN_NAME.match(str(key)):
+            child = f"{path}[{json.dumps(key)}]"
+        else:
+            child = f"{path}.{key}" if path else str(key)
+        details.extend(flatten_errors(value, child))
+    return details

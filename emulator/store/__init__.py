@@ -1,0 +1,5 @@
+"""The store: SQLAlchemy tables and the queries the emulator needs; SQLite by default."""
+
+from emulator.store.store import Store
+
+__all__ = ["Store"]

@@ -1,0 +1,99 @@
+"""The SQLAlchemy tables that hold every message, delivery report and reply."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, whatever the database keeps."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("account_id", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("destination_number", String(32), nullable=False),
+    Column("source_number", String(32)),
+    Column("source_number_type", String(20)),
+    Column("format", String(3), nullable=False),
+    Column("delivery_report", Boolean, nullable=False),
+    Column("callback_url", Text),
+    Column("scheduled", UtcDateTime),
+    Column("message_expiry_timestamp", UtcDateTime),
+    Column("metadata", JSON),
+    Column("media", JSON),
+    Column("subject", String(64)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_messages_account_created", "account_id", "created_at"),
+    Index("ix_messages_destination", "destination_number"),
+)
+
+delivery_reports = Table(
+    "delivery_reports",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("account_id", String(100), nullable=False),
+    Column("message_id", String(36), ForeignKey("messages.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("error_code", String(3)),
+    Column("billing_units", Integer, nullable=False, default=1),
+    Column("submitted_date", UtcDateTime, nullable=False),
+    Column("date_received", UtcDateTime, nullable=False),
+    Column("confirmed", Boolean, nullable=False, default=False),
+    Index("ix_reports_unconfirmed", "account_id", "confirmed", "date_received"),
+)
+
+replies = Table(
+    "replies",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("account_id", String(100), nullable=False),
+    Column("message_id", String(36), ForeignKey("messages.id")),
+    Column("source_number", String(32), nullable=False),
+    Column("destination_number", String(32)),
+    Column("content", Text, nullable=False),
+    Column("metadata", JSON),
+    Column("callback_url", Text),
+    Column("attachments", JSON),
+    Column("date_received", UtcDateTime, nullable=False),
+    Column("confirmed", Boolean, nullable=False, default=False),
+    Index("ix_replies_unconfirmed", "account_id", "confirmed", "date_received"),
+)

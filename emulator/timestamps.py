@@ -1,0 +1,21 @@
+"""The one timestamp format of responses: ISO 8601 UTC with milliseconds and `Z`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def format_timestamp(moment: datetime | None) -> str | None:
+    """`2017-05-20T06:30:37.642Z` for an aware or naive-UTC datetime; None stays None."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
