@@ -1,0 +1,83 @@
+"""Fixtures: an app on a real SQLite file, its test client, and a real waitress server."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from emulator.api.requests import EXTENSION_KEY
+from emulator.app import create_app
+from emulator.core import Emulator
+from emulator.server import EmulatorServer
+from emulator.settings import Settings
+from tests.support import basic_auth, message
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(db=str(tmp_path / "emulator.db"))
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings)
+    yield app
+    app.extensions[EXTENSION_KEY].store.close()
+
+
+@pytest.fixture
+def emulator(app) -> Emulator:
+    return app.extensions[EXTENSION_KEY]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def server(app):
+    running = EmulatorServer(app).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def http(server) -> requests.Session:
+    """A requests session whose relative URLs go to the live server."""
+    session = _BaseUrlSession(server.base_url)
+    yield session
+    session.close()
+
+
+class _BaseUrlSession(requests.Session):
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url = base_url
+
+    def request(self, method, url, *args, **kwargs):
+        return super().request(method, self.base_url + url, *args, **kwargs)
+
+
+@pytest.fixture
+def send(client):
+    """Send messages as DemoAccount through the test client and return their echoes."""
+
+    def _send(*messages: dict, headers: dict | None = None) -> list[dict]:
+        response = client.post(
+            "/v1/messages", json={"messages": list(messages)}, headers=headers or basic_auth()
+        )
+        assert response.status_code == 202, response.json
+        return response.json["messages"]
+
+    return _send
+
+
+@pytest.fixture
+def send_as_demo(send):
+    """Send one message as DemoAccount and return its ID."""
+
+    def _send_one(**fields) -> str:
+        return send(message(**fields))[0]["message_id"]
+
+    return _send_one

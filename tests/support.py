@@ -1,0 +1,73 @@
+"""Helpers the tests share: demo credentials, signed headers and valid messages."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from email.utils import formatdate
+
+
+@dataclass(frozen=True)
+class Credentials:
+    key: str
+    secret: str
+
+
+DEMO = Credentials("demo_api_key", "demo_api_secret")
+OTHER = Credentials("other_api_key", "other_api_secret")
+
+
+def basic_auth(credentials: Credentials = DEMO, account: str | None = None) -> dict[str, str]:
+    token = base64.b64encode(f"{credentials.key}:{credentials.secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}"}
+    if account:
+        headers["Account"] = account
+    return headers
+
+
+def hmac_auth(
+    method: str,
+    target: str,
+    body: bytes = b"",
+    credentials: Credentials = DEMO,
+    algorithm: str = "hmac-sha1",
+    date_header: str = "Date",
+    md5_header: str = "Content-MD5",
+    date: str | None = None,
+    signed_method: str | None = None,
+    account: str | None = None,
+) -> dict[str, str]:
+    """Headers signed the way the reference describes, with every part adjustable for tests."""
+    date = date or formatdate(usegmt=True)
+    headers = {date_header: date}
+    names = [date_header]
+    lines = [f"{date_header}: {date}"]
+    if body:
+        digest = hashlib.md5(body).hexdigest()
+        headers[md5_header] = digest
+        names.append(md5_header)
+        lines.append(f"{md5_header}: {digest}")
+    names.append("request-line")
+    lines.append(f"{signed_method or method} {target} HTTP/1.1")
+    hash_function = hashlib.sha256 if algorithm == "hmac-sha256" else hashlib.sha1
+    mac = hmac.new(credentials.secret.encode(), "\n".join(lines).encode(), hash_function)
+    signature = base64.b64encode(mac.digest()).decode()
+    headers["Authorization"] = (
+        f'hmac username="{credentials.key}", algorithm="{algorithm}", '
+        f'headers="{" ".join(names)}", signature="{signature}"'
+    )
+    if account:
+        headers["Account"] = account
+    return headers
+
+
+def message(**fields) -> dict:
+    """A valid message, with `fields` added or replaced."""
+    return {"content": "Hello from the tests", "destination_number": "+61491570156", **fields}
+
+
+def send_body(*messages: dict) -> bytes:
+    return json.dumps({"messages": list(messages)}).encode()

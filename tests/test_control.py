@@ -1,0 +1,88 @@
+"""The /_emulator control plane: health, reset, inspection and the admin token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from emulator.app import create_app
+from emulator.services.inbox import record_delivery_report, record_reply
+from emulator.settings import Settings
+from tests.support import OTHER, basic_auth, message
+
+
+def test_health_needs_no_auth(http):
+    response = http.get("/_emulator/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_reset_clears_messages_reports_and_replies_but_keeps_accounts(http, emulator, send):
+    [echo] = send(message())
+    stored = emulator.store.find_message("DemoAccount", echo["message_id"])
+    record_delivery_report(emulator.store, stored, "enroute", "101", emulator.clock.now())
+    record_reply(emulator.store, stored, "Hi", emulator.clock.now())
+    emulator.clock.advance(3600)
+
+    assert http.post("/_emulator/reset").status_code == 200
+
+    assert http.get("/_emulator/messages").json() == {"messages": []}
+    assert http.get("/v1/delivery_reports", headers=basic_auth()).json()["delivery_reports"] == []
+    assert http.get("/v1/replies", headers=basic_auth()).json()["replies"] == []
+    assert abs((emulator.clock.now() - datetime.now(UTC)).total_seconds()) < 5
+    again = http.post("/v1/messages", json={"messages": [message()]}, headers=basic_auth())
+    assert again.status_code == 202
+
+
+@pytest.fixture
+def mixed_messages(send):
+    send(message(destination_number="+61491570156"))
+    send(message(destination_number="+61491570158", scheduled="2099-01-01T00:00:00Z"))
+    send(message(destination_number="+61491570158"), headers=basic_auth(OTHER))
+    send(message(), headers=basic_auth(account="DemoSubAccount1"))
+
+
+def test_lists_every_account_newest_first(http, mixed_messages):
+    listed = http.get("/_emulator/messages").json()["messages"]
+    assert [m["account_id"] for m in listed] == [
+        "DemoSubAccount1",
+        "OtherAccount",
+        "DemoAccount",
+        "DemoAccount",
+    ]
+    assert listed[0]["created_at"] >= listed[-1]["created_at"]
+    assert {"message_id", "status", "content", "destination_number"} <= set(listed[0])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("account=DemoAccount", 2),
+        ("account=OtherAccount", 1),
+        ("destination_number=%2B61491570158", 2),
+        ("status=scheduled", 1),
+        ("account=DemoAccount&status=queued", 1),
+        ("limit=3", 3),
+        ("account=Nobody", 0),
+    ],
+)
+def test_filters(http, mixed_messages, query, expected):
+    assert len(http.get(f"/_emulator/messages?{query}").json()["messages"]) == expected
+
+
+def test_bad_filter_is_400(http):
+    response = http.get("/_emulator/messages?limit=zero")
+    assert response.status_code == 400
+    assert response.json()["details"] == ["limit: Not a valid integer."]
+
+
+def test_admin_token_protects_everything_but_health():
+    client = create_app(Settings(db=":memory:", admin_token="s3cret")).test_client()
+    assert client.get("/_emulator/health").status_code == 200
+    for method, path in (("get", "/_emulator/messages"), ("post", "/_emulator/reset")):
+        assert getattr(client, method)(path).status_code == 403
+        wrong = {"Authorization": "Bearer nope"}
+        assert getattr(client, method)(path, headers=wrong).status_code == 403
+        right = {"Authorization": "Bearer s3cret"}
+        assert getattr(client, method)(path, headers=right).status_code == 200
