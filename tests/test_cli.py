@@ -1,0 +1,106 @@
+"""`mm-emulator serve` as a user runs it: a real process, a real port, a SQLite file."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+
+import requests
+
+from tests.support import basic_auth, message
+
+BANNER = re.compile(r"listening on (http://\S+) with key demo_api_key / secret demo_api_secret")
+
+
+def mm_emulator_command() -> list[str]:
+    script = shutil.which("mm-emulator", path=os.path.dirname(sys.executable))
+    return [script] if script else [sys.executable, "-m", "emulator"]
+
+
+@contextmanager
+def running_emulator(*args: str, env: dict | None = None, cwd=None):
+    """Start `mm-emulator serve ARGS`, yield its base URL, then stop it with SIGTERM."""
+    process = subprocess.Popen(
+        [*mm_emulator_command(), "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+    try:
+        line = process.stdout.readline()
+        match = BANNER.search(line)
+        assert match, line + process.stderr.read()
+        yield match.group(1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+
+
+def test_serve_prints_url_and_credentials_and_answers(tmp_path):
+    with running_emulator("--port", "0", "--db", str(tmp_path / "cli.db")) as base_url:
+        assert requests.get(f"{base_url}/_emulator/health", timeout=5).json() == {"status": "ok"}
+
+
+def test_messages_survive_a_restart_on_the_same_file(tmp_path):
+    db = str(tmp_path / "restart.db")
+    with running_emulator("--port", "0", "--db", db) as base_url:
+        sent = requests.post(
+            f"{base_url}/v1/messages",
+            json={"messages": [message(scheduled="2099-01-01T00:00:00Z")]},
+            headers=basic_auth(),
+            timeout=5,
+        )
+        message_id = sent.json()["messages"][0]["message_id"]
+    with running_emulator("--port", "0", "--db", db) as base_url:
+        status = requests.get(
+            f"{base_url}/v1/messages/{message_id}", headers=basic_auth(), timeout=5
+        )
+        assert status.json()["status"] == "scheduled"
+
+
+def test_memory_store_and_environment_variables(tmp_path):
+    env = {"MM_EMULATOR_DB": ":memory:", "MM_EMULATOR_PORT": "0"}
+    with running_emulator(env=env, cwd=tmp_path) as base_url:
+        response = requests.post(
+            f"{base_url}/v1/messages",
+            json={"messages": [message()]},
+            headers=basic_auth(),
+            timeout=5,
+        )
+        assert response.status_code == 202
+    assert not (tmp_path / "mm-emulator.db").exists()
+
+
+def test_custom_fixtures_folder(tmp_path):
+    (tmp_path / "accounts.yaml").write_text(
+        "accounts:\n  - id: Mine\n    api_keys:\n      - {key: k1, secret: s1}\n"
+    )
+    args = ("--port", "0", "--db", ":memory:", "--fixtures", str(tmp_path))
+    process = subprocess.Popen(
+        [*mm_emulator_command(), "serve", *args], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = process.stdout.readline()
+        assert "key k1 / secret s1 (Mine)" in line
+        base_url = re.search(r"(http://\S+)", line).group(1)
+        mine = requests.get(f"{base_url}/v1/replies", auth=("k1", "s1"), timeout=5)
+        assert mine.status_code == 200
+        demo = requests.get(f"{base_url}/v1/replies", headers=basic_auth(), timeout=5)
+        assert demo.status_code == 403
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_version():
+    result = subprocess.run(
+        [*mm_emulator_command(), "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("mm-emulator, version ")
