@@ -1,0 +1,25 @@
+# A small image of the emulator: `docker build -t mm-emulator .` then
+# `docker run -p 8080:8080 -v mm-data:/data mm-emulator`.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    MM_EMULATOR_DB=/data/mm-emulator.db \
+    MM_EMULATOR_PORT=8080
+
+WORKDIR /app
+COPY pyproject.toml setup.cfg README.md ./
+COPY emulator ./emulator
+COPY fixtures ./fixtures
+RUN pip install . \
+    && useradd --create-home --uid 10001 emulator \
+    && mkdir -p /data \
+    && chown emulator /data
+
+USER emulator
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/_emulator/health', timeout=2)"]
+CMD ["mm-emulator", "serve", "--host", "0.0.0.0"]
