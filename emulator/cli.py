@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import signal
 import sys
+from dataclasses import fields
 
 import click
 
@@ -15,9 +16,47 @@ from emulator.app import create_app
 from emulator.server import EmulatorServer
 from emulator.settings import ENV_PREFIX, Settings
 
+OPTION_HELP = {
+    "host": "Address to listen on.",
+    "port": "Port to listen on; 0 picks a free one.",
+    "db": "SQLite file path or SQLAlchemy URL; ':memory:' for a throwaway store.",
+    "fixtures": "Folder with accounts.yaml and outcomes.yaml; defaults to the shipped fixtures.",
+    "admin_token": "Bearer token required by /_emulator routes (health excepted).",
+    "max_body_bytes": "Largest request body accepted; larger ones get 413.",
+    "hmac_date_window_seconds": "Allowed distance of an HMAC Date from real time; 0: no check.",
+    "threads": "Worker threads of the HTTP server.",
+    "queued_seconds": "Seconds a message stays queued before it goes enroute.",
+    "enroute_seconds": "Seconds a message stays enroute before it is submitted.",
+    "submitted_seconds": "Seconds a message stays submitted before its final status.",
+    "instant": "Messages reach their final status as soon as they are due.",
+    "tick_seconds": "How often the engine looks for due work.",
+    "webhook_timeout_seconds": "Timeout of one webhook request.",
+    "webhook_retry_base_seconds": "Wait after the first failed webhook attempt.",
+    "webhook_retry_factor": "Each further wait is this many times the previous one.",
+    "webhook_retry_cap_seconds": "Longest wait between two webhook attempts.",
+    "webhook_max_attempts": "Attempts before a webhook is marked failed.",
+    "webhook_retry_jitter": "Random extra wait, as a fraction of the wait (0 for none).",
+    "webhook_workers": "Webhook requests in flight at once.",
+}
+_TYPES = {"int": int, "float": float, "str": str, "str | None": str}
 
-def _env(name: str) -> str:
-    return ENV_PREFIX + name
+
+def settings_options(command):
+    """One option per Settings field, each with its MM_EMULATOR_* environment variable."""
+    for field in reversed(fields(Settings)):
+        names = (f"--{field.name.replace('_', '-')}", field.name)
+        common = {
+            "envvar": ENV_PREFIX + field.name.upper(),
+            "show_envvar": True,
+            "default": None,
+            "help": f"{OPTION_HELP[field.name]} [default: {field.default}]",
+        }
+        if field.type == "bool":
+            option = click.option(*names, is_flag=True, flag_value=True, **common)
+        else:
+            option = click.option(*names, type=_TYPES[field.type], **common)
+        command = option(command)
+    return command
 
 
 @click.group()
@@ -27,49 +66,15 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", envvar=_env("HOST"), show_envvar=True, help="Address to listen on.")
-@click.option("--port", type=int, envvar=_env("PORT"), show_envvar=True, help="Port (0: any free).")
-@click.option(
-    "--db",
-    envvar=_env("DB"),
-    show_envvar=True,
-    help="SQLite file path or SQLAlchemy URL; ':memory:' for a throwaway store.",
-)
-@click.option(
-    "--fixtures",
-    type=click.Path(exists=True, file_okay=False),
-    envvar=_env("FIXTURES"),
-    show_envvar=True,
-    help="Folder with accounts.yaml; defaults to the fixtures shipped with the package.",
-)
-@click.option(
-    "--admin-token",
-    envvar=_env("ADMIN_TOKEN"),
-    show_envvar=True,
-    help="Bearer token required by /_emulator routes (health excepted).",
-)
-@click.option(
-    "--max-body-bytes",
-    type=int,
-    envvar=_env("MAX_BODY_BYTES"),
-    show_envvar=True,
-    help="Largest request body accepted; larger ones get 413.",
-)
-@click.option(
-    "--hmac-date-window-seconds",
-    type=int,
-    envvar=_env("HMAC_DATE_WINDOW_SECONDS"),
-    show_envvar=True,
-    help="How far an HMAC Date header may be from the real time; 0 turns the check off.",
-)
-@click.option("--threads", type=int, envvar=_env("THREADS"), show_envvar=True, help="Workers.")
+@settings_options
 def serve(**options) -> None:
     """Serve the Messages API and the /_emulator control plane."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env(**options)
     app = create_app(settings)
-    server = EmulatorServer(app, settings.host, settings.port, settings.threads)
     emulator = app.extensions[EXTENSION_KEY]
+    server = EmulatorServer(app, settings.host, settings.port, settings.threads)
+    emulator.start()
     click.echo(_banner(server.base_url, emulator.accounts.api_keys))
     if not _is_loopback(settings.host) and not settings.admin_token:
         click.echo(
@@ -83,7 +88,7 @@ def serve(**options) -> None:
         pass
     finally:
         server.stop()
-        emulator.store.close()
+        emulator.close()
 
 
 def _banner(base_url: str, api_keys) -> str:

@@ -29,3 +29,11 @@ class Clock:
         """Go back to real time."""
         with self._lock:
             self._offset = timedelta(0)
+
+    def advance_to(self, moment: datetime) -> datetime:
+        """Move forward to `moment`; a moment in the past leaves the clock where it is."""
+        with self._lock:
+            gap = moment - (datetime.now(UTC) + self._offset)
+            if gap > timedelta(0):
+                self._offset += gap
+        return self.now()

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from emulator.accounts import AccountDirectory
 from emulator.auth import Authenticator
 from emulator.clock import Clock
+from emulator.engine.engine import Engine
+from emulator.engine.outcomes import OutcomeRules
+from emulator.engine.webhooks import WebhookSender
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
 from emulator.settings import Settings
@@ -15,13 +18,15 @@ from emulator.store import Store
 
 @dataclass
 class Emulator:
-    """Settings, store, clock, accounts and the services built on them."""
+    """Settings, store, clock, accounts, the engine and the services built on them."""
 
     settings: Settings
     store: Store
     clock: Clock
     accounts: AccountDirectory
+    outcomes: OutcomeRules
     authenticator: Authenticator
+    engine: Engine
     messages: MessageService
     inbox: InboxService
 
@@ -30,17 +35,41 @@ class Emulator:
         store = store or Store(settings.database_url)
         clock = clock or Clock()
         accounts = AccountDirectory.from_fixtures(settings.fixtures)
+        outcomes = OutcomeRules.from_fixtures(settings.fixtures)
+        engine = Engine(
+            store,
+            clock,
+            settings.step_delays,
+            settings.retry_policy,
+            WebhookSender(settings.webhook_timeout_seconds),
+            workers=settings.webhook_workers,
+            tick_seconds=settings.tick_seconds,
+        )
         return cls(
             settings=settings,
             store=store,
             clock=clock,
             accounts=accounts,
+            outcomes=outcomes,
             authenticator=Authenticator(accounts, settings.hmac_date_window_seconds),
-            messages=MessageService(store, clock),
+            engine=engine,
+            messages=MessageService(
+                store, clock, outcomes, settings.step_delays, on_accepted=engine.wake
+            ),
             inbox=InboxService(store, clock),
         )
 
+    def start(self) -> None:
+        """Start the engine's periodic jobs (the server does; tests may drive time instead)."""
+        self.engine.start()
+
+    def close(self) -> None:
+        """Stop the engine, let webhook attempts in flight finish, and release the store."""
+        self.engine.stop()
+        self.store.close()
+
     def reset(self) -> None:
-        """Forget every message, report and reply, and go back to real time; accounts stay."""
-        self.store.clear()
-        self.clock.reset()
+        """Forget every message, report, reply and webhook, and go back to real time."""
+        with self.engine.paused():
+            self.store.clear()
+            self.clock.reset()

@@ -40,10 +40,10 @@ class EmulatorServer:
     def stop(self) -> None:
         """Close the listener and every open connection, then wait for the serving thread."""
         server = self._server
-        if self._thread is None:
-            server.close()
-            return
-        # Closing channels from this thread would race the event loop; the trigger runs it there.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-        self._thread.join(timeout=10)
+        if self._thread is not None and self._thread.is_alive():
+            # Closing channels here would race the event loop; the trigger runs it in the loop.
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            self._thread.join(timeout=10)
+        else:
+            wasyncore.close_all(server._map)
         server.task_dispatcher.shutdown()

@@ -6,9 +6,13 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from emulator.engine.lifecycle import INSTANT, StepDelays
+from emulator.engine.retry import RetryPolicy
+
 ENV_PREFIX = "MM_EMULATOR_"
 DEFAULT_DB = "mm-emulator.db"
 MEMORY_DB = ":memory:"
+_TRUE = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,18 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     hmac_date_window_seconds: int = 15 * 60
     threads: int = 8
+    queued_seconds: float = 1.0
+    enroute_seconds: float = 1.0
+    submitted_seconds: float = 2.0
+    instant: bool = False
+    tick_seconds: float = 0.2
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_base_seconds: float = 5.0
+    webhook_retry_factor: float = 2.0
+    webhook_retry_cap_seconds: float = 3600.0
+    webhook_max_attempts: int = 10
+    webhook_retry_jitter: float = 0.1
+    webhook_workers: int = 16
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -32,7 +48,7 @@ class Settings:
         for field in fields(cls):
             raw = environ.get(ENV_PREFIX + field.name.upper())
             if raw is not None:
-                values[field.name] = int(raw) if field.type == "int" else raw
+                values[field.name] = _parse(field.type, raw)
         values.update({name: value for name, value in overrides.items() if value is not None})
         return cls(**values)
 
@@ -48,3 +64,30 @@ class Settings:
         if self.db == MEMORY_DB:
             return "sqlite://"
         return "sqlite:///" + str(Path(self.db).expanduser().resolve())
+
+    @property
+    def step_delays(self) -> StepDelays:
+        """How long messages stay queued, enroute and submitted (all zero in instant mode)."""
+        if self.instant:
+            return INSTANT
+        return StepDelays(self.queued_seconds, self.enroute_seconds, self.submitted_seconds)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(
+            base_seconds=self.webhook_retry_base_seconds,
+            factor=self.webhook_retry_factor,
+            cap_seconds=self.webhook_retry_cap_seconds,
+            max_attempts=self.webhook_max_attempts,
+            jitter=self.webhook_retry_jitter,
+        )
+
+
+def _parse(type_name: str, raw: str):
+    if type_name == "int":
+        return int(raw)
+    if type_name == "float":
+        return float(raw)
+    if type_name == "bool":
+        return raw.strip().lower() in _TRUE
+    return raw

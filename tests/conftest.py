@@ -22,7 +22,7 @@ def settings(tmp_path) -> Settings:
 def app(settings):
     app = create_app(settings)
     yield app
-    app.extensions[EXTENSION_KEY].store.close()
+    app.extensions[EXTENSION_KEY].close()
 
 
 @pytest.fixture

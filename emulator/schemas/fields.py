@@ -30,6 +30,15 @@ class StrictString(fields.String):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class StrictNumber(fields.Float):
+    """A JSON number only: `"10"` and `true` are type errors."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class UtcDateTime(fields.DateTime):
     """ISO 8601 in, aware UTC out; a time without an offset is taken as UTC, as the API asks."""
 

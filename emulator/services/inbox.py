@@ -80,30 +80,40 @@ def reply_view(row: dict) -> dict:
     return view
 
 
+def delivery_report_row(message: dict, status: str, error_code: str | None, at: datetime) -> dict:
+    """A new report of `message` reaching `status` at `at`, as stored."""
+    return {
+        "id": new_id(),
+        "account_id": message["account_id"],
+        "message_id": message["id"],
+        "status": status,
+        "error_code": error_code,
+        "billing_units": message["billing_units"],
+        "submitted_date": at,
+        "date_received": at,
+        "confirmed": False,
+    }
+
+
+def delivery_report_of(message: dict, report: dict) -> dict:
+    """A stored report of `message` in the API's shape, without a database join."""
+    joined = {
+        **report,
+        "destination_number": message["destination_number"],
+        "original_text": message["content"],
+        "callback_url": message["callback_url"],
+        "metadata": message["metadata"],
+    }
+    return delivery_report_view(joined)
+
+
 def record_delivery_report(
-    store: Store,
-    message: dict,
-    status: str,
-    error_code: str | None,
-    at: datetime,
-    billing_units: int = 1,
+    store: Store, message: dict, status: str, error_code: str | None, at: datetime
 ) -> str:
     """Store a report of `message` reaching `status` at `at`; returns the report's ID."""
-    report_id = new_id()
-    store.insert_delivery_report(
-        {
-            "id": report_id,
-            "account_id": message["account_id"],
-            "message_id": message["id"],
-            "status": status,
-            "error_code": error_code,
-            "billing_units": billing_units,
-            "submitted_date": at,
-            "date_received": at,
-            "confirmed": False,
-        }
-    )
-    return report_id
+    report = delivery_report_row(message, status, error_code, at)
+    store.insert_delivery_report(report)
+    return report["id"]
 
 
 def record_reply(

@@ -58,10 +58,17 @@ messages = Table(
     Column("metadata", JSON),
     Column("media", JSON),
     Column("subject", String(64)),
+    Column("billing_units", Integer, nullable=False, default=1),
+    Column("error_code", String(3)),
+    # How the message will end ({"status", "error_code", "delays"}), fixed when it is accepted.
+    Column("outcome", JSON, nullable=False, default=dict),
+    # When the engine moves it next; NULL once it has reached a final status.
+    Column("next_transition_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_messages_account_created", "account_id", "created_at"),
     Index("ix_messages_destination", "destination_number"),
+    Index("ix_messages_due", "next_transition_at"),
 )
 
 delivery_reports = Table(
@@ -96,4 +103,22 @@ replies = Table(
     Column("date_received", UtcDateTime, nullable=False),
     Column("confirmed", Boolean, nullable=False, default=False),
     Index("ix_replies_unconfirmed", "account_id", "confirmed", "date_received"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("account_id", String(100), nullable=False),
+    Column("message_id", String(36)),
+    Column("url", Text, nullable=False),
+    Column("event", String(30), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("attempts", JSON, nullable=False, default=list),
+    # When the next attempt is due; NULL once delivered or failed.
+    Column("next_attempt_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_webhooks_due", "next_attempt_at"),
 )

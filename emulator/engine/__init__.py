@@ -1,0 +1,1 @@
+"""The engine: message lifecycles, outcome rules and webhook delivery, driven by APScheduler."""

@@ -1,0 +1,229 @@
+"""The engine: moves due messages along their lifecycle and delivers due webhooks.
+
+The store is the truth. A message row carries when its next transition is due and a webhook row
+when its next attempt is due; periodic APScheduler jobs process whatever is due in batches, and
+`advance` runs the same code synchronously while moving the clock, in time order.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from emulator.clock import Clock
+from emulator.engine.lifecycle import StepDelays, next_transition
+from emulator.engine.retry import RetryPolicy
+from emulator.engine.webhooks import WebhookSender
+from emulator.schemas.inbox import DeliveryReportSchema
+from emulator.services.ids import new_id
+from emulator.services.inbox import delivery_report_of, delivery_report_row
+from emulator.services.retention import retention_cutoff
+from emulator.store import Store
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+DELIVERY_REPORT_EVENT = "delivery_report"
+_report_schema = DeliveryReportSchema()
+
+
+class Engine:
+    """Lifecycle transitions, delivery reports and webhook delivery with retries."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        delays: StepDelays,
+        retry: RetryPolicy,
+        sender: WebhookSender,
+        workers: int = 16,
+        tick_seconds: float = 0.2,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._delays = delays
+        self._retry = retry
+        self._sender = sender
+        self._tick_seconds = tick_seconds
+        self._rng = rng or random.Random()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mm-webhook")
+        self._lock = threading.RLock()
+        self._in_flight: dict[str, Future] = {}
+        self._in_flight_lock = threading.Lock()
+        self._scheduler: BackgroundScheduler | None = None
+
+    # Messages
+
+    def advance_due_messages(self, now: datetime) -> int:
+        """Move every message due by `now` through its due transitions; returns how many moved."""
+        moved = 0
+        while True:
+            with self._store.transaction() as connection:
+                due = self._store.due_messages(connection, now, BATCH_SIZE)
+                if not due:
+                    return moved
+                changes, reports, hooks = [], [], []
+                for message in due:
+                    self._plan(message, changes, reports, hooks)
+                self._store.apply_transitions(connection, changes, reports, hooks)
+            moved += len(due)
+
+    def _plan(self, message: dict, changes: list, reports: list, hooks: list) -> None:
+        transition = next_transition(message, self._delays)
+        changes.append(
+            {
+                "change_id": message["id"],
+                "change_status": transition.status,
+                "change_error_code": transition.error_code,
+                "change_at": transition.at,
+                "change_next_at": transition.next_at,
+            }
+        )
+        log.info("message %s %s -> %s", message["id"], message["status"], transition.status)
+        if not (message["delivery_report"] and transition.is_reported):
+            return
+        report = delivery_report_row(
+            message, transition.status, transition.error_code, transition.at
+        )
+        reports.append(report)
+        if message["callback_url"]:
+            payload = _report_schema.dump(delivery_report_of(message, report))
+            hooks.append(
+                webhook_row(
+                    message, message["callback_url"], DELIVERY_REPORT_EVENT, payload, transition.at
+                )
+            )
+
+    # Webhooks
+
+    def deliver_due_webhooks(self, now: datetime, wait_for_results: bool) -> int:
+        """Attempt every webhook due at or before `now` on the pool; returns how many started."""
+        started = 0
+        while True:
+            with self._in_flight_lock:
+                due = self._store.due_webhooks(now, BATCH_SIZE, skip=set(self._in_flight))
+                futures = []
+                for hook in due:
+                    future = self._pool.submit(self._attempt, hook, now)
+                    self._in_flight[hook["id"]] = future
+                    futures.append(future)
+            started += len(due)
+            if not wait_for_results:
+                return started
+            wait(futures)
+            if len(due) < BATCH_SIZE:
+                return started
+
+    def _attempt(self, hook: dict, at: datetime) -> None:
+        try:
+            result = self._sender.post(hook["url"], hook["payload"])
+            attempts = [*hook["attempts"], result.as_attempt(at)]
+            if result.ok:
+                state, next_at = "delivered", None
+            else:
+                delay = self._retry.delay_after(len(attempts), self._rng)
+                state = "failed" if delay is None else "pending"
+                next_at = None if delay is None else at + timedelta(seconds=delay)
+            self._store.record_webhook_attempt(hook["id"], attempts, state, next_at)
+            log.info("webhook %s to %s: %s (%s)", hook["id"], hook["url"], attempts[-1], state)
+        except Exception:
+            log.exception("webhook %s could not be attempted", hook["id"])
+        finally:
+            with self._in_flight_lock:
+                self._in_flight.pop(hook["id"], None)
+
+    def _wait_for_in_flight(self) -> None:
+        with self._in_flight_lock:
+            futures = list(self._in_flight.values())
+        wait(futures)
+
+    # Time
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Hold off the periodic job and wait for attempts in flight, e.g. to reset the store."""
+        with self._lock:
+            self._wait_for_in_flight()
+            yield
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the clock forward, processing everything that falls due on the way, in time order,
+        each as of its own due time."""
+        with self.paused():
+            target = self._clock.now() + timedelta(seconds=seconds)
+            while (due := self._store.next_due_time()) is not None and due <= target:
+                self._clock.advance_to(due)
+                self.advance_due_messages(due)
+                self.deliver_due_webhooks(due, wait_for_results=True)
+            self._clock.advance_to(target)
+        return self._clock.now()
+
+    def run_due(self) -> None:
+        """The periodic job: process what is due now; skipped while `advance` is running."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            now = self._clock.now()
+            self.advance_due_messages(now)
+            self.deliver_due_webhooks(now, wait_for_results=False)
+        finally:
+            self._lock.release()
+
+    def purge_expired(self) -> None:
+        """Delete what is older than the API's 45-day retention."""
+        self._store.purge_created_before(retention_cutoff(self._clock.now()))
+
+    # Running
+
+    def start(self) -> None:
+        """Run the periodic jobs on a background scheduler."""
+        scheduler = BackgroundScheduler(timezone=UTC)
+        scheduler.add_job(
+            self.run_due,
+            "interval",
+            id="run_due",
+            seconds=self._tick_seconds,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+        scheduler.add_job(self.purge_expired, "interval", id="purge", hours=1, max_instances=1)
+        scheduler.start()
+        self._scheduler = scheduler
+
+    def wake(self) -> None:
+        """Run the periodic job now rather than at its next tick (new work has arrived)."""
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.modify_job("run_due", next_run_time=datetime.now(UTC))
+
+    def stop(self) -> None:
+        """Stop the jobs and let attempts in flight finish; pending work stays in the store."""
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+        self._scheduler = None
+        self._pool.shutdown(wait=True)
+
+
+def webhook_row(message: dict, url: str, event: str, payload: dict, at: datetime) -> dict:
+    """A pending webhook delivery, due at `at`."""
+    return {
+        "id": new_id(),
+        "account_id": message["account_id"],
+        "message_id": message["id"],
+        "url": url,
+        "event": event,
+        "payload": payload,
+        "state": "pending",
+        "attempts": [],
+        "next_attempt_at": at,
+        "created_at": at,
+    }

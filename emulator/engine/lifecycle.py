@@ -1,0 +1,103 @@
+"""The life of a message as pure rules: from its current status, what comes next and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from emulator.engine.error_codes import (
+    ENROUTE_CODE,
+    EXPIRED_BEFORE_DELIVERY,
+    EXPIRED_BEFORE_SUBMISSION,
+    SUBMITTED_CODE,
+    ends_before_submission,
+)
+
+SCHEDULED, QUEUED, ENROUTE, SUBMITTED, EXPIRED = (
+    "scheduled",
+    "queued",
+    "enroute",
+    "submitted",
+    "expired",
+)
+_NOT_YET_SUBMITTED = frozenset({SCHEDULED, QUEUED, ENROUTE})
+
+
+@dataclass(frozen=True)
+class StepDelays:
+    """Seconds a message spends queued, enroute and submitted before its next status."""
+
+    queued: float = 1.0
+    enroute: float = 1.0
+    submitted: float = 2.0
+
+    def with_overrides(self, overrides: dict | None) -> StepDelays:
+        if not overrides:
+            return self
+        return StepDelays(
+            float(overrides.get("queued", self.queued)),
+            float(overrides.get("enroute", self.enroute)),
+            float(overrides.get("submitted", self.submitted)),
+        )
+
+    def after(self, status: str) -> timedelta:
+        return timedelta(seconds=getattr(self, status))
+
+
+INSTANT = StepDelays(0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A message moving to `status` at `at`; `next_at` is when it moves again (None: never)."""
+
+    status: str
+    error_code: str | None
+    at: datetime
+    next_at: datetime | None
+
+    @property
+    def is_reported(self) -> bool:
+        """Delivery reports exist for statuses from enroute on, not for queued."""
+        return self.status != QUEUED
+
+
+def first_due_time(
+    accepted_at: datetime, scheduled: datetime | None, expiry: datetime | None, delays: StepDelays
+) -> datetime:
+    """When a just-accepted message first moves: at its scheduled time, after being queued,
+    or at its expiry if that comes first."""
+    if scheduled is not None and scheduled > accepted_at:
+        due = scheduled
+    else:
+        due = accepted_at + delays.after(QUEUED)
+    return min(due, expiry) if expiry is not None else due
+
+
+def next_transition(message: dict, delays: StepDelays) -> Transition:
+    """The step a message takes at its due time, as of that time."""
+    at = message["next_transition_at"]
+    status = message["status"]
+    expiry = message["message_expiry_timestamp"]
+    outcome = message["outcome"]
+    delays = delays.with_overrides(outcome.get("delays"))
+
+    if expiry is not None and at >= expiry:
+        code = (
+            EXPIRED_BEFORE_SUBMISSION if status in _NOT_YET_SUBMITTED else EXPIRED_BEFORE_DELIVERY
+        )
+        return Transition(EXPIRED, code, at, None)
+    if status == SCHEDULED:
+        return _step(QUEUED, None, at, delays.after(QUEUED), expiry)
+    if status == QUEUED:
+        return _step(ENROUTE, ENROUTE_CODE, at, delays.after(ENROUTE), expiry)
+    if status == ENROUTE and not ends_before_submission(outcome["error_code"]):
+        return _step(SUBMITTED, SUBMITTED_CODE, at, delays.after(SUBMITTED), expiry)
+    return Transition(outcome["status"], outcome["error_code"], at, None)
+
+
+def _step(status, code, at, wait: timedelta, expiry: datetime | None) -> Transition:
+    next_at = at + wait
+    if expiry is not None and expiry < next_at:
+        next_at = expiry
+    return Transition(status, code, at, next_at)

@@ -1,0 +1,37 @@
+"""The engine, the lock and the transactions every group of queries shares."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection
+
+from emulator.store.database import create_database_engine
+from emulator.store.tables import metadata
+
+
+class StoreBase:
+    """Owns the database engine; creates the tables on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_database_engine(url)
+        # SQLite has one writer at a time; serialising here avoids "database is locked" retries
+        # and makes a read-then-write transaction atomic against every other store call.
+        self._lock = threading.RLock() if url.startswith("sqlite") else None
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection whose work is committed when the block ends without an error."""
+        if self._lock is None:
+            with self.engine.begin() as connection:
+                yield connection
+            return
+        with self._lock, self.engine.begin() as connection:
+            yield connection

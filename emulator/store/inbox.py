@@ -1,0 +1,77 @@
+"""Queries on delivery reports and replies: insert, the oldest unconfirmed, confirm."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Table, and_, insert, select, update
+
+from emulator.store.tables import delivery_reports, messages, replies
+
+PAGE_SIZE = 100
+
+
+class InboxQueries:
+    """Mixed into Store; uses its `transaction()`."""
+
+    def insert_delivery_report(self, row: dict) -> None:
+        with self.transaction() as connection:
+            connection.execute(insert(delivery_reports), row)
+
+    def insert_reply(self, row: dict) -> None:
+        with self.transaction() as connection:
+            connection.execute(insert(replies), row)
+
+    def unconfirmed_delivery_reports(self, account_id: str, received_after: datetime) -> list[dict]:
+        """The oldest unconfirmed reports of the account, each with its message's fields."""
+        message = messages.alias("message")
+        query = (
+            select(
+                delivery_reports,
+                message.c.destination_number,
+                message.c.content.label("original_text"),
+                message.c.callback_url,
+                message.c.metadata,
+            )
+            .join(message, message.c.id == delivery_reports.c.message_id)
+            .where(_unconfirmed(delivery_reports, account_id, received_after))
+            .order_by(delivery_reports.c.date_received, delivery_reports.c.seq)
+            .limit(PAGE_SIZE)
+        )
+        with self.transaction() as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
+
+    def unconfirmed_replies(self, account_id: str, received_after: datetime) -> list[dict]:
+        """The oldest unconfirmed replies of the account."""
+        query = (
+            select(replies)
+            .where(_unconfirmed(replies, account_id, received_after))
+            .order_by(replies.c.date_received, replies.c.seq)
+            .limit(PAGE_SIZE)
+        )
+        with self.transaction() as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
+
+    def confirm_delivery_reports(self, account_id: str, ids: Iterable[str]) -> None:
+        self._confirm(delivery_reports, account_id, ids)
+
+    def confirm_replies(self, account_id: str, ids: Iterable[str]) -> None:
+        self._confirm(replies, account_id, ids)
+
+    def _confirm(self, table: Table, account_id: str, ids: Iterable[str]) -> None:
+        statement = (
+            update(table)
+            .where(table.c.account_id == account_id, table.c.id.in_(list(ids)))
+            .values(confirmed=True)
+        )
+        with self.transaction() as connection:
+            connection.execute(statement)
+
+
+def _unconfirmed(table: Table, account_id: str, received_after: datetime):
+    return and_(
+        table.c.account_id == account_id,
+        table.c.confirmed.is_(False),
+        table.c.date_received > received_after,
+    )

@@ -1,0 +1,102 @@
+"""Queries on messages: insert, find, cancel, list, and the engine's due batches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from emulator.store.tables import delivery_reports, messages, webhooks
+
+
+class MessageQueries:
+    """Mixed into Store; uses its `transaction()`."""
+
+    def insert_messages(self, rows: list[dict]) -> None:
+        with self.transaction() as connection:
+            connection.execute(insert(messages), rows)
+
+    def find_message(self, account_id: str, message_id: str) -> dict | None:
+        query = select(messages).where(
+            messages.c.id == message_id, messages.c.account_id == account_id
+        )
+        with self.transaction() as connection:
+            row = connection.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def cancel_if_scheduled(self, account_id: str, message_id: str, at: datetime) -> bool:
+        """Cancel the message only if it is still scheduled; True when it was."""
+        statement = (
+            update(messages)
+            .where(
+                messages.c.id == message_id,
+                messages.c.account_id == account_id,
+                messages.c.status == "scheduled",
+            )
+            .values(status="cancelled", updated_at=at, next_transition_at=None)
+        )
+        with self.transaction() as connection:
+            return connection.execute(statement).rowcount == 1
+
+    def list_messages(
+        self,
+        account_id: str | None = None,
+        destination_number: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict]:
+        """Messages of every account (or one), newest first."""
+        conditions = []
+        if account_id:
+            conditions.append(messages.c.account_id == account_id)
+        if destination_number:
+            conditions.append(messages.c.destination_number == destination_number)
+        if status:
+            conditions.append(messages.c.status == status)
+        query = select(messages).where(*conditions).order_by(messages.c.seq.desc()).limit(limit)
+        with self.transaction() as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
+
+    def due_messages(self, connection: Connection, now: datetime, limit: int) -> list[dict]:
+        """Messages whose next transition is due at or before `now`, earliest first."""
+        query = (
+            select(messages)
+            .where(messages.c.next_transition_at <= now)
+            .order_by(messages.c.next_transition_at, messages.c.seq)
+            .limit(limit)
+        )
+        return [dict(row) for row in connection.execute(query).mappings()]
+
+    def apply_transitions(
+        self, connection: Connection, changes: list[dict], reports: list[dict], hooks: list[dict]
+    ) -> None:
+        """Store new statuses with the reports and webhooks they cause, in the caller's transaction.
+
+        Each change holds `change_id`, `change_status`, `change_error_code`, `change_at` and
+        `change_next_at` (the names must differ from the columns they set).
+        """
+        if changes:
+            statement = (
+                update(messages)
+                .where(messages.c.id == bindparam("change_id"))
+                .values(
+                    status=bindparam("change_status"),
+                    error_code=bindparam("change_error_code"),
+                    updated_at=bindparam("change_at"),
+                    next_transition_at=bindparam("change_next_at"),
+                )
+            )
+            connection.execute(statement, changes)
+        if reports:
+            connection.execute(insert(delivery_reports), reports)
+        if hooks:
+            connection.execute(insert(webhooks), hooks)
+
+    def next_due_time(self) -> datetime | None:
+        """The earliest pending message transition or webhook attempt."""
+        with self.transaction() as connection:
+            message_due = connection.execute(select(func.min(messages.c.next_transition_at)))
+            message_due = message_due.scalar()
+            hook_due = connection.execute(select(func.min(webhooks.c.next_attempt_at))).scalar()
+        candidates = [moment for moment in (message_due, hook_due) if moment is not None]
+        return min(candidates) if candidates else None

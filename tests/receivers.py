@@ -1,0 +1,71 @@
+"""Real webhook receivers on loopback that record what they are sent and answer as told."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HANG = "hang"
+
+
+class WebhookReceiver:
+    """An HTTP server answering POSTs with scripted statuses (then 200), or never answering."""
+
+    def __init__(self, answers: list[int | str] | None = None, always: int | str | None = None):
+        self.requests: list[dict] = []
+        self._answers = deque(answers or [])
+        self._always = always
+        self._release = threading.Event()
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+
+    @property
+    def payloads(self) -> list[dict]:
+        with self._lock:
+            return [request["json"] for request in self.requests]
+
+    def start(self) -> WebhookReceiver:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next_answer(self) -> int | str:
+        with self._lock:
+            if self._answers:
+                return self._answers.popleft()
+        return self._always if self._always is not None else 200
+
+    def _handler_class(self):
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._lock:
+                    receiver.requests.append(
+                        {"path": self.path, "headers": dict(self.headers), "json": json.loads(body)}
+                    )
+                answer = receiver._next_answer()
+                if answer == HANG:
+                    receiver._release.wait()
+                    return
+                self.send_response(answer)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
