@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from flask import Flask
 from waitress import wasyncore
 from waitress.server import create_server
+
+log = logging.getLogger(__name__)
 
 
 class EmulatorServer:
@@ -38,12 +41,17 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
-        """Close the listener and every open connection, then wait for the serving thread."""
+        """Finish requests in flight, close every connection, and wait for the serving thread."""
         server = self._server
+        # Workers first: one still answering would pull the event loop's trigger after it closed.
+        server.task_dispatcher.shutdown(cancel_pending=False)
         if self._thread is not None and self._thread.is_alive():
             # Closing channels here would race the event loop; the trigger runs it in the loop.
-            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            try:
+                server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            except OSError:
+                log.warning("server trigger already closed; closing connections directly")
+                wasyncore.close_all(server._map, ignore_all=True)
             self._thread.join(timeout=10)
         else:
             wasyncore.close_all(server._map)
-        server.task_dispatcher.shutdown()

@@ -11,13 +11,14 @@ import logging
 import random
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from emulator.clock import Clock
+from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.lifecycle import StepDelays, next_transition
 from emulator.engine.retry import RetryPolicy
 from emulator.engine.webhooks import WebhookSender
@@ -51,14 +52,9 @@ class Engine:
         self._store = store
         self._clock = clock
         self._delays = delays
-        self._retry = retry
-        self._sender = sender
         self._tick_seconds = tick_seconds
-        self._rng = rng or random.Random()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mm-webhook")
+        self._dispatcher = WebhookDispatcher(store, clock, retry, sender, workers, rng)
         self._lock = threading.RLock()
-        self._in_flight: dict[str, Future] = {}
-        self._in_flight_lock = threading.Lock()
         self._scheduler: BackgroundScheduler | None = None
 
     # Messages
@@ -106,53 +102,19 @@ class Engine:
     # Webhooks
 
     def deliver_due_webhooks(self, now: datetime, wait_for_results: bool) -> int:
-        """Attempt every webhook due at or before `now` on the pool; returns how many started."""
-        started = 0
-        while True:
-            with self._in_flight_lock:
-                due = self._store.due_webhooks(now, BATCH_SIZE, skip=set(self._in_flight))
-                futures = []
-                for hook in due:
-                    future = self._pool.submit(self._attempt, hook, now)
-                    self._in_flight[hook["id"]] = future
-                    futures.append(future)
-            started += len(due)
-            if not wait_for_results:
-                return started
-            wait(futures)
-            if len(due) < BATCH_SIZE:
-                return started
-
-    def _attempt(self, hook: dict, at: datetime) -> None:
-        try:
-            result = self._sender.post(hook["url"], hook["payload"])
-            attempts = [*hook["attempts"], result.as_attempt(at)]
-            if result.ok:
-                state, next_at = "delivered", None
-            else:
-                delay = self._retry.delay_after(len(attempts), self._rng)
-                state = "failed" if delay is None else "pending"
-                next_at = None if delay is None else at + timedelta(seconds=delay)
-            self._store.record_webhook_attempt(hook["id"], attempts, state, next_at)
-            log.info("webhook %s to %s: %s (%s)", hook["id"], hook["url"], attempts[-1], state)
-        except Exception:
-            log.exception("webhook %s could not be attempted", hook["id"])
-        finally:
-            with self._in_flight_lock:
-                self._in_flight.pop(hook["id"], None)
-
-    def _wait_for_in_flight(self) -> None:
-        with self._in_flight_lock:
-            futures = list(self._in_flight.values())
-        wait(futures)
+        """Attempt webhooks due at or before `now`: all of them before returning when waiting,
+        otherwise handed to the receivers' lanes of the pool."""
+        if wait_for_results:
+            return self._dispatcher.attempt_due_and_wait(now)
+        return self._dispatcher.queue_due(now)
 
     # Time
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        """Hold off the periodic job and wait for attempts in flight, e.g. to reset the store."""
+        """Hold off the periodic job and settle webhook attempts, e.g. to reset the store."""
         with self._lock:
-            self._wait_for_in_flight()
+            self._dispatcher.settle()
             yield
 
     def advance(self, seconds: float) -> datetime:
@@ -210,7 +172,7 @@ class Engine:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         self._scheduler = None
-        self._pool.shutdown(wait=True)
+        self._dispatcher.shutdown()
 
 
 def webhook_row(message: dict, url: str, event: str, payload: dict, at: datetime) -> dict:
@@ -220,6 +182,7 @@ def webhook_row(message: dict, url: str, event: str, payload: dict, at: datetime
         "account_id": message["account_id"],
         "message_id": message["id"],
         "url": url,
+        "receiver": urlsplit(url).netloc,
         "event": event,
         "payload": payload,
         "state": "pending",

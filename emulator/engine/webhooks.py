@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import threading
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-import requests
+import urllib3
 
 from emulator import __version__
 from emulator.timestamps import format_timestamp
 
 USER_AGENT = f"mm-emulator/{__version__}"
+_HEADERS = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
 
 
 @dataclass(frozen=True)
@@ -36,22 +37,33 @@ class AttemptResult:
 
 
 class WebhookSender:
-    """Sends JSON POSTs; one HTTP session per worker thread so connections are reused."""
+    """Sends JSON POSTs over a thread-safe pool of keep-alive connections (urllib3, which
+    requests is built on: the per-request overhead of a full requests session is not needed)."""
 
-    def __init__(self, timeout_seconds: float) -> None:
+    def __init__(self, timeout_seconds: float, connections_per_receiver: int = 8) -> None:
         self.timeout_seconds = timeout_seconds
-        self._local = threading.local()
+        self._pool = urllib3.PoolManager(
+            maxsize=connections_per_receiver,
+            retries=False,
+            timeout=urllib3.Timeout(total=timeout_seconds),
+        )
 
     def post(self, url: str, payload: dict) -> AttemptResult:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = requests.Session()
-            session.headers["User-Agent"] = USER_AGENT
         try:
-            response = session.post(url, json=payload, timeout=self.timeout_seconds)
-        except requests.Timeout:
+            response = self._pool.request(
+                "POST", url, body=json.dumps(payload).encode(), headers=_HEADERS
+            )
+        except urllib3.exceptions.NewConnectionError as error:
+            # Checked first: urllib3 makes a refused connection a kind of connect timeout.
+            return AttemptResult(error=f"could not connect: {_reason(error)}")
+        except urllib3.exceptions.TimeoutError:
             return AttemptResult(error=f"timed out after {self.timeout_seconds:g} s")
-        except requests.RequestException as error:
-            return AttemptResult(error=f"could not connect: {type(error).__name__}")
-        response.close()
-        return AttemptResult(status_code=response.status_code)
+        except urllib3.exceptions.HTTPError as error:
+            return AttemptResult(error=f"request failed: {_reason(error)}")
+        return AttemptResult(status_code=response.status)
+
+
+def _reason(error: Exception) -> str:
+    """The operating system's words for a failure (`Connection refused`), else the error's name."""
+    cause = error.__cause__ or error.__context__
+    return getattr(cause, "strerror", None) or type(error).__name__

@@ -113,6 +113,8 @@ webhooks = Table(
     Column("account_id", String(100), nullable=False),
     Column("message_id", String(36)),
     Column("url", Text, nullable=False),
+    # The URL's host and port, so a busy receiver can be passed over in one query.
+    Column("receiver", String(300), nullable=False),
     Column("event", String(30), nullable=False),
     Column("payload", JSON, nullable=False),
     Column("state", String(10), nullable=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from emulator.store.tables import webhooks
 
@@ -13,28 +13,41 @@ from emulator.store.tables import webhooks
 class WebhookQueries:
     """Mixed into Store; uses its `transaction()`."""
 
-    def due_webhooks(self, now: datetime, limit: int, skip: Collection[str] = ()) -> list[dict]:
-        """Pending deliveries due at or before `now`, earliest first, except those in `skip`."""
+    def due_webhooks(
+        self,
+        now: datetime,
+        limit: int,
+        skip_ids: Collection[str] = (),
+        skip_receivers: Collection[str] = (),
+    ) -> list[dict]:
+        """Pending deliveries due at or before `now`, earliest first, except the given ones."""
         query = (
             select(webhooks)
-            .where(webhooks.c.next_attempt_at <= now)
+            .where(
+                webhooks.c.next_attempt_at <= now,
+                webhooks.c.id.not_in(list(skip_ids)),
+                webhooks.c.receiver.not_in(list(skip_receivers)),
+            )
             .order_by(webhooks.c.next_attempt_at, webhooks.c.seq)
-            .limit(limit + len(skip))
+            .limit(limit)
         )
         with self.transaction() as connection:
-            rows = [dict(row) for row in connection.execute(query).mappings()]
-        return [row for row in rows if row["id"] not in skip][:limit]
+            return [dict(row) for row in connection.execute(query).mappings()]
 
-    def record_webhook_attempt(
-        self, webhook_id: str, attempts: list[dict], state: str, next_attempt_at: datetime | None
-    ) -> None:
+    def record_webhook_attempts(self, results: list[dict]) -> None:
+        """Store attempts in one transaction; each result holds `webhook_id`, `new_attempts`,
+        `new_state` and `new_next_attempt_at` (names that differ from the columns they set)."""
         statement = (
             update(webhooks)
-            .where(webhooks.c.id == webhook_id)
-            .values(attempts=attempts, state=state, next_attempt_at=next_attempt_at)
+            .where(webhooks.c.id == bindparam("webhook_id"))
+            .values(
+                attempts=bindparam("new_attempts"),
+                state=bindparam("new_state"),
+                next_attempt_at=bindparam("new_next_attempt_at"),
+            )
         )
         with self.transaction() as connection:
-            connection.execute(statement)
+            connection.execute(statement, results)
 
     def list_webhooks(self, message_id: str | None = None, limit: int | None = None) -> list[dict]:
         """Webhook deliveries, newest first."""
