@@ -8,10 +8,14 @@ from emulator.accounts import AccountDirectory
 from emulator.auth import Authenticator
 from emulator.clock import Clock
 from emulator.engine.engine import Engine
+from emulator.engine.handsets import HandsetScripts
 from emulator.engine.outcomes import OutcomeRules
 from emulator.engine.webhooks import WebhookSender
+from emulator.services.acceptance import AcceptancePolicy
+from emulator.services.accounts import AccountService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
+from emulator.services.replies import ReplyService
 from emulator.settings import Settings
 from emulator.store import Store
 
@@ -27,8 +31,10 @@ class Emulator:
     outcomes: OutcomeRules
     authenticator: Authenticator
     engine: Engine
+    account_service: AccountService
     messages: MessageService
     inbox: InboxService
+    replies: ReplyService
 
     @classmethod
     def build(cls, settings: Settings, store: Store | None = None, clock: Clock | None = None):
@@ -42,9 +48,11 @@ class Emulator:
             settings.step_delays,
             settings.retry_policy,
             WebhookSender(settings.webhook_timeout_seconds),
+            HandsetScripts.from_fixtures(settings.fixtures),
             workers=settings.webhook_workers,
             tick_seconds=settings.tick_seconds,
         )
+        account_service = AccountService(accounts, store)
         return cls(
             settings=settings,
             store=store,
@@ -53,10 +61,16 @@ class Emulator:
             outcomes=outcomes,
             authenticator=Authenticator(accounts, settings.hmac_date_window_seconds),
             engine=engine,
+            account_service=account_service,
             messages=MessageService(
-                store, clock, outcomes, settings.step_delays, on_accepted=engine.wake
+                store,
+                clock,
+                account_service,
+                AcceptancePolicy(store, outcomes, settings.step_delays),
+                on_accepted=engine.wake,
             ),
             inbox=InboxService(store, clock),
+            replies=ReplyService(store, clock, accounts),
         )
 
     def start(self) -> None:
@@ -69,7 +83,7 @@ class Emulator:
         self.store.close()
 
     def reset(self) -> None:
-        """Forget every message, report, reply and webhook, and go back to real time."""
+        """Forget every message, report, reply, webhook and feature change; back to real time."""
         with self.engine.paused():
             self.store.clear()
             self.clock.reset()

@@ -115,7 +115,7 @@ def test_replies_oldest_hundred_and_confirmation(client, emulator, stored_messag
     msg = stored_message()
     start = emulator.clock.now()
     ids = [
-        record_reply(emulator.store, msg, f"reply {i}", start + timedelta(seconds=i))
+        record_reply(emulator.store, msg, f"reply {i}", start - timedelta(seconds=200 - i))
         for i in range(101)
     ]
     listed = client.get("/v1/replies", headers=AUTH).json["replies"]

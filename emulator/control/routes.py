@@ -9,10 +9,14 @@ from flask import Blueprint, jsonify, request
 from emulator.api.requests import current_emulator, json_body, respond
 from emulator.errors import Forbidden
 from emulator.schemas.control import (
+    AccountChangeSchema,
+    AccountSchema,
     AdvanceClockRequestSchema,
     ClockSchema,
     InspectedMessagesSchema,
     MessageFilterSchema,
+    SimulatedReplyResponseSchema,
+    SimulatedReplySchema,
     WebhookFilterSchema,
     WebhooksSchema,
 )
@@ -26,6 +30,10 @@ _webhook_filters = WebhookFilterSchema()
 _webhooks = WebhooksSchema()
 _clock = ClockSchema()
 _advance = AdvanceClockRequestSchema()
+_reply_request = SimulatedReplySchema()
+_reply_response = SimulatedReplyResponseSchema()
+_account = AccountSchema()
+_account_change = AccountChangeSchema()
 OPEN_ROUTES = ("control.health",)
 
 
@@ -78,3 +86,23 @@ def clock():
 def advance_clock():
     body = load_or_reject(_advance, json_body())
     return respond(_clock, {"now": current_emulator().engine.advance(body["seconds"])})
+
+
+@control.post("/replies")
+def simulate_reply():
+    body = load_or_reject(_reply_request, json_body())
+    reply = current_emulator().replies.receive(**body)
+    current_emulator().engine.wake()
+    return respond(_reply_response, reply, 201)
+
+
+@control.get("/accounts/<account_id>")
+def show_account(account_id: str):
+    return respond(_account, current_emulator().account_service.describe(account_id))
+
+
+@control.patch("/accounts/<account_id>")
+def change_account(account_id: str):
+    body = load_or_reject(_account_change, json_body())
+    changed = current_emulator().account_service.change_features(account_id, body["features"])
+    return respond(_account, changed)

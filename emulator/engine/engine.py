@@ -13,26 +13,24 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from emulator.clock import Clock
 from emulator.engine.dispatcher import WebhookDispatcher
-from emulator.engine.lifecycle import StepDelays, next_transition
+from emulator.engine.handsets import HandsetScripts
+from emulator.engine.lifecycle import DELIVERED, StepDelays, next_transition
 from emulator.engine.retry import RetryPolicy
 from emulator.engine.webhooks import WebhookSender
-from emulator.schemas.inbox import DeliveryReportSchema
-from emulator.services.ids import new_id
-from emulator.services.inbox import delivery_report_of, delivery_report_row
+from emulator.services.inbox import delivery_report_row, reply_row
+from emulator.services.notifications import delivery_report_webhook, reply_webhook
 from emulator.services.retention import retention_cutoff
 from emulator.store import Store
+from emulator.store.messages import Planned
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-DELIVERY_REPORT_EVENT = "delivery_report"
-_report_schema = DeliveryReportSchema()
 
 
 class Engine:
@@ -45,6 +43,7 @@ class Engine:
         delays: StepDelays,
         retry: RetryPolicy,
         sender: WebhookSender,
+        handsets: HandsetScripts | None = None,
         workers: int = 16,
         tick_seconds: float = 0.2,
         rng: random.Random | None = None,
@@ -52,6 +51,7 @@ class Engine:
         self._store = store
         self._clock = clock
         self._delays = delays
+        self._handsets = handsets or HandsetScripts([])
         self._tick_seconds = tick_seconds
         self._dispatcher = WebhookDispatcher(store, clock, retry, sender, workers, rng)
         self._lock = threading.RLock()
@@ -67,15 +67,15 @@ class Engine:
                 due = self._store.due_messages(connection, now, BATCH_SIZE)
                 if not due:
                     return moved
-                changes, reports, hooks = [], [], []
+                planned = Planned()
                 for message in due:
-                    self._plan(message, changes, reports, hooks)
-                self._store.apply_transitions(connection, changes, reports, hooks)
+                    self._plan(message, planned)
+                self._store.apply_transitions(connection, planned)
             moved += len(due)
 
-    def _plan(self, message: dict, changes: list, reports: list, hooks: list) -> None:
+    def _plan(self, message: dict, planned: Planned) -> None:
         transition = next_transition(message, self._delays)
-        changes.append(
+        planned.changes.append(
             {
                 "change_id": message["id"],
                 "change_status": transition.status,
@@ -85,19 +85,25 @@ class Engine:
             }
         )
         log.info("message %s %s -> %s", message["id"], message["status"], transition.status)
-        if not (message["delivery_report"] and transition.is_reported):
-            return
-        report = delivery_report_row(
-            message, transition.status, transition.error_code, transition.at
-        )
-        reports.append(report)
-        if message["callback_url"]:
-            payload = _report_schema.dump(delivery_report_of(message, report))
-            hooks.append(
-                webhook_row(
-                    message, message["callback_url"], DELIVERY_REPORT_EVENT, payload, transition.at
-                )
+        if message["delivery_report"] and transition.is_reported:
+            report = delivery_report_row(
+                message, transition.status, transition.error_code, transition.at
             )
+            planned.reports.append(report)
+            if message["callback_url"]:
+                planned.webhooks.append(delivery_report_webhook(message, report, transition.at))
+        if transition.status == DELIVERED:
+            self._plan_scripted_reply(message, transition.at, planned)
+
+    def _plan_scripted_reply(self, message: dict, delivered_at: datetime, planned: Planned) -> None:
+        """A scripted handset's reply, stored now with the time it will be received."""
+        script = self._handsets.script_for(message)
+        if script is None:
+            return
+        reply = reply_row(message, script.reply, delivered_at + script.after)
+        planned.replies.append(reply)
+        if reply["callback_url"]:
+            planned.webhooks.append(reply_webhook(reply))
 
     # Webhooks
 
@@ -173,20 +179,3 @@ class Engine:
             self._scheduler.shutdown(wait=True)
         self._scheduler = None
         self._dispatcher.shutdown()
-
-
-def webhook_row(message: dict, url: str, event: str, payload: dict, at: datetime) -> dict:
-    """A pending webhook delivery, due at `at`."""
-    return {
-        "id": new_id(),
-        "account_id": message["account_id"],
-        "message_id": message["id"],
-        "url": url,
-        "receiver": urlsplit(url).netloc,
-        "event": event,
-        "payload": payload,
-        "state": "pending",
-        "attempts": [],
-        "next_attempt_at": at,
-        "created_at": at,
-    }

@@ -13,11 +13,12 @@ from emulator.engine.error_codes import (
     ends_before_submission,
 )
 
-SCHEDULED, QUEUED, ENROUTE, SUBMITTED, EXPIRED = (
+SCHEDULED, QUEUED, ENROUTE, SUBMITTED, DELIVERED, EXPIRED = (
     "scheduled",
     "queued",
     "enroute",
     "submitted",
+    "delivered",
     "expired",
 )
 _NOT_YET_SUBMITTED = frozenset({SCHEDULED, QUEUED, ENROUTE})

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import base64
+import binascii
 
-from emulator.schemas.fields import StrictNumber, StrictString, Timestamp
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from emulator.schemas.fields import (
+    StrictBoolean,
+    StrictNumber,
+    StrictString,
+    Timestamp,
+    validate_e164,
+    validate_timezone,
+)
+from emulator.schemas.inbox import ReplySchema
 from emulator.schemas.messages import MessageStatusSchema
 
 
@@ -74,3 +85,68 @@ class AdvanceClockRequestSchema(Schema):
     seconds = StrictNumber(
         required=True, allow_nan=False, validate=validate.Range(min=0, max=400 * 86400)
     )
+
+
+class AttachmentRequestSchema(Schema):
+    """An image a handset attaches to a reply (MMS)."""
+
+    content_type = StrictString(
+        required=True,
+        validate=validate.Regexp(
+            r"^image/[\w.+-]+$", error="Must be an image type, e.g. image/jpeg."
+        ),
+    )
+    content = StrictString(required=True, validate=validate.Length(min=1))
+    original_name = StrictString(load_default=None, validate=validate.Length(max=255))
+
+    @validates("content")
+    def _base64(self, value: str, **kwargs) -> None:
+        try:
+            base64.b64decode(value, validate=True)
+        except binascii.Error:
+            raise ValidationError("Not valid base64.") from None
+
+
+class SimulatedReplySchema(Schema):
+    """The body of POST /_emulator/replies: a handset answering."""
+
+    source_number = StrictString(required=True, validate=validate_e164)
+    content = StrictString(required=True, validate=validate.Length(min=1, max=5000))
+    message_id = StrictString()
+    destination_number = StrictString(validate=validate.Length(min=1))
+    attachments = fields.List(fields.Nested(AttachmentRequestSchema))
+
+
+class AccountSchema(Schema):
+    """An account as the control plane shows it."""
+
+    account_id = fields.String()
+    parent_account_id = fields.String(allow_none=True)
+    sub_accounts = fields.List(fields.String())
+    numbers = fields.List(fields.String())
+    alpha_tags = fields.List(fields.String())
+    features = fields.Dict()
+
+
+class FeatureChangesSchema(Schema):
+    """Features to change; any not given keep their value."""
+
+    deduplication = StrictBoolean()
+    social_sending = StrictBoolean()
+    timezone = StrictString(validate=validate_timezone)
+    familiar_sender = StrictBoolean()
+    character_converter = StrictBoolean()
+    unregistered_source = StrictString(validate=validate.OneOf(["reject", "replace"]))
+
+
+class AccountChangeSchema(Schema):
+    """The body of PATCH /_emulator/accounts/{account_id}."""
+
+    features = fields.Nested(FeatureChangesSchema, required=True)
+
+
+class SimulatedReplyResponseSchema(ReplySchema):
+    """A stored reply with its account and attachments, as POST /_emulator/replies answers."""
+
+    account_id = fields.String()
+    attachments = fields.List(fields.Nested(AttachmentRequestSchema), allow_none=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from marshmallow import ValidationError, fields
@@ -68,3 +69,11 @@ def validate_e164(value: str) -> None:
         raise ValidationError("Not a valid E.164 number.") from None
     if not phonenumbers.is_possible_number(number):
         raise ValidationError("Not a possible phone number.")
+
+
+def validate_timezone(value: str) -> None:
+    """An IANA time zone name such as `Australia/Sydney`."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationError("Not a known IANA time zone.") from None

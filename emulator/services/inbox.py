@@ -32,8 +32,9 @@ class InboxService:
 
     def replies(self, account_id: str) -> list[dict]:
         """The oldest 100 unconfirmed replies within the retention period, in the API's shape."""
-        cutoff = retention_cutoff(self._clock.now())
-        return [reply_view(row) for row in self._store.unconfirmed_replies(account_id, cutoff)]
+        now = self._clock.now()
+        rows = self._store.unconfirmed_replies(account_id, retention_cutoff(now), now)
+        return [reply_view(row) for row in rows]
 
     def confirm_delivery_reports(self, account_id: str, ids: Iterable[str]) -> None:
         """Confirm the account's own reports among `ids`; others are ignored silently."""
@@ -116,24 +117,29 @@ def record_delivery_report(
     return report["id"]
 
 
+def reply_row(
+    message: dict, content: str, at: datetime, attachments: list[dict] | None = None
+) -> dict:
+    """A handset's reply to `message`, source and destination inverted, as stored."""
+    return {
+        "id": new_id(),
+        "account_id": message["account_id"],
+        "message_id": message["id"],
+        "source_number": message["destination_number"],
+        "destination_number": message["source_number"],
+        "content": content,
+        "metadata": message["metadata"],
+        "callback_url": message["callback_url"],
+        "attachments": attachments,
+        "date_received": at,
+        "confirmed": False,
+    }
+
+
 def record_reply(
     store: Store, message: dict, content: str, at: datetime, attachments: list | None = None
 ) -> str:
-    """Store a handset's reply to `message`, source and destination inverted; returns its ID."""
-    reply_id = new_id()
-    store.insert_reply(
-        {
-            "id": reply_id,
-            "account_id": message["account_id"],
-            "message_id": message["id"],
-            "source_number": message["destination_number"],
-            "destination_number": message["source_number"],
-            "content": content,
-            "metadata": message["metadata"],
-            "callback_url": message["callback_url"],
-            "attachments": attachments,
-            "date_received": at,
-            "confirmed": False,
-        }
-    )
-    return reply_id
+    """Store a handset's reply to `message`; returns its ID."""
+    reply = reply_row(message, content, at, attachments)
+    store.insert_reply(reply)
+    return reply["id"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from emulator.clock import Clock
-from emulator.engine.lifecycle import QUEUED, SCHEDULED, StepDelays, first_due_time
-from emulator.engine.outcomes import OutcomeRules
+from emulator.engine.lifecycle import QUEUED
 from emulator.errors import BadRequest, NotFound
-from emulator.services.billing import billing_units
+from emulator.services.acceptance import AcceptancePolicy, Batch
+from emulator.services.accounts import AccountService
 from emulator.services.ids import new_id, normalise_id
 from emulator.services.retention import retention_cutoff
 from emulator.store import Store
@@ -38,41 +38,28 @@ class MessageService:
         self,
         store: Store,
         clock: Clock,
-        outcomes: OutcomeRules,
-        delays: StepDelays,
+        accounts: AccountService,
+        policy: AcceptancePolicy,
         on_accepted: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
         self._clock = clock
-        self._outcomes = outcomes
-        self._delays = delays
+        self._accounts = accounts
+        self._policy = policy
         self._on_accepted = on_accepted
 
     def send(self, account_id: str, messages: list[dict]) -> list[dict]:
         """Store every validated message (all or none) and return their echoes, `queued`."""
         now = self._clock.now()
+        batch = Batch(
+            self._accounts.account(account_id), self._accounts.features(account_id), now, set()
+        )
         rows, echoes = [], []
         for message in messages:
             message_id = new_id()
-            scheduled = message.get("scheduled")
-            status = SCHEDULED if scheduled is not None and scheduled > now else QUEUED
-            outcome = self._outcomes.outcome_for(message["destination_number"], message["content"])
             row = {name: message.get(name) for name in _STORED_FIELDS}
-            row.update(
-                id=message_id,
-                account_id=account_id,
-                status=status,
-                billing_units=billing_units(message["content"]),
-                outcome=outcome.as_data(),
-                next_transition_at=first_due_time(
-                    now,
-                    scheduled,
-                    message.get("message_expiry_timestamp"),
-                    self._delays.with_overrides(outcome.delays),
-                ),
-                created_at=now,
-                updated_at=now,
-            )
+            row.update(self._policy.accept(message, batch))
+            row.update(id=message_id, account_id=account_id, created_at=now, updated_at=now)
             rows.append(row)
             echoes.append({**message, "message_id": message_id, "status": QUEUED})
         self._store.insert_messages(rows)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Table, and_, insert, select, update
+from sqlalchemy import Table, and_, func, insert, select, update
 
-from emulator.store.tables import delivery_reports, messages, replies
+from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 PAGE_SIZE = 100
 
@@ -42,16 +42,42 @@ class InboxQueries:
         with self.transaction() as connection:
             return [dict(row) for row in connection.execute(query).mappings()]
 
-    def unconfirmed_replies(self, account_id: str, received_after: datetime) -> list[dict]:
-        """The oldest unconfirmed replies of the account."""
+    def unconfirmed_replies(
+        self, account_id: str, received_after: datetime, now: datetime
+    ) -> list[dict]:
+        """The oldest unconfirmed replies of the account received by `now`."""
         query = (
             select(replies)
-            .where(_unconfirmed(replies, account_id, received_after))
+            .where(
+                _unconfirmed(replies, account_id, received_after), replies.c.date_received <= now
+            )
             .order_by(replies.c.date_received, replies.c.seq)
             .limit(PAGE_SIZE)
         )
         with self.transaction() as connection:
             return [dict(row) for row in connection.execute(query).mappings()]
+
+    def is_opted_out(self, account_id: str, number: str, now: datetime) -> bool:
+        """True when the handset has replied STOP to the account by `now`."""
+        query = (
+            select(replies.c.id)
+            .where(
+                replies.c.account_id == account_id,
+                replies.c.source_number == number,
+                func.upper(func.trim(replies.c.content)) == "STOP",
+                replies.c.date_received <= now,
+            )
+            .limit(1)
+        )
+        with self.transaction() as connection:
+            return connection.execute(query).first() is not None
+
+    def insert_reply_and_webhook(self, reply: dict, hook: dict | None) -> None:
+        """Store a reply with the webhook that announces it, in one transaction."""
+        with self.transaction() as connection:
+            connection.execute(insert(replies), reply)
+            if hook is not None:
+                connection.execute(insert(webhooks), hook)
 
     def confirm_delivery_reports(self, account_id: str, ids: Iterable[str]) -> None:
         self._confirm(delivery_reports, account_id, ids)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from emulator.store.tables import delivery_reports, messages, webhooks
+from emulator.store.tables import delivery_reports, messages, replies, webhooks
+
+
+@dataclass
+class Planned:
+    """What one batch of transitions writes: status changes and the rows they cause."""
+
+    changes: list[dict] = field(default_factory=list)
+    reports: list[dict] = field(default_factory=list)
+    replies: list[dict] = field(default_factory=list)
+    webhooks: list[dict] = field(default_factory=list)
 
 
 class MessageQueries:
@@ -57,6 +68,41 @@ class MessageQueries:
         with self.transaction() as connection:
             return [dict(row) for row in connection.execute(query).mappings()]
 
+    def has_recent_duplicate(
+        self, account_id: str, destination_number: str, content: str, since: datetime
+    ) -> bool:
+        """True when the account sent the same content to the number after `since`."""
+        query = (
+            select(messages.c.id)
+            .where(
+                messages.c.account_id == account_id,
+                messages.c.destination_number == destination_number,
+                messages.c.content == content,
+                messages.c.created_at > since,
+                messages.c.is_duplicate.is_(False),
+            )
+            .limit(1)
+        )
+        with self.transaction() as connection:
+            return connection.execute(query).first() is not None
+
+    def latest_message_to(self, number: str, account_number: str | None = None) -> dict | None:
+        """The most recent message of any account to `number` (from `account_number`, if given)."""
+        conditions = [messages.c.destination_number == number]
+        if account_number:
+            conditions.append(messages.c.source_number == account_number)
+        query = select(messages).where(*conditions).order_by(messages.c.seq.desc()).limit(1)
+        with self.transaction() as connection:
+            row = connection.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def message_by_id(self, message_id: str) -> dict | None:
+        """A message of any account."""
+        with self.transaction() as connection:
+            row = connection.execute(select(messages).where(messages.c.id == message_id))
+            row = row.mappings().first()
+        return dict(row) if row else None
+
     def due_messages(self, connection: Connection, now: datetime, limit: int) -> list[dict]:
         """Messages whose next transition is due at or before `now`, earliest first."""
         query = (
@@ -67,15 +113,14 @@ class MessageQueries:
         )
         return [dict(row) for row in connection.execute(query).mappings()]
 
-    def apply_transitions(
-        self, connection: Connection, changes: list[dict], reports: list[dict], hooks: list[dict]
-    ) -> None:
-        """Store new statuses with the reports and webhooks they cause, in the caller's transaction.
+    def apply_transitions(self, connection: Connection, planned: Planned) -> None:
+        """Store new statuses with the reports, replies and webhooks they cause, in the caller's
+        transaction.
 
         Each change holds `change_id`, `change_status`, `change_error_code`, `change_at` and
         `change_next_at` (the names must differ from the columns they set).
         """
-        if changes:
+        if planned.changes:
             statement = (
                 update(messages)
                 .where(messages.c.id == bindparam("change_id"))
@@ -86,11 +131,14 @@ class MessageQueries:
                     next_transition_at=bindparam("change_next_at"),
                 )
             )
-            connection.execute(statement, changes)
-        if reports:
-            connection.execute(insert(delivery_reports), reports)
-        if hooks:
-            connection.execute(insert(webhooks), hooks)
+            connection.execute(statement, planned.changes)
+        for table, rows in (
+            (delivery_reports, planned.reports),
+            (replies, planned.replies),
+            (webhooks, planned.webhooks),
+        ):
+            if rows:
+                connection.execute(insert(table), rows)
 
     def next_due_time(self) -> datetime | None:
         """The earliest pending message transition or webhook attempt."""

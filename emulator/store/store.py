@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from emulator.store.base import StoreBase
 from emulator.store.inbox import InboxQueries
 from emulator.store.messages import MessageQueries
-from emulator.store.tables import delivery_reports, messages, replies, webhooks
+from emulator.store.tables import account_features, delivery_reports, messages, replies, webhooks
 from emulator.store.webhooks import WebhookQueries
 
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
@@ -19,10 +19,26 @@ class Store(MessageQueries, InboxQueries, WebhookQueries, StoreBase):
     """The emulator's truth: messages, delivery reports, replies and webhook deliveries."""
 
     def clear(self) -> None:
-        """Delete every message, delivery report, reply and webhook delivery."""
+        """Delete every message, report, reply and webhook, and every run-time feature change."""
         with self.transaction() as connection:
-            for table in (*_CHILD_TABLES, messages):
+            for table in (*_CHILD_TABLES, messages, account_features):
                 connection.execute(delete(table))
+
+    def feature_changes(self, account_id: str) -> dict:
+        query = select(account_features.c.features).where(
+            account_features.c.account_id == account_id
+        )
+        with self.transaction() as connection:
+            return connection.execute(query).scalar() or {}
+
+    def save_feature_changes(self, account_id: str, features: dict) -> None:
+        with self.transaction() as connection:
+            connection.execute(
+                delete(account_features).where(account_features.c.account_id == account_id)
+            )
+            connection.execute(
+                insert(account_features), {"account_id": account_id, "features": features}
+            )
 
     def purge_created_before(self, cutoff: datetime) -> None:
         """Delete messages accepted before `cutoff`, with everything that belongs to them."""

@@ -59,6 +59,10 @@ messages = Table(
     Column("media", JSON),
     Column("subject", String(64)),
     Column("billing_units", Integer, nullable=False, default=1),
+    # The content as handed to the carrier, when the character converter changed it.
+    Column("sent_content", Text),
+    # Withheld by de-duplication: later messages are not compared with it.
+    Column("is_duplicate", Boolean, nullable=False, default=False),
     Column("error_code", String(3)),
     # How the message will end ({"status", "error_code", "delays"}), fixed when it is accepted.
     Column("outcome", JSON, nullable=False, default=dict),
@@ -123,4 +127,12 @@ webhooks = Table(
     Column("next_attempt_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_webhooks_due", "next_attempt_at"),
+)
+
+account_features = Table(
+    "account_features",
+    metadata,
+    Column("account_id", String(100), primary_key=True),
+    # Only what was changed at run time; the fixtures hold the defaults.
+    Column("features", JSON, nullable=False),
 )

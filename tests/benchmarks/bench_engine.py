@@ -17,9 +17,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from emulator.core import Emulator
-from emulator.engine.engine import webhook_row
 from emulator.schemas.messages import SendMessagesRequestSchema
+from emulator.services.notifications import webhook_row
 from emulator.settings import Settings
+from emulator.store.messages import Planned
 from emulator.store.tables import webhooks
 
 
@@ -84,7 +85,7 @@ def seed_webhooks(emulator: Emulator, url: str, count: int) -> None:
     owner = {"account_id": "DemoAccount", "id": None}
     hooks = [webhook_row(owner, url, "delivery_report", {"n": n}, now) for n in range(count)]
     with emulator.store.transaction() as connection:
-        emulator.store.apply_transitions(connection, [], [], hooks)
+        emulator.store.apply_transitions(connection, Planned(webhooks=hooks))
 
 
 def delivered_to(emulator: Emulator, url: str) -> int:

@@ -1,12 +1,32 @@
-"""How many SMS segments a message costs, counted the way carriers do."""
+"""The GSM-7 alphabet: converting content to it, and counting SMS segments as carriers do."""
 
 from __future__ import annotations
+
+import unicodedata
 
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+
+# Characters outside GSM-7 with a usual GSM-7 spelling; others lose accents or become "?".
+LOOKALIKES = {
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "–": "-",
+    "—": "-",
+    "…": "...",
+    "\u00a0": " ",
+    "•": "-",
+    "`": "'",
+    "´": "'",
+}
+REPLACEMENT = "?"
 
 GSM7_SINGLE, GSM7_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
@@ -15,6 +35,20 @@ UCS2_SINGLE, UCS2_PART = 70, 67
 def is_gsm7(content: str) -> bool:
     """True when every character has a GSM-7 form (basic or extension table)."""
     return all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in content)
+
+
+def to_gsm7(content: str) -> str:
+    """The content in GSM-7: look-alikes swapped, accents dropped, anything else as `?`."""
+    return "".join(_gsm7_char(char) for char in content)
+
+
+def _gsm7_char(char: str) -> str:
+    if char in GSM7_BASIC or char in GSM7_EXTENSION:
+        return char
+    if char in LOOKALIKES:
+        return LOOKALIKES[char]
+    base = unicodedata.normalize("NFKD", char)[0]
+    return base if base in GSM7_BASIC else REPLACEMENT
 
 
 def billing_units(content: str) -> int:

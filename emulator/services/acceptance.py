@@ -1,0 +1,110 @@
+"""What an account's settings make of a message as it is accepted: its sender, the content
+handed to the carrier, how it will end, and when it first moves."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from emulator.accounts import Account
+from emulator.engine.lifecycle import QUEUED, SCHEDULED, StepDelays, first_due_time
+from emulator.engine.outcomes import Outcome, OutcomeRules
+from emulator.services.accounts import REJECT, Features
+from emulator.services.gsm7 import billing_units, to_gsm7
+from emulator.services.social_hours import next_social_start
+from emulator.store import Store
+
+DEDUPLICATION_WINDOW = timedelta(hours=24)
+OPTED_OUT = Outcome("rejected", "302")
+UNREGISTERED_SOURCE = Outcome("rejected", "303")
+DUPLICATE = Outcome("rejected", "305")
+
+
+@dataclass
+class Batch:
+    """One request's messages: duplicates within it count too."""
+
+    account: Account
+    features: Features
+    now: datetime
+    sent: set[tuple[str, str]]
+
+
+class AcceptancePolicy:
+    """Applies outcome rules, opt-outs and the account features to each accepted message."""
+
+    def __init__(self, store: Store, outcomes: OutcomeRules, delays: StepDelays) -> None:
+        self._store = store
+        self._outcomes = outcomes
+        self._delays = delays
+
+    def accept(self, message: dict, batch: Batch) -> dict:
+        """The stored fields the policy decides for `message`."""
+        destination, content = message["destination_number"], message["content"]
+        source, source_type, registered = self._sender(message, batch)
+        sent_content = to_gsm7(content) if batch.features.character_converter else content
+        is_duplicate = batch.features.deduplication and self._is_duplicate(message, batch)
+        if not is_duplicate:
+            batch.sent.add((destination, content))
+
+        if not registered:
+            outcome = UNREGISTERED_SOURCE
+        elif self._store.is_opted_out(batch.account.id, destination, batch.now):
+            outcome = OPTED_OUT
+        elif is_duplicate:
+            outcome = DUPLICATE
+        else:
+            outcome = self._outcomes.outcome_for(destination, content)
+
+        scheduled = message.get("scheduled")
+        departure = max(batch.now, scheduled) if scheduled else batch.now
+        held_until = (
+            next_social_start(departure, batch.features.timezone)
+            if batch.features.social_sending
+            else None
+        )
+        start = held_until or scheduled
+        return {
+            "source_number": source,
+            "source_number_type": source_type,
+            "sent_content": sent_content if sent_content != content else None,
+            "billing_units": billing_units(sent_content),
+            "is_duplicate": is_duplicate,
+            "outcome": outcome.as_data(),
+            "status": SCHEDULED if start is not None and start > batch.now else QUEUED,
+            "next_transition_at": first_due_time(
+                batch.now,
+                start,
+                message.get("message_expiry_timestamp"),
+                self._delays.with_overrides(outcome.delays),
+            ),
+        }
+
+    def _sender(self, message: dict, batch: Batch) -> tuple[str | None, str | None, bool]:
+        """Source number, its type, and whether the message may go out from it."""
+        source = message.get("source_number")
+        source_type = message.get("source_number_type")
+        account = batch.account
+        if source is None:
+            if batch.features.familiar_sender and account.numbers:
+                return familiar_number(account, message["destination_number"]), None, True
+            return None, None, True
+        if account.owns_source(source):
+            return source, source_type, True
+        if batch.features.unregistered_source == REJECT or account.default_number is None:
+            return source, source_type, False
+        return account.default_number, "INTERNATIONAL", True
+
+    def _is_duplicate(self, message: dict, batch: Batch) -> bool:
+        key = (message["destination_number"], message["content"])
+        if key in batch.sent:
+            return True
+        since = batch.now - DEDUPLICATION_WINDOW
+        return self._store.has_recent_duplicate(batch.account.id, *key, since)
+
+
+def familiar_number(account: Account, destination_number: str) -> str:
+    """The pool number a destination always gets: chosen by a stable hash of the destination."""
+    digest = hashlib.sha256(destination_number.encode()).digest()
+    return account.numbers[int.from_bytes(digest[:8], "big") % len(account.numbers)]

@@ -1,0 +1,67 @@
+"""Account features: the fixture defaults plus what was changed at run time, kept in the store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from emulator.accounts import Account, AccountDirectory
+from emulator.errors import NotFound
+from emulator.store import Store
+
+REJECT, REPLACE = "reject", "replace"
+
+
+@dataclass(frozen=True)
+class Features:
+    """The account features of the reference, all off by default as on the real service."""
+
+    deduplication: bool = False
+    social_sending: bool = False
+    timezone: str = "Australia/Sydney"
+    familiar_sender: bool = False
+    character_converter: bool = False
+    # What happens to a message whose source_number is not registered to the account.
+    unregistered_source: str = REJECT
+
+    @classmethod
+    def from_data(cls, data: dict) -> Features:
+        known = {f.name for f in fields(cls)}
+        return cls(**{name: value for name, value in data.items() if name in known})
+
+
+class AccountService:
+    """Shows accounts and changes their features."""
+
+    def __init__(self, directory: AccountDirectory, store: Store) -> None:
+        self._directory = directory
+        self._store = store
+
+    def account(self, account_id: str) -> Account:
+        account = self._directory.account(account_id)
+        if account is None:
+            raise NotFound()
+        return account
+
+    def features(self, account_id: str) -> Features:
+        """The features in force: the fixture's, overridden by any change made at run time."""
+        account = self.account(account_id)
+        changed = self._store.feature_changes(account_id)
+        return Features.from_data({**account.features, **changed})
+
+    def describe(self, account_id: str) -> dict:
+        account = self.account(account_id)
+        return {
+            "account_id": account.id,
+            "parent_account_id": account.parent_id,
+            "sub_accounts": list(account.sub_account_ids),
+            "numbers": list(account.numbers),
+            "alpha_tags": list(account.alpha_tags),
+            "features": asdict(self.features(account_id)),
+        }
+
+    def change_features(self, account_id: str, changes: dict) -> dict:
+        """Apply validated feature changes and return the account as it now is."""
+        self.account(account_id)
+        merged = {**self._store.feature_changes(account_id), **changes}
+        self._store.save_feature_changes(account_id, merged)
+        return self.describe(account_id)

@@ -1,0 +1,77 @@
+"""Handsets answering: replies to messages, and inbound messages to an account's number."""
+
+from __future__ import annotations
+
+from emulator.accounts import AccountDirectory
+from emulator.clock import Clock
+from emulator.errors import BadRequest
+from emulator.services.ids import new_id, normalise_id
+from emulator.services.inbox import reply_row, reply_view
+from emulator.services.notifications import reply_webhook
+from emulator.store import Store
+
+INVALID_REPLY = "Invalid reply. Please check the details and try again."
+
+
+class ReplyService:
+    """Turns a handset's answer into a stored reply, announced to the message's callback_url."""
+
+    def __init__(self, store: Store, clock: Clock, accounts: AccountDirectory) -> None:
+        self._store = store
+        self._clock = clock
+        self._accounts = accounts
+
+    def receive(
+        self,
+        source_number: str,
+        content: str,
+        message_id: str | None = None,
+        destination_number: str | None = None,
+        attachments: list[dict] | None = None,
+    ) -> dict:
+        """Store the reply now; returns it with its account, as the control plane shows it."""
+        message = self._message_answered(source_number, message_id, destination_number)
+        at = self._clock.now()
+        if message is not None:
+            reply = reply_row(message, content, at, attachments)
+        else:
+            reply = self._inbound(source_number, content, destination_number, at, attachments)
+        hook = reply_webhook(reply) if reply["callback_url"] else None
+        self._store.insert_reply_and_webhook(reply, hook)
+        return {**reply_view(reply), "account_id": reply["account_id"], "attachments": attachments}
+
+    def _message_answered(self, source_number, message_id, destination_number) -> dict | None:
+        if message_id is not None:
+            canonical = normalise_id(message_id)
+            message = self._store.message_by_id(canonical) if canonical else None
+            if message is None:
+                raise BadRequest(INVALID_REPLY, ["message_id: No message has this ID."])
+            if message["destination_number"] != source_number:
+                raise BadRequest(
+                    INVALID_REPLY, ["source_number: The message was not sent to this number."]
+                )
+            return message
+        return self._store.latest_message_to(source_number, destination_number)
+
+    def _inbound(self, source_number, content, destination_number, at, attachments) -> dict:
+        owner = self._accounts.owner_of_number(destination_number) if destination_number else None
+        if owner is None:
+            detail = (
+                "destination_number: No account has this number."
+                if destination_number
+                else "message_id: No message was sent to this handset; give destination_number."
+            )
+            raise BadRequest(INVALID_REPLY, [detail])
+        return {
+            "id": new_id(),
+            "account_id": owner,
+            "message_id": None,
+            "source_number": source_number,
+            "destination_number": destination_number,
+            "content": content,
+            "metadata": None,
+            "callback_url": None,
+            "attachments": attachments,
+            "date_received": at,
+            "confirmed": False,
+        }
