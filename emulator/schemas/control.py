@@ -25,6 +25,7 @@ class InspectedMessageSchema(MessageStatusSchema):
     account_id = fields.String()
     media = fields.List(fields.String(), allow_none=True)
     subject = fields.String(allow_none=True)
+    sent_content = fields.String(allow_none=True)
     error_code = fields.String(allow_none=True)
     billing_units = fields.Integer()
     next_transition_at = Timestamp()
@@ -92,9 +93,7 @@ class AttachmentRequestSchema(Schema):
 
     content_type = StrictString(
         required=True,
-        validate=validate.Regexp(
-            r"^image/[\w.+-]+$", error="Must be an image type, e.g. image/jpeg."
-        ),
+        validate=validate.Regexp(r"^image/[\w.+-]+$", error="Must be an image type (image/...)."),
     )
     content = StrictString(required=True, validate=validate.Length(min=1))
     original_name = StrictString(load_default=None, validate=validate.Length(max=255))
