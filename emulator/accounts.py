@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
-import yaml
+from emulator.fixture_files import load_fixture
 
 ACCOUNTS_FILE = "accounts.yaml"
 
@@ -79,12 +77,8 @@ class AccountDirectory:
 
     @classmethod
     def from_fixtures(cls, directory: str | None) -> AccountDirectory:
-        """Read `accounts.yaml` from `directory`, or from the fixtures shipped with the package."""
-        if directory:
-            text = (Path(directory) / ACCOUNTS_FILE).read_text(encoding="utf-8")
-        else:
-            text = resources.files("emulator.default_fixtures").joinpath(ACCOUNTS_FILE).read_text()
-        return cls.from_data(yaml.safe_load(text) or {})
+        """Read `accounts.yaml` from `directory` if it has one, else the shipped file."""
+        return cls.from_data(load_fixture(directory, ACCOUNTS_FILE))
 
     @classmethod
     def from_data(cls, data: dict) -> AccountDirectory:

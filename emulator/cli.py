@@ -20,7 +20,7 @@ OPTION_HELP = {
     "host": "Address to listen on.",
     "port": "Port to listen on; 0 picks a free one.",
     "db": "SQLite file path or SQLAlchemy URL; ':memory:' for a throwaway store.",
-    "fixtures": "Folder with accounts.yaml and outcomes.yaml; defaults to the shipped fixtures.",
+    "fixtures": "Folder with accounts.yaml, outcomes.yaml or handsets.yaml; others are shipped.",
     "admin_token": "Bearer token required by /_emulator routes (health excepted).",
     "max_body_bytes": "Largest request body accepted; larger ones get 413.",
     "hmac_date_window_seconds": "Allowed distance of an HMAC Date from real time; 0: no check.",

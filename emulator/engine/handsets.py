@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from importlib import resources
-from pathlib import Path
 
-import yaml
+from emulator.fixture_files import load_fixture
 
 HANDSETS_FILE = "handsets.yaml"
 
@@ -42,12 +40,7 @@ class HandsetScripts:
     @classmethod
     def from_fixtures(cls, directory: str | None) -> HandsetScripts:
         """Read `handsets.yaml` from `directory` if it has one, else the shipped scripts."""
-        path = Path(directory) / HANDSETS_FILE if directory else None
-        if path is not None and path.exists():
-            text = path.read_text(encoding="utf-8")
-        else:
-            text = resources.files("emulator.default_fixtures").joinpath(HANDSETS_FILE).read_text()
-        return cls.from_data(yaml.safe_load(text) or {})
+        return cls.from_data(load_fixture(directory, HANDSETS_FILE))
 
     @classmethod
     def from_data(cls, data: dict) -> HandsetScripts:

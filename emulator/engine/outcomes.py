@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
-
-import yaml
 
 from emulator.engine.error_codes import DELIVERED_CODE, STATUS_BY_CODE, is_final_code
+from emulator.fixture_files import load_fixture
 
 OUTCOMES_FILE = "outcomes.yaml"
 
@@ -72,12 +69,7 @@ class OutcomeRules:
     @classmethod
     def from_fixtures(cls, directory: str | None) -> OutcomeRules:
         """Read `outcomes.yaml` from `directory` if it has one, else the shipped rules."""
-        path = Path(directory) / OUTCOMES_FILE if directory else None
-        if path is not None and path.exists():
-            text = path.read_text(encoding="utf-8")
-        else:
-            text = resources.files("emulator.default_fixtures").joinpath(OUTCOMES_FILE).read_text()
-        return cls.from_data(yaml.safe_load(text) or {})
+        return cls.from_data(load_fixture(directory, OUTCOMES_FILE))
 
     @classmethod
     def from_data(cls, data: dict) -> OutcomeRules:
