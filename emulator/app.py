@@ -10,6 +10,7 @@ from emulator.api.requests import EXTENSION_KEY
 from emulator.clock import Clock
 from emulator.control import control
 from emulator.core import Emulator
+from emulator.logs import log_requests
 from emulator.settings import Settings
 from emulator.store import Store
 
@@ -27,4 +28,5 @@ def create_app(
     app.register_blueprint(create_v1_blueprint())
     app.register_blueprint(control)
     register_error_handlers(app)
+    log_requests(app)
     return app

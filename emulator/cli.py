@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import logging
 import signal
 import sys
 from dataclasses import fields
@@ -11,10 +10,13 @@ from dataclasses import fields
 import click
 
 from emulator import __version__
+from emulator.accounts import AccountDirectory
 from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
+from emulator.logs import FORMATS, configure_logging
 from emulator.server import EmulatorServer
 from emulator.settings import ENV_PREFIX, Settings
+from emulator.store import Store
 
 OPTION_HELP = {
     "host": "Address to listen on.",
@@ -37,7 +39,9 @@ OPTION_HELP = {
     "webhook_max_attempts": "Attempts before a webhook is marked failed.",
     "webhook_retry_jitter": "Random extra wait, as a fraction of the wait (0 for none).",
     "webhook_workers": "Webhook requests in flight at once.",
+    "log_format": "Log lines as plain text or JSON.",
 }
+_CHOICES = {"log_format": click.Choice(FORMATS)}
 _TYPES = {"int": int, "float": float, "str": str, "str | None": str}
 
 
@@ -54,7 +58,8 @@ def settings_options(command):
         if field.type == "bool":
             option = click.option(*names, is_flag=True, flag_value=True, **common)
         else:
-            option = click.option(*names, type=_TYPES[field.type], **common)
+            option_type = _CHOICES.get(field.name, _TYPES[field.type])
+            option = click.option(*names, type=option_type, **common)
         command = option(command)
     return command
 
@@ -69,8 +74,8 @@ def main() -> None:
 @settings_options
 def serve(**options) -> None:
     """Serve the Messages API and the /_emulator control plane."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env(**options)
+    configure_logging(settings.log_format)
     app = create_app(settings)
     emulator = app.extensions[EXTENSION_KEY]
     server = EmulatorServer(app, settings.host, settings.port, settings.threads)
@@ -89,6 +94,51 @@ def serve(**options) -> None:
     finally:
         server.stop()
         emulator.close()
+
+
+@main.command()
+@click.option(
+    "--fixtures",
+    type=click.Path(exists=True, file_okay=False),
+    envvar=ENV_PREFIX + "FIXTURES",
+    show_envvar=True,
+    help="Folder with accounts.yaml; defaults to the shipped fixtures.",
+)
+def accounts(fixtures: str | None) -> None:
+    """List the configured accounts, their keys, numbers and sub-accounts."""
+    directory = AccountDirectory.from_fixtures(fixtures)
+    keys_by_account: dict[str, list[str]] = {}
+    for api_key in directory.api_keys:
+        keys_by_account.setdefault(api_key.account_id, []).append(
+            f"{api_key.key} / {api_key.secret}"
+        )
+    for account in directory.accounts:
+        parent = f" (sub-account of {account.parent_id})" if account.parent_id else ""
+        click.echo(f"{account.id}{parent}")
+        for pair in keys_by_account.get(account.id, []):
+            click.echo(f"  key / secret: {pair}")
+        if account.sub_account_ids:
+            click.echo(f"  sub-accounts: {', '.join(account.sub_account_ids)}")
+        if account.numbers:
+            click.echo(f"  numbers: {', '.join(account.numbers)}")
+        if account.alpha_tags:
+            click.echo(f"  alpha tags: {', '.join(account.alpha_tags)}")
+
+
+@main.command()
+@click.option(
+    "--db",
+    required=True,
+    envvar=ENV_PREFIX + "DB",
+    show_envvar=True,
+    help="SQLite file path or SQLAlchemy URL of the store to clear.",
+)
+def reset(db: str) -> None:
+    """Delete every message, report, reply, webhook and feature change from a store."""
+    store = Store(Settings(db=db).database_url)
+    store.clear()
+    store.close()
+    click.echo(f"cleared {db}")
 
 
 def _banner(base_url: str, api_keys) -> str:

@@ -39,6 +39,7 @@ class Settings:
     webhook_max_attempts: int = 10
     webhook_retry_jitter: float = 0.1
     webhook_workers: int = 16
+    log_format: str = "plain"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -84,7 +85,10 @@ def test_custom_fixtures_folder(tmp_path):
     )
     args = ("--port", "0", "--db", ":memory:", "--fixtures", str(tmp_path))
     process = subprocess.Popen(
-        [*mm_emulator_command(), "serve", *args], stdout=subprocess.PIPE, text=True
+        [*mm_emulator_command(), "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         line = process.stdout.readline()
@@ -104,3 +108,58 @@ def test_version():
         [*mm_emulator_command(), "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("mm-emulator, version ")
+
+
+def test_accounts_lists_accounts_and_keys():
+    result = subprocess.run(
+        [*mm_emulator_command(), "accounts"], capture_output=True, text=True, check=True
+    )
+    assert "DemoAccount\n  key / secret: demo_api_key / demo_api_secret" in result.stdout
+    assert "DemoSubAccount1 (sub-account of DemoAccount)" in result.stdout
+    assert "other_api_key / other_api_secret" in result.stdout
+
+
+def test_reset_clears_a_store(tmp_path):
+    db = str(tmp_path / "to-clear.db")
+    with running_emulator("--port", "0", "--db", db) as base_url:
+        requests.post(
+            f"{base_url}/v1/messages",
+            json={"messages": [message()]},
+            headers=basic_auth(),
+            timeout=5,
+        )
+    subprocess.run([*mm_emulator_command(), "reset", "--db", db], check=True, capture_output=True)
+    with running_emulator("--port", "0", "--db", db) as base_url:
+        assert requests.get(f"{base_url}/_emulator/messages", timeout=5).json() == {"messages": []}
+
+
+def test_json_logs_one_line_per_request_without_secrets(tmp_path):
+    process = subprocess.Popen(
+        [
+            *mm_emulator_command(),
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            ":memory:",
+            "--log-format",
+            "json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base_url = BANNER.search(process.stdout.readline()).group(1)
+    headers = basic_auth(account="DemoSubAccount1")
+    requests.post(f"{base_url}/v1/messages", json={"messages": [message()]}, headers=headers)
+    requests.get(f"{base_url}/v1/replies", headers={"Authorization": "Basic bm9wZTpub3Bl"})
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=15)
+    entries = [json.loads(line) for line in stderr.splitlines()]
+    requests_logged = [e for e in entries if e["logger"] == "emulator.requests"]
+    sent, refused = requests_logged
+    assert (sent["method"], sent["path"], sent["status"]) == ("POST", "/v1/messages", 202)
+    assert sent["account"] == "DemoSubAccount1"
+    assert sent["duration_ms"] >= 0
+    assert (refused["status"], refused["account"]) == (403, None)
+    assert "demo_api_secret" not in stderr and "Basic " not in stderr and "bm9wZ" not in stderr

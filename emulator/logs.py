@@ -1,0 +1,74 @@
+"""Log set-up: one line per event, plain text or JSON, and one line per HTTP request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from flask import Flask, g, request
+
+PLAIN, JSON = "plain", "json"
+FORMATS = (PLAIN, JSON)
+REQUEST_LOG = logging.getLogger("emulator.requests")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and any structured fields."""
+
+    FIELDS = ("method", "path", "status", "duration_ms", "account")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({name: getattr(record, name) for name in self.FIELDS if hasattr(record, name)})
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def configure_logging(log_format: str = PLAIN, level: int = logging.INFO) -> None:
+    """Send the emulator's logs to stderr in the chosen format."""
+    handler = logging.StreamHandler()
+    if log_format == JSON:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # APScheduler reports every run of the periodic jobs at INFO.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def log_requests(app: Flask) -> None:
+    """Log method, path, status, duration and account of every request; never its headers."""
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
+        account = g.get("account_id")
+        REQUEST_LOG.info(
+            "%s %s %s %.1f ms%s",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
+            f" account={account}" if account else "",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "account": account,
+            },
+        )
+        return response
