@@ -62,6 +62,7 @@ def reset():
 def list_messages():
     filters = load_or_reject(_message_filters, request.args.to_dict())
     stored = current_emulator().store.list_messages(
+        message_id=filters.get("message_id"),
         account_id=filters.get("account"),
         destination_number=filters.get("destination_number"),
         status=filters.get("status"),

@@ -40,6 +40,7 @@ class InspectedMessagesSchema(Schema):
 class MessageFilterSchema(Schema):
     """Query parameters of GET /_emulator/messages."""
 
+    message_id = StrictString()
     account = StrictString()
     destination_number = StrictString()
     status = StrictString()

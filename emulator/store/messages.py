@@ -51,6 +51,7 @@ class MessageQueries:
 
     def list_messages(
         self,
+        message_id: str | None = None,
         account_id: str | None = None,
         destination_number: str | None = None,
         status: str | None = None,
@@ -58,6 +59,8 @@ class MessageQueries:
     ) -> list[dict]:
         """Messages of every account (or one), newest first."""
         conditions = []
+        if message_id:
+            conditions.append(messages.c.id == message_id)
         if account_id:
             conditions.append(messages.c.account_id == account_id)
         if destination_number:

@@ -1,0 +1,131 @@
+"""pytest plugin: the `mm_emulator` fixture, a real emulator on loopback, reset before each test.
+
+Installed with the package (entry point `pytest11`). The emulator runs in its own process for the
+whole session, so its server threads never meet the test process's output capture; each test
+that asks for `mm_emulator` starts from an empty store and real time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+
+import pytest
+import urllib3
+
+DEMO_KEY, DEMO_SECRET = "demo_api_key", "demo_api_secret"
+_BANNER = re.compile(r"listening on (http://\S+)")
+
+
+class RunningEmulator:
+    """A running emulator and helpers over its control plane."""
+
+    api_key = DEMO_KEY
+    api_secret = DEMO_SECRET
+
+    def __init__(self, base_url: str, process: subprocess.Popen, log_path: str) -> None:
+        self.base_url = base_url
+        self.log_path = log_path
+        self._process = process
+        self._http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(total=30))
+
+    def reset(self) -> None:
+        """Empty the store, put features back and the clock at real time."""
+        self._call("POST", "/_emulator/reset")
+
+    def messages(self, **filters) -> list[dict]:
+        """Stored messages, newest first; filters: account, destination_number, status, limit."""
+        return self._call("GET", "/_emulator/messages", fields=filters)["messages"]
+
+    def advance(self, seconds: float) -> str:
+        """Move the emulator's time forward, processing everything due; returns the new now."""
+        return self._call("POST", "/_emulator/clock/advance", {"seconds": seconds})["now"]
+
+    def reply(self, source_number: str, content: str, **fields) -> dict:
+        """A handset answers (message_id, destination_number, attachments are optional)."""
+        body = {"source_number": source_number, "content": content, **fields}
+        return self._call("POST", "/_emulator/replies", body)
+
+    def webhooks(self, **filters) -> list[dict]:
+        """Webhook deliveries and their attempts, newest first; filters: message_id, limit."""
+        return self._call("GET", "/_emulator/webhooks", fields=filters)["webhooks"]
+
+    def set_features(self, account: str = "DemoAccount", **features) -> dict:
+        """Change account features, e.g. `set_features(deduplication=True)`."""
+        return self._call("PATCH", f"/_emulator/accounts/{account}", {"features": features})
+
+    def wait_for_status(self, message_id: str, status: str, timeout: float = 5.0) -> dict:
+        """Poll until the message has `status` (with the real clock running); returns it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            [message] = self.messages(message_id=message_id) or [None]
+            if message is not None and message["status"] == status:
+                return message
+            if time.monotonic() >= deadline:
+                found = message["status"] if message else "no such message"
+                raise AssertionError(f"message {message_id} is {found}, not {status}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=15)
+
+    def _call(self, method: str, path: str, body: dict | None = None, fields=None) -> dict:
+        response = self._http.request(
+            method,
+            self.base_url + path,
+            body=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"} if body is not None else None,
+            fields=fields,
+        )
+        payload = json.loads(response.data or b"{}")
+        if response.status >= 400:
+            raise AssertionError(f"{method} {path} answered {response.status}: {payload}")
+        return payload
+
+
+def start_emulator(*args: str) -> RunningEmulator:
+    """Start `mm-emulator serve` on a free loopback port with a throwaway store."""
+    command = [sys.executable, "-m", "emulator", "serve", "--host", "127.0.0.1", "--port", "0"]
+    with tempfile.NamedTemporaryFile(prefix="mm-emulator-", suffix=".log", delete=False) as log:
+        # The server's log goes to a file: a pipe nobody reads would fill up and block it.
+        process = subprocess.Popen(
+            [*command, "--db", ":memory:", *args],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+    match = _BANNER.search(process.stdout.readline())
+    if match is None:
+        process.kill()
+        raise RuntimeError(f"mm-emulator did not start; see {log.name}")
+    return RunningEmulator(match.group(1), process, log.name)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "mm_emulator_args",
+        type="args",
+        default=[],
+        help="Extra `mm-emulator serve` arguments for the mm_emulator fixture, e.g. --instant",
+    )
+
+
+@pytest.fixture(scope="session")
+def mm_emulator_session(pytestconfig: pytest.Config) -> Iterator[RunningEmulator]:
+    """One emulator for the whole test session."""
+    emulator = start_emulator(*pytestconfig.getini("mm_emulator_args"))
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def mm_emulator(mm_emulator_session: RunningEmulator) -> RunningEmulator:
+    """The session's emulator, reset: no messages, reports, replies or webhooks; real time."""
+    mm_emulator_session.reset()
+    return mm_emulator_session

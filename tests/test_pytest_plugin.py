@@ -1,0 +1,63 @@
+"""The pytest plugin, run in fresh pytest processes with pytester as a user's suite would be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+USER_SUITE = Path(__file__).parent / "user_suite" / "test_user_suite.py"
+
+
+def test_the_documented_user_suite_passes_on_its_own(pytester):
+    pytester.makepyfile(test_user_suite=USER_SUITE.read_text())
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=3)
+
+
+def test_helpers_and_serve_arguments_from_the_ini_file(pytester):
+    pytester.makeini("[pytest]\nmm_emulator_args = --instant\n")
+    pytester.makepyfile(
+        test_helpers="""
+        import json
+
+        import pytest
+        import urllib3
+
+        def send(mm_emulator, **fields):
+            body = {"messages": [{"content": "Hi", "destination_number": "+61491570156", **fields}]}
+            credentials = f"{mm_emulator.api_key}:{mm_emulator.api_secret}"
+            headers = urllib3.make_headers(basic_auth=credentials)
+            headers["Content-Type"] = "application/json"
+            url = mm_emulator.base_url + "/v1/messages"
+            http = urllib3.PoolManager()
+            response = http.request("POST", url, body=json.dumps(body), headers=headers)
+            assert response.status == 202
+            return json.loads(response.data)["messages"][0]["message_id"]
+
+        def test_instant_mode_and_wait_for_status(mm_emulator):
+            message_id = send(mm_emulator)
+            delivered = mm_emulator.wait_for_status(message_id, "delivered", timeout=5)
+            assert delivered["account_id"] == "DemoAccount"
+
+        def test_features_webhooks_and_replies(mm_emulator):
+            changed = mm_emulator.set_features(deduplication=True)
+            assert changed["features"]["deduplication"] is True
+            hook = "http://127.0.0.1:9/nowhere"
+            first = send(mm_emulator, callback_url=hook, delivery_report=True)
+            second = send(mm_emulator)
+            mm_emulator.wait_for_status(second, "rejected")
+            assert mm_emulator.webhooks(message_id=first)
+            reply = mm_emulator.reply("+61491570156", "Thanks")
+            assert reply["message_id"] == second
+
+        def test_reset_restores_features(mm_emulator):
+            assert mm_emulator.set_features()["features"]["deduplication"] is False
+
+        def test_wait_for_status_fails_clearly(mm_emulator):
+            message_id = send(mm_emulator)
+            mm_emulator.wait_for_status(message_id, "delivered")
+            with pytest.raises(AssertionError, match="is delivered, not failed"):
+                mm_emulator.wait_for_status(message_id, "failed", timeout=0.2)
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=4)
