@@ -9,6 +9,7 @@ from emulator.api.error_handlers import register_error_handlers
 from emulator.api.requests import EXTENSION_KEY
 from emulator.clock import Clock
 from emulator.control import control
+from emulator.control.docs import docs
 from emulator.core import Emulator
 from emulator.logs import log_requests
 from emulator.settings import Settings
@@ -27,6 +28,7 @@ def create_app(
     app.extensions[EXTENSION_KEY] = Emulator.build(settings, store=store, clock=clock)
     app.register_blueprint(create_v1_blueprint())
     app.register_blueprint(control)
+    app.register_blueprint(docs)
     register_error_handlers(app)
     log_requests(app)
     return app

@@ -52,7 +52,7 @@ class UtcDateTime(fields.DateTime):
         return as_utc(super()._deserialize(value, attr, data, **kwargs))
 
 
-class Timestamp(fields.Field):
+class Timestamp(fields.DateTime):
     """Dump-only: a datetime as `2017-05-20T06:30:37.642Z`."""
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -1,0 +1,261 @@
+"""The emulator's own OpenAPI 3 document, generated from its marshmallow schemas and routes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema
+
+from emulator import __version__
+from emulator.schemas import common, control, inbox, messages
+
+V1 = [{"basic_auth": []}, {"hmac_auth": []}]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One route and method, with the schemas of what it takes and answers."""
+
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    tag: str
+    answers: dict[int, tuple[str, type[Schema] | None]]
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    security: list = field(default_factory=list)
+
+
+BAD_REQUEST = {400: ("Invalid request", common.BadRequestSchema)}
+NOT_FOUND = {404: ("Resource not found", common.ErrorSchema)}
+FORBIDDEN = {403: ("Invalid authentication credentials", common.ErrorSchema)}
+
+
+def _v1(method, path, operation_id, summary, tag, answers, body=None) -> Operation:
+    """A /v1 operation: Basic or HMAC authentication, 403 on bad credentials."""
+    return Operation(
+        method, path, operation_id, summary, tag, answers | FORBIDDEN, body=body, security=V1
+    )
+
+
+OPERATIONS = [
+    _v1(
+        "post",
+        "/v1/messages",
+        "SendMessages",
+        "Send 1 to 100 messages",
+        "Messages",
+        {202: ("Accepted, all queued", messages.SendMessagesResponseSchema)} | BAD_REQUEST,
+        body=messages.SendMessagesRequestSchema,
+    ),
+    _v1(
+        "get",
+        "/v1/messages/{messageId}",
+        "GetMessageStatus",
+        "Get a message's status",
+        "Messages",
+        {200: ("The message", messages.MessageStatusSchema)} | NOT_FOUND,
+    ),
+    _v1(
+        "put",
+        "/v1/messages/{messageId}",
+        "CancelScheduledMessage",
+        "Cancel a scheduled message",
+        "Messages",
+        {
+            200: ("Cancelled", common.EmptySchema),
+        }
+        | BAD_REQUEST
+        | NOT_FOUND,
+        body=messages.CancelMessageRequestSchema,
+    ),
+    _v1(
+        "get",
+        "/v1/delivery_reports",
+        "CheckDeliveryReports",
+        "The oldest 100 unconfirmed delivery reports",
+        "Delivery Reports",
+        {200: ("Unconfirmed reports", inbox.CheckDeliveryReportsResponseSchema)},
+    ),
+    _v1(
+        "post",
+        "/v1/delivery_reports/confirmed",
+        "ConfirmDeliveryReportsAsReceived",
+        "Confirm delivery reports",
+        "Delivery Reports",
+        {202: ("Confirmed", common.EmptySchema)} | BAD_REQUEST,
+        body=inbox.ConfirmDeliveryReportsRequestSchema,
+    ),
+    _v1(
+        "get",
+        "/v1/replies",
+        "CheckReplies",
+        "The oldest 100 unconfirmed replies",
+        "Replies",
+        {200: ("Unconfirmed replies", inbox.CheckRepliesResponseSchema)},
+    ),
+    _v1(
+        "post",
+        "/v1/replies/confirmed",
+        "ConfirmRepliesAsReceived",
+        "Confirm replies",
+        "Replies",
+        {202: ("Confirmed", common.EmptySchema)} | BAD_REQUEST,
+        body=inbox.ConfirmRepliesRequestSchema,
+    ),
+    Operation(
+        "get",
+        "/_emulator/health",
+        "Health",
+        "Is it up",
+        "Emulator",
+        {200: ("Up", common.StatusSchema)},
+    ),
+    Operation(
+        "post",
+        "/_emulator/reset",
+        "Reset",
+        "Delete all messages, reports, replies, webhooks and feature changes; real time again",
+        "Emulator",
+        {200: ("Reset", common.StatusSchema)},
+    ),
+    Operation(
+        "get",
+        "/_emulator/messages",
+        "InspectMessages",
+        "Every stored message of every account, newest first",
+        "Emulator",
+        {200: ("Messages", control.InspectedMessagesSchema)} | BAD_REQUEST,
+        query=control.MessageFilterSchema,
+    ),
+    Operation(
+        "get",
+        "/_emulator/webhooks",
+        "InspectWebhooks",
+        "Webhook deliveries and their attempts, newest first",
+        "Emulator",
+        {200: ("Webhooks", control.WebhooksSchema)} | BAD_REQUEST,
+        query=control.WebhookFilterSchema,
+    ),
+    Operation(
+        "get",
+        "/_emulator/clock",
+        "GetClock",
+        "The emulator's time",
+        "Emulator",
+        {200: ("Now", control.ClockSchema)},
+    ),
+    Operation(
+        "post",
+        "/_emulator/clock/advance",
+        "AdvanceClock",
+        "Move time forward, processing everything that falls due, in time order",
+        "Emulator",
+        {200: ("The new now", control.ClockSchema)} | BAD_REQUEST,
+        body=control.AdvanceClockRequestSchema,
+    ),
+    Operation(
+        "post",
+        "/_emulator/replies",
+        "SimulateReply",
+        "A handset answers, or writes to an account number",
+        "Emulator",
+        {201: ("The stored reply", control.SimulatedReplyResponseSchema)} | BAD_REQUEST,
+        body=control.SimulatedReplySchema,
+    ),
+    Operation(
+        "get",
+        "/_emulator/accounts/{account_id}",
+        "GetAccount",
+        "An account's numbers, alpha tags, sub-accounts and features",
+        "Emulator",
+        {200: ("The account", control.AccountSchema)} | NOT_FOUND,
+    ),
+    Operation(
+        "patch",
+        "/_emulator/accounts/{account_id}",
+        "ChangeAccountFeatures",
+        "Change some of an account's features",
+        "Emulator",
+        {
+            200: ("The account", control.AccountSchema),
+        }
+        | BAD_REQUEST
+        | NOT_FOUND,
+        body=control.AccountChangeSchema,
+    ),
+    Operation(
+        "get",
+        "/_emulator/openapi.json",
+        "OpenApi",
+        "This document",
+        "Emulator",
+        {200: ("OpenAPI 3", None)},
+    ),
+    Operation(
+        "get",
+        "/_emulator/docs",
+        "Docs",
+        "This document, readable",
+        "Emulator",
+        {200: ("HTML", None)},
+    ),
+]
+
+_PARAMETER = re.compile(r"{(\w+)}")
+
+
+def build_openapi() -> dict:
+    """The OpenAPI 3 document of every route, as a dict."""
+    spec = APISpec(
+        title="messagemedia-emulator",
+        version=__version__,
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "A local emulator of the MessageMedia Messages API."},
+    )
+    spec.components.security_scheme("basic_auth", {"type": "http", "scheme": "basic"})
+    spec.components.security_scheme(
+        "hmac_auth", {"type": "apiKey", "in": "header", "name": "Authorization"}
+    )
+    spec.components.security_scheme("admin_token", {"type": "http", "scheme": "bearer"})
+    for operation in OPERATIONS:
+        spec.path(path=operation.path, operations={operation.method: _describe(operation)})
+    return spec.to_dict()
+
+
+def _describe(operation: Operation) -> dict:
+    described = {
+        "operationId": operation.operation_id,
+        "summary": operation.summary,
+        "tags": [operation.tag],
+        "responses": {
+            str(status): _answer(description, schema)
+            for status, (description, schema) in operation.answers.items()
+        },
+    }
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in _PARAMETER.findall(operation.path)
+    ]
+    if operation.query is not None:
+        parameters.append({"in": "query", "schema": operation.query})
+    if parameters:
+        described["parameters"] = parameters
+    if operation.body is not None:
+        described["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": operation.body}},
+        }
+    described["security"] = operation.security or [{}, {"admin_token": []}]
+    return described
+
+
+def _answer(description: str, schema: type[Schema] | None) -> dict:
+    if schema is None:
+        return {"description": description}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
