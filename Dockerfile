@@ -1,10 +1,10 @@
-# A small image of the emulator: `docker build -t mm-emulator .` then
-# `docker run -p 8080:8080 -v mm-data:/data mm-emulator`.
+# messagemedia-emulator: docker build -t mm-emulator . && docker run -p 8080:8080 -v mm-data:/data mm-emulator
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
     MM_EMULATOR_DB=/data/mm-emulator.db \
     MM_EMULATOR_PORT=8080
 
@@ -12,12 +12,15 @@ WORKDIR /app
 COPY pyproject.toml setup.cfg README.md ./
 COPY emulator ./emulator
 COPY fixtures ./fixtures
-RUN pip install . \
-    && useradd --create-home --uid 10001 emulator \
+RUN pip install --no-cache-dir . \
+    && groupadd --gid 10001 emulator \
+    && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin emulator \
     && mkdir -p /data \
-    && chown emulator /data
+    && chown 10001:10001 /data \
+    && rm -rf /app
 
-USER emulator
+WORKDIR /data
+USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
