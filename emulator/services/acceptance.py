@@ -23,11 +23,16 @@ DUPLICATE = Outcome("rejected", "305")
 
 @dataclass
 class Batch:
-    """One request's messages: duplicates within it count too."""
+    """One request's messages, with what the store says about their destinations, read once.
+
+    `sent` holds (destination, content) pairs already sent: in the last 24 hours when
+    de-duplication is on, and earlier in the same request.
+    """
 
     account: Account
     features: Features
     now: datetime
+    opted_out: set[str]
     sent: set[tuple[str, str]]
 
 
@@ -39,18 +44,28 @@ class AcceptancePolicy:
         self._outcomes = outcomes
         self._delays = delays
 
+    def batch(self, account: Account, features: Features, now: datetime, messages: list) -> Batch:
+        """Read what the store knows of these messages' destinations, in two queries at most."""
+        numbers = {message["destination_number"] for message in messages}
+        opted_out = self._store.opted_out(account.id, numbers, now)
+        sent = (
+            self._store.recently_sent(account.id, numbers, now - DEDUPLICATION_WINDOW)
+            if features.deduplication
+            else set()
+        )
+        return Batch(account, features, now, opted_out, sent)
+
     def accept(self, message: dict, batch: Batch) -> dict:
         """The stored fields the policy decides for `message`."""
         destination, content = message["destination_number"], message["content"]
         source, source_type, registered = self._sender(message, batch)
         sent_content = to_gsm7(content) if batch.features.character_converter else content
-        is_duplicate = batch.features.deduplication and self._is_duplicate(message, batch)
-        if not is_duplicate:
-            batch.sent.add((destination, content))
+        is_duplicate = batch.features.deduplication and (destination, content) in batch.sent
+        batch.sent.add((destination, content))
 
         if not registered:
             outcome = UNREGISTERED_SOURCE
-        elif self._store.is_opted_out(batch.account.id, destination, batch.now):
+        elif destination in batch.opted_out:
             outcome = OPTED_OUT
         elif is_duplicate:
             outcome = DUPLICATE
@@ -95,13 +110,6 @@ class AcceptancePolicy:
         if batch.features.unregistered_source == REJECT or account.default_number is None:
             return source, source_type, False
         return account.default_number, "INTERNATIONAL", True
-
-    def _is_duplicate(self, message: dict, batch: Batch) -> bool:
-        key = (message["destination_number"], message["content"])
-        if key in batch.sent:
-            return True
-        since = batch.now - DEDUPLICATION_WINDOW
-        return self._store.has_recent_duplicate(batch.account.id, *key, since)
 
 
 def familiar_number(account: Account, destination_number: str) -> str:

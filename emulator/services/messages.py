@@ -7,7 +7,7 @@ from collections.abc import Callable
 from emulator.clock import Clock
 from emulator.engine.lifecycle import QUEUED
 from emulator.errors import BadRequest, NotFound
-from emulator.services.acceptance import AcceptancePolicy, Batch
+from emulator.services.acceptance import AcceptancePolicy
 from emulator.services.accounts import AccountService
 from emulator.services.ids import new_id, normalise_id
 from emulator.services.retention import retention_cutoff
@@ -51,9 +51,9 @@ class MessageService:
     def send(self, account_id: str, messages: list[dict]) -> list[dict]:
         """Store every validated message (all or none) and return their echoes, `queued`."""
         now = self._clock.now()
-        batch = Batch(
-            self._accounts.account(account_id), self._accounts.features(account_id), now, set()
-        )
+        account = self._accounts.account(account_id)
+        features = self._accounts.features(account_id)
+        batch = self._policy.batch(account, features, now, messages)
         rows, echoes = [], []
         for message in messages:
             message_id = new_id()

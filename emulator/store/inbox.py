@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from sqlalchemy import Table, and_, func, insert, select, update
@@ -57,20 +57,16 @@ class InboxQueries:
         with self.transaction() as connection:
             return [dict(row) for row in connection.execute(query).mappings()]
 
-    def is_opted_out(self, account_id: str, number: str, now: datetime) -> bool:
-        """True when the handset has replied STOP to the account by `now`."""
-        query = (
-            select(replies.c.id)
-            .where(
-                replies.c.account_id == account_id,
-                replies.c.source_number == number,
-                func.upper(func.trim(replies.c.content)) == "STOP",
-                replies.c.date_received <= now,
-            )
-            .limit(1)
+    def opted_out(self, account_id: str, numbers: Collection[str], now: datetime) -> set[str]:
+        """Those of `numbers` whose handsets have replied STOP to the account by `now`."""
+        query = select(replies.c.source_number).where(
+            replies.c.account_id == account_id,
+            replies.c.source_number.in_(list(numbers)),
+            func.upper(func.trim(replies.c.content)) == "STOP",
+            replies.c.date_received <= now,
         )
         with self.transaction() as connection:
-            return connection.execute(query).first() is not None
+            return set(connection.execute(query).scalars())
 
     def insert_reply_and_webhook(self, reply: dict, hook: dict | None) -> None:
         """Store a reply with the webhook that announces it, in one transaction."""

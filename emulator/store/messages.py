@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -71,23 +72,19 @@ class MessageQueries:
         with self.transaction() as connection:
             return [dict(row) for row in connection.execute(query).mappings()]
 
-    def has_recent_duplicate(
-        self, account_id: str, destination_number: str, content: str, since: datetime
-    ) -> bool:
-        """True when the account sent the same content to the number after `since`."""
-        query = (
-            select(messages.c.id)
-            .where(
-                messages.c.account_id == account_id,
-                messages.c.destination_number == destination_number,
-                messages.c.content == content,
-                messages.c.created_at > since,
-                messages.c.is_duplicate.is_(False),
-            )
-            .limit(1)
+    def recently_sent(
+        self, account_id: str, numbers: Collection[str], since: datetime
+    ) -> set[tuple[str, str]]:
+        """(destination, content) of the account's messages to `numbers` after `since`,
+        leaving out those withheld as duplicates."""
+        query = select(messages.c.destination_number, messages.c.content).where(
+            messages.c.account_id == account_id,
+            messages.c.destination_number.in_(list(numbers)),
+            messages.c.created_at > since,
+            messages.c.is_duplicate.is_(False),
         )
         with self.transaction() as connection:
-            return connection.execute(query).first() is not None
+            return {(row[0], row[1]) for row in connection.execute(query)}
 
     def latest_message_to(self, number: str, account_number: str | None = None) -> dict | None:
         """The most recent message of any account to `number` (from `account_number`, if given)."""
