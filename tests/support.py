@@ -9,6 +9,9 @@ import json
 from dataclasses import dataclass
 from email.utils import formatdate
 
+from emulator.services.inbox import delivery_report_row, reply_row
+from emulator.store.messages import Planned
+
 
 @dataclass(frozen=True)
 class Credentials:
@@ -71,3 +74,18 @@ def message(**fields) -> dict:
 
 def send_body(*messages: dict) -> bytes:
     return json.dumps({"messages": list(messages)}).encode()
+
+
+def record_delivery_report(store, message: dict, status: str, error_code: str, at) -> str:
+    """Seed a delivery report of `message` straight into the store; returns its ID."""
+    report = delivery_report_row(message, status, error_code, at)
+    with store.transaction() as connection:
+        store.apply_transitions(connection, Planned(reports=[report]))
+    return report["id"]
+
+
+def record_reply(store, message: dict, content: str, at) -> str:
+    """Seed a handset's reply to `message` straight into the store; returns its ID."""
+    reply = reply_row(message, content, at)
+    store.insert_reply_and_webhook(reply, None)
+    return reply["id"]

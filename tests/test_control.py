@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from emulator.app import create_app
-from emulator.services.inbox import record_delivery_report, record_reply
 from emulator.settings import Settings
-from tests.support import OTHER, basic_auth, message
+from tests.support import OTHER, basic_auth, message, record_delivery_report, record_reply
 
 
 def test_health_needs_no_auth(http):

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from emulator.services.inbox import record_delivery_report, record_reply
-from tests.support import basic_auth, message
+from tests.support import basic_auth, message, record_delivery_report, record_reply
 
 AUTH = basic_auth()
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.services.inbox import record_delivery_report, record_reply
-from tests.support import OTHER, basic_auth, message
+from tests.support import OTHER, basic_auth, message, record_delivery_report, record_reply
 
 DEMO_AUTH = basic_auth()
 OTHER_AUTH = basic_auth(OTHER)

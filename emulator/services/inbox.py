@@ -108,15 +108,6 @@ def delivery_report_of(message: dict, report: dict) -> dict:
     return delivery_report_view(joined)
 
 
-def record_delivery_report(
-    store: Store, message: dict, status: str, error_code: str | None, at: datetime
-) -> str:
-    """Store a report of `message` reaching `status` at `at`; returns the report's ID."""
-    report = delivery_report_row(message, status, error_code, at)
-    store.insert_delivery_report(report)
-    return report["id"]
-
-
 def reply_row(
     message: dict, content: str, at: datetime, attachments: list[dict] | None = None
 ) -> dict:
@@ -134,12 +125,3 @@ def reply_row(
         "date_received": at,
         "confirmed": False,
     }
-
-
-def record_reply(
-    store: Store, message: dict, content: str, at: datetime, attachments: list | None = None
-) -> str:
-    """Store a handset's reply to `message`; returns its ID."""
-    reply = reply_row(message, content, at, attachments)
-    store.insert_reply(reply)
-    return reply["id"]

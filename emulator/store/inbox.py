@@ -15,14 +15,6 @@ PAGE_SIZE = 100
 class InboxQueries:
     """Mixed into Store; uses its `transaction()`."""
 
-    def insert_delivery_report(self, row: dict) -> None:
-        with self.transaction() as connection:
-            connection.execute(insert(delivery_reports), row)
-
-    def insert_reply(self, row: dict) -> None:
-        with self.transaction() as connection:
-            connection.execute(insert(replies), row)
-
     def unconfirmed_delivery_reports(self, account_id: str, received_after: datetime) -> list[dict]:
         """The oldest unconfirmed reports of the account, each with its message's fields."""
         message = messages.alias("message")

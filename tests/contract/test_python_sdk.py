@@ -16,8 +16,7 @@ from message_media_messages.models.confirm_replies_as_received_request import (
 from message_media_messages.models.message import Message
 from message_media_messages.models.send_messages_request import SendMessagesRequest
 
-from emulator.services.inbox import record_delivery_report, record_reply
-from tests.support import basic_auth, message
+from tests.support import basic_auth, message, record_delivery_report, record_reply
 
 
 def test_send_and_read_status(sdk, emulator):
