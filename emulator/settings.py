@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from emulator.engine.lifecycle import INSTANT, StepDelays
@@ -52,10 +52,6 @@ class Settings:
                 values[field.name] = _parse(field.type, raw)
         values.update({name: value for name, value in overrides.items() if value is not None})
         return cls(**values)
-
-    def with_changes(self, **changes) -> Settings:
-        """A copy with some fields replaced."""
-        return replace(self, **changes)
 
     @property
     def database_url(self) -> str:

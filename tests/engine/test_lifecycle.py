@@ -202,3 +202,14 @@ def test_billing_units_follow_the_content(send_one, advance, reports):
     send_one(content="x" * 161, delivery_report=True)
     advance(10)
     assert {r["billing_units"] for r in reports()} == {2}
+
+
+def test_purge_deletes_what_is_older_than_45_days(emulator, send_one, advance, reports):
+    old = send_one(delivery_report=True)
+    advance(44 * 86400)
+    recent = send_one(delivery_report=True)
+    advance(1.5 * 86400)
+    emulator.engine.purge_expired()
+    assert emulator.store.find_message("DemoAccount", old) is None
+    assert emulator.store.find_message("DemoAccount", recent) is not None
+    assert {r["message_id"] for r in reports()} == {recent}
