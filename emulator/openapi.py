@@ -13,6 +13,8 @@ from emulator import __version__
 from emulator.schemas import common, control, inbox, messages
 
 V1 = [{"basic_auth": []}, {"hmac_auth": []}]
+CONTROL = [{}, {"admin_token": []}]  # open on loopback; a bearer token when one is configured
+OPEN = [{}]
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ OPERATIONS = [
         "Is it up",
         "Emulator",
         {200: ("Up", common.StatusSchema)},
+        security=OPEN,
     ),
     Operation(
         "post",
@@ -195,6 +198,7 @@ OPERATIONS = [
         "This document",
         "Emulator",
         {200: ("OpenAPI 3", None)},
+        security=OPEN,
     ),
     Operation(
         "get",
@@ -203,6 +207,7 @@ OPERATIONS = [
         "This document, readable",
         "Emulator",
         {200: ("HTML", None)},
+        security=OPEN,
     ),
 ]
 
@@ -251,7 +256,7 @@ def _describe(operation: Operation) -> dict:
             "required": True,
             "content": {"application/json": {"schema": operation.body}},
         }
-    described["security"] = operation.security or [{}, {"admin_token": []}]
+    described["security"] = operation.security or CONTROL
     return described
 
 
