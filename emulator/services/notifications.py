@@ -34,7 +34,14 @@ _reply_schema = ReplyWebhookSchema()
 def delivery_report_webhook(message: dict, report: dict, at: datetime) -> dict:
     """The webhook announcing `report` of `message` to the message's callback_url."""
     payload = _report_schema.dump(delivery_report_of(message, report))
-    return webhook_row(message, message["callback_url"], DELIVERY_REPORT_EVENT, payload, at)
+    return webhook_row(
+        message["account_id"],
+        message["id"],
+        message["callback_url"],
+        DELIVERY_REPORT_EVENT,
+        payload,
+        at,
+    )
 
 
 def reply_webhook(reply: dict) -> dict:
@@ -42,17 +49,24 @@ def reply_webhook(reply: dict) -> dict:
     view = reply_view(reply)
     if reply["attachments"]:
         view["attachments"] = reply["attachments"]
-    owner = {"account_id": reply["account_id"], "id": reply["message_id"]}
-    payload = _reply_schema.dump(view)
-    return webhook_row(owner, reply["callback_url"], REPLY_EVENT, payload, reply["date_received"])
+    return webhook_row(
+        reply["account_id"],
+        reply["message_id"],
+        reply["callback_url"],
+        REPLY_EVENT,
+        _reply_schema.dump(view),
+        reply["date_received"],
+    )
 
 
-def webhook_row(message: dict, url: str, event: str, payload: dict, at: datetime) -> dict:
+def webhook_row(
+    account_id: str, message_id: str | None, url: str, event: str, payload: dict, at: datetime
+) -> dict:
     """A pending webhook delivery, due at `at`."""
     return {
         "id": new_id(),
-        "account_id": message["account_id"],
-        "message_id": message["id"],
+        "account_id": account_id,
+        "message_id": message_id,
         "url": url,
         "receiver": urlsplit(url).netloc,
         "event": event,

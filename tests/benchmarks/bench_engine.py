@@ -82,8 +82,10 @@ def bench_lifecycle(folder: Path, count: int) -> None:
 
 def seed_webhooks(emulator: Emulator, url: str, count: int) -> None:
     now = emulator.clock.now() - timedelta(seconds=1)
-    owner = {"account_id": "DemoAccount", "id": None}
-    hooks = [webhook_row(owner, url, "delivery_report", {"n": n}, now) for n in range(count)]
+    hooks = [
+        webhook_row("DemoAccount", None, url, "delivery_report", {"n": n}, now)
+        for n in range(count)
+    ]
     with emulator.store.transaction() as connection:
         emulator.store.apply_transitions(connection, Planned(webhooks=hooks))
 
