@@ -67,7 +67,7 @@ class Emulator:
                 clock,
                 account_service,
                 AcceptancePolicy(store, outcomes, settings.step_delays),
-                on_accepted=engine.wake,
+                on_due_now=engine.wake,
             ),
             inbox=InboxService(store, clock),
             replies=ReplyService(store, clock, accounts),

@@ -40,13 +40,13 @@ class MessageService:
         clock: Clock,
         accounts: AccountService,
         policy: AcceptancePolicy,
-        on_accepted: Callable[[], None] = lambda: None,
+        on_due_now: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._accounts = accounts
         self._policy = policy
-        self._on_accepted = on_accepted
+        self._on_due_now = on_due_now
 
     def send(self, account_id: str, messages: list[dict]) -> list[dict]:
         """Store every validated message (all or none) and return their echoes, `queued`."""
@@ -63,7 +63,9 @@ class MessageService:
             rows.append(row)
             echoes.append({**message, "message_id": message_id, "status": QUEUED})
         self._store.insert_messages(rows)
-        self._on_accepted()
+        # Waking the engine only pays when something is already due (instant mode, past expiry).
+        if any(row["next_transition_at"] <= now for row in rows):
+            self._on_due_now()
         return echoes
 
     def get(self, account_id: str, message_id: str) -> dict:
