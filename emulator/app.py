@@ -1,19 +1,37 @@
-"""create_app: the one place that wires store, clock, accounts, blueprints and error handlers."""
+"""create_app: the one place that wires store, clock, accounts, engine, services, blueprints and
+error handlers."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from emulator.api import create_v1_blueprint
 from emulator.api.error_handlers import register_error_handlers
 from emulator.api.requests import EXTENSION_KEY
+from emulator.auth import Authenticator
 from emulator.clock import Clock
 from emulator.control import control
 from emulator.control.docs import docs
-from emulator.core import Emulator
+from emulator.engine.engine import Engine
+from emulator.engine.webhooks import WebhookSender
+from emulator.fixture_files import load_accounts, load_handset_scripts, load_outcome_rules
+from emulator.instance import Emulator
 from emulator.logs import log_requests
+from emulator.services.acceptance import AcceptancePolicy
+from emulator.services.features import FeatureService
+from emulator.services.inbox import InboxService
+from emulator.services.messages import MessageService
+from emulator.services.replies import ReplyService
 from emulator.settings import Settings
 from emulator.store import Store
+
+
+class _JSONProvider(DefaultJSONProvider):
+    """Keys in the order the schemas give them; non-ASCII text as itself."""
+
+    sort_keys = False
+    ensure_ascii = False
 
 
 def create_app(
@@ -22,13 +40,53 @@ def create_app(
     """A Flask app serving /v1 and /_emulator for one emulator instance."""
     settings = settings or Settings.from_env()
     app = Flask("emulator")
+    app.json_provider_class = _JSONProvider
+    app.json = _JSONProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
-    app.extensions[EXTENSION_KEY] = Emulator.build(settings, store=store, clock=clock)
+    app.extensions[EXTENSION_KEY] = build_emulator(settings, store=store, clock=clock)
     app.register_blueprint(create_v1_blueprint())
     app.register_blueprint(control)
     app.register_blueprint(docs)
     register_error_handlers(app)
     log_requests(app)
     return app
+
+
+def build_emulator(
+    settings: Settings, store: Store | None = None, clock: Clock | None = None
+) -> Emulator:
+    """The emulator's parts, built from the settings and the fixture files."""
+    store = store or Store(settings.database_url)
+    clock = clock or Clock()
+    accounts = load_accounts(settings.fixtures)
+    outcomes = load_outcome_rules(settings.fixtures)
+    engine = Engine(
+        store,
+        clock,
+        settings.step_delays,
+        settings.retry_policy,
+        WebhookSender(settings.webhook_timeout_seconds),
+        load_handset_scripts(settings.fixtures),
+        workers=settings.webhook_workers,
+        tick_seconds=settings.tick_seconds,
+    )
+    features = FeatureService(accounts, store)
+    return Emulator(
+        settings=settings,
+        store=store,
+        clock=clock,
+        accounts=accounts,
+        outcomes=outcomes,
+        authenticator=Authenticator(accounts, settings.hmac_date_window_seconds),
+        engine=engine,
+        features=features,
+        messages=MessageService(
+            store,
+            clock,
+            features,
+            AcceptancePolicy(store, outcomes, settings.step_delays),
+            on_due_now=engine.wake,
+        ),
+        inbox=InboxService(store, clock),
+        replies=ReplyService(store, clock, accounts),
+    )

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-from emulator.accounts import AccountDirectory, ApiKey
+from emulator.domain.accounts import AccountDirectory, ApiKey
 from emulator.errors import Forbidden
 
 _HMAC_PARAM = re.compile(r'(\w+)\s*=\s*"([^"]*)"')

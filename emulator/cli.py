@@ -10,9 +10,9 @@ from dataclasses import fields
 import click
 
 from emulator import __version__
-from emulator.accounts import AccountDirectory
 from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
+from emulator.fixture_files import load_accounts
 from emulator.logs import FORMATS, configure_logging
 from emulator.server import EmulatorServer
 from emulator.settings import ENV_PREFIX, Settings
@@ -106,7 +106,7 @@ def serve(**options) -> None:
 )
 def accounts(fixtures: str | None) -> None:
     """List the configured accounts, their keys, numbers and sub-accounts."""
-    directory = AccountDirectory.from_fixtures(fixtures)
+    directory = load_accounts(fixtures)
     keys_by_account: dict[str, list[str]] = {}
     for api_key in directory.api_keys:
         keys_by_account.setdefault(api_key.account_id, []).append(

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from emulator.engine.lifecycle import INSTANT, StepDelays
-from emulator.engine.retry import RetryPolicy
+from emulator.domain.lifecycle import INSTANT, StepDelays
+from emulator.domain.retry import RetryPolicy
 
 ENV_PREFIX = "MM_EMULATOR_"
 DEFAULT_DB = "mm-emulator.db"

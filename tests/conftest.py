@@ -7,7 +7,7 @@ import requests
 
 from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
-from emulator.core import Emulator
+from emulator.instance import Emulator
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from tests.support import basic_auth, message

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from email.utils import formatdate
 
-from emulator.services.inbox import delivery_report_row, reply_row
+from emulator.domain.records import new_delivery_report, new_reply
 from emulator.store.messages import Planned
 
 
@@ -78,7 +78,7 @@ def send_body(*messages: dict) -> bytes:
 
 def record_delivery_report(store, message: dict, status: str, error_code: str, at) -> str:
     """Seed a delivery report of `message` straight into the store; returns its ID."""
-    report = delivery_report_row(message, status, error_code, at)
+    report = new_delivery_report(message, status, error_code, at)
     with store.transaction() as connection:
         store.apply_transitions(connection, Planned(reports=[report]))
     return report["id"]
@@ -86,6 +86,6 @@ def record_delivery_report(store, message: dict, status: str, error_code: str, a
 
 def record_reply(store, message: dict, content: str, at) -> str:
     """Seed a handset's reply to `message` straight into the store; returns its ID."""
-    reply = reply_row(message, content, at)
+    reply = new_reply(message, content, at)
     store.insert_reply_and_webhook(reply, None)
     return reply["id"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.services.gsm7 import billing_units, is_gsm7
+from emulator.domain.billing import billing_units, is_gsm7
 
 
 @pytest.mark.parametrize(

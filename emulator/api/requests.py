@@ -8,8 +8,8 @@ from flask import current_app, g, jsonify, request
 from marshmallow import Schema
 
 from emulator.auth import SignedRequest
-from emulator.core import Emulator
 from emulator.errors import PARSE_FAILURE, BadRequest, UnsupportedMediaType
+from emulator.instance import Emulator
 
 EXTENSION_KEY = "mm_emulator"
 

@@ -99,11 +99,11 @@ def simulate_reply():
 
 @control.get("/accounts/<account_id>")
 def show_account(account_id: str):
-    return respond(_account, current_emulator().account_service.describe(account_id))
+    return respond(_account, current_emulator().features.describe(account_id))
 
 
 @control.patch("/accounts/<account_id>")
 def change_account(account_id: str):
     body = load_or_reject(_account_change, json_body())
-    changed = current_emulator().account_service.change_features(account_id, body["features"])
+    changed = current_emulator().features.change_features(account_id, body["features"])
     return respond(_account, changed)

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from emulator.clock import Clock
-from emulator.engine.retry import RetryPolicy
+from emulator.domain.retry import RetryPolicy
 from emulator.engine.webhooks import WebhookSender
 from emulator.store import Store
 

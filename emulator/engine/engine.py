@@ -17,14 +17,15 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from emulator.clock import Clock
+from emulator.domain.handsets import HandsetScripts
+from emulator.domain.lifecycle import StepDelays, next_transition
+from emulator.domain.records import Message, new_delivery_report, new_reply
+from emulator.domain.retention import retention_cutoff
+from emulator.domain.retry import RetryPolicy
+from emulator.domain.statuses import DELIVERED
 from emulator.engine.dispatcher import WebhookDispatcher
-from emulator.engine.handsets import HandsetScripts
-from emulator.engine.lifecycle import DELIVERED, StepDelays, next_transition
-from emulator.engine.retry import RetryPolicy
+from emulator.engine.notifications import delivery_report_webhook, reply_webhook
 from emulator.engine.webhooks import WebhookSender
-from emulator.services.inbox import delivery_report_row, reply_row
-from emulator.services.notifications import delivery_report_webhook, reply_webhook
-from emulator.services.retention import retention_cutoff
 from emulator.store import Store
 from emulator.store.messages import Planned
 
@@ -73,7 +74,7 @@ class Engine:
                 self._store.apply_transitions(connection, planned)
             moved += len(due)
 
-    def _plan(self, message: dict, planned: Planned) -> None:
+    def _plan(self, message: Message, planned: Planned) -> None:
         transition = next_transition(message, self._delays)
         planned.changes.append(
             {
@@ -84,23 +85,25 @@ class Engine:
                 "change_next_at": transition.next_at,
             }
         )
-        log.info("message %s %s -> %s", message["id"], message["status"], transition.status)
+        log.debug("message %s %s -> %s", message["id"], message["status"], transition.status)
         if message["delivery_report"] and transition.is_reported:
-            report = delivery_report_row(
+            report = new_delivery_report(
                 message, transition.status, transition.error_code, transition.at
             )
             planned.reports.append(report)
             if message["callback_url"]:
-                planned.webhooks.append(delivery_report_webhook(message, report, transition.at))
+                planned.webhooks.append(delivery_report_webhook(message, report))
         if transition.status == DELIVERED:
             self._plan_scripted_reply(message, transition.at, planned)
 
-    def _plan_scripted_reply(self, message: dict, delivered_at: datetime, planned: Planned) -> None:
+    def _plan_scripted_reply(
+        self, message: Message, delivered_at: datetime, planned: Planned
+    ) -> None:
         """A scripted handset's reply, stored now with the time it will be received."""
         script = self._handsets.script_for(message)
         if script is None:
             return
-        reply = reply_row(message, script.reply, delivered_at + script.after)
+        reply = new_reply(message, script.reply, delivered_at + script.after)
         planned.replies.append(reply)
         if reply["callback_url"]:
             planned.webhooks.append(reply_webhook(reply))

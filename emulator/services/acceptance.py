@@ -7,12 +7,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from emulator.accounts import Account
-from emulator.engine.lifecycle import QUEUED, SCHEDULED, StepDelays, first_due_time
-from emulator.engine.outcomes import Outcome, OutcomeRules
-from emulator.services.accounts import REJECT, Features
-from emulator.services.gsm7 import billing_units, to_gsm7
-from emulator.services.social_hours import next_social_start
+from emulator.domain.accounts import REJECT, Account, Features
+from emulator.domain.billing import billing_units, to_gsm7
+from emulator.domain.lifecycle import StepDelays, first_due_time
+from emulator.domain.outcomes import Outcome, OutcomeRules
+from emulator.domain.social_hours import next_social_start
+from emulator.domain.statuses import QUEUED, SCHEDULED
 from emulator.store import Store
 
 DEDUPLICATION_WINDOW = timedelta(hours=24)

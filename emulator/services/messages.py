@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from emulator.clock import Clock
-from emulator.engine.lifecycle import QUEUED
+from emulator.domain.ids import new_id, normalise_id
+from emulator.domain.retention import retention_cutoff
+from emulator.domain.statuses import QUEUED
 from emulator.errors import BadRequest, NotFound
 from emulator.services.acceptance import AcceptancePolicy
-from emulator.services.accounts import AccountService
-from emulator.services.ids import new_id, normalise_id
-from emulator.services.retention import retention_cutoff
+from emulator.services.features import FeatureService
 from emulator.store import Store
 
 NOT_SCHEDULED = "Message is not currently scheduled"
@@ -38,21 +38,21 @@ class MessageService:
         self,
         store: Store,
         clock: Clock,
-        accounts: AccountService,
+        features: FeatureService,
         policy: AcceptancePolicy,
         on_due_now: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
         self._clock = clock
-        self._accounts = accounts
+        self._features = features
         self._policy = policy
         self._on_due_now = on_due_now
 
     def send(self, account_id: str, messages: list[dict]) -> list[dict]:
         """Store every validated message (all or none) and return their echoes, `queued`."""
         now = self._clock.now()
-        account = self._accounts.account(account_id)
-        features = self._accounts.features(account_id)
+        account = self._features.account(account_id)
+        features = self._features.features(account_id)
         batch = self._policy.batch(account, features, now, messages)
         rows, echoes = [], []
         for message in messages:

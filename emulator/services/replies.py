@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from emulator.accounts import AccountDirectory
 from emulator.clock import Clock
+from emulator.domain.accounts import AccountDirectory
+from emulator.domain.ids import normalise_id
+from emulator.domain.records import Message, Reply, new_inbound_reply, new_reply, reply_view
+from emulator.engine.notifications import reply_webhook
 from emulator.errors import BadRequest
-from emulator.services.ids import new_id, normalise_id
-from emulator.services.inbox import reply_row, reply_view
-from emulator.services.notifications import reply_webhook
 from emulator.store import Store
 
 INVALID_REPLY = "Invalid reply. Please check the details and try again."
@@ -33,14 +33,14 @@ class ReplyService:
         message = self._message_answered(source_number, message_id, destination_number)
         at = self._clock.now()
         if message is not None:
-            reply = reply_row(message, content, at, attachments)
+            reply = new_reply(message, content, at, attachments)
         else:
             reply = self._inbound(source_number, content, destination_number, at, attachments)
         hook = reply_webhook(reply) if reply["callback_url"] else None
         self._store.insert_reply_and_webhook(reply, hook)
         return {**reply_view(reply), "account_id": reply["account_id"], "attachments": attachments}
 
-    def _message_answered(self, source_number, message_id, destination_number) -> dict | None:
+    def _message_answered(self, source_number, message_id, destination_number) -> Message | None:
         if message_id is not None:
             canonical = normalise_id(message_id)
             message = self._store.message_by_id(canonical) if canonical else None
@@ -53,7 +53,7 @@ class ReplyService:
             return message
         return self._store.latest_message_to(source_number, destination_number)
 
-    def _inbound(self, source_number, content, destination_number, at, attachments) -> dict:
+    def _inbound(self, source_number, content, destination_number, at, attachments) -> Reply:
         owner = self._accounts.owner_of_number(destination_number) if destination_number else None
         if owner is None:
             detail = (
@@ -62,16 +62,4 @@ class ReplyService:
                 else "message_id: No message was sent to this handset; give destination_number."
             )
             raise BadRequest(INVALID_REPLY, [detail])
-        return {
-            "id": new_id(),
-            "account_id": owner,
-            "message_id": None,
-            "source_number": source_number,
-            "destination_number": destination_number,
-            "content": content,
-            "metadata": None,
-            "callback_url": None,
-            "attachments": attachments,
-            "date_received": at,
-            "confirmed": False,
-        }
+        return new_inbound_reply(owner, source_number, destination_number, content, at, attachments)

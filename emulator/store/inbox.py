@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Table, and_, func, insert, select, update
 
+from emulator.domain.records import DeliveryReport, ReportedMessage
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 PAGE_SIZE = 100
@@ -15,24 +17,31 @@ PAGE_SIZE = 100
 class InboxQueries:
     """Mixed into Store; uses its `transaction()`."""
 
-    def unconfirmed_delivery_reports(self, account_id: str, received_after: datetime) -> list[dict]:
+    def unconfirmed_delivery_reports(
+        self, account_id: str, received_after: datetime
+    ) -> list[tuple[DeliveryReport, ReportedMessage]]:
         """The oldest unconfirmed reports of the account, each with its message's fields."""
         message = messages.alias("message")
+        reported = [getattr(message.c, name) for name in ReportedMessage.__annotations__]
         query = (
-            select(
-                delivery_reports,
-                message.c.destination_number,
-                message.c.content.label("original_text"),
-                message.c.callback_url,
-                message.c.metadata,
-            )
+            select(delivery_reports, *reported)
             .join(message, message.c.id == delivery_reports.c.message_id)
             .where(_unconfirmed(delivery_reports, account_id, received_after))
             .order_by(delivery_reports.c.date_received, delivery_reports.c.seq)
             .limit(PAGE_SIZE)
         )
+        report_columns = [column.name for column in delivery_reports.columns]
         with self.transaction() as connection:
-            return [dict(row) for row in connection.execute(query).mappings()]
+            rows = connection.execute(query).mappings().all()
+        return [
+            (
+                cast(DeliveryReport, {name: row[name] for name in report_columns}),
+                cast(
+                    ReportedMessage, {name: row[name] for name in ReportedMessage.__annotations__}
+                ),
+            )
+            for row in rows
+        ]
 
     def unconfirmed_replies(
         self, account_id: str, received_after: datetime, now: datetime

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from emulator.core import Emulator
+from emulator.app import build_emulator
+from emulator.domain.records import new_webhook_delivery
+from emulator.instance import Emulator
 from emulator.schemas.messages import SendMessagesRequestSchema
-from emulator.services.notifications import webhook_row
 from emulator.settings import Settings
 from emulator.store.messages import Planned
 from emulator.store.tables import webhooks
@@ -46,7 +47,7 @@ def serve_receiver(port_queue) -> None:
 
 
 def build(folder: Path, name: str, **settings) -> Emulator:
-    return Emulator.build(Settings(db=str(folder / f"{name}.db"), **settings))
+    return build_emulator(Settings(db=str(folder / f"{name}.db"), **settings))
 
 
 def bench_lifecycle(folder: Path, count: int) -> None:
@@ -83,7 +84,7 @@ def bench_lifecycle(folder: Path, count: int) -> None:
 def seed_webhooks(emulator: Emulator, url: str, count: int) -> None:
     now = emulator.clock.now() - timedelta(seconds=1)
     hooks = [
-        webhook_row("DemoAccount", None, url, "delivery_report", {"n": n}, now)
+        new_webhook_delivery("DemoAccount", None, url, "delivery_report", {"n": n}, now)
         for n in range(count)
     ]
     with emulator.store.transaction() as connection:

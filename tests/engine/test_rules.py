@@ -9,9 +9,9 @@ import pytest
 from freezegun import freeze_time
 
 from emulator.clock import Clock
-from emulator.engine.lifecycle import INSTANT, StepDelays, first_due_time, next_transition
-from emulator.engine.outcomes import OutcomeRules
-from emulator.engine.retry import RetryPolicy
+from emulator.domain.lifecycle import INSTANT, StepDelays, first_due_time, next_transition
+from emulator.domain.retry import RetryPolicy
+from emulator.fixture_files import load_outcome_rules, outcome_rules_from_data
 
 T0 = datetime(2030, 1, 1, tzinfo=UTC)
 DELIVERED = {"status": "delivered", "error_code": "220", "delays": None}
@@ -95,7 +95,7 @@ def test_retry_jitter_only_lengthens_and_keeps_gaps_growing():
 
 
 def test_outcome_rules_match_exact_prefix_and_content():
-    rules = OutcomeRules.from_data(
+    rules = outcome_rules_from_data(
         {
             "rules": [
                 {"destination": "+61400000001", "error_code": "414"},
@@ -113,11 +113,11 @@ def test_outcome_rules_match_exact_prefix_and_content():
 
 def test_outcome_rules_refuse_codes_that_do_not_end_a_message():
     with pytest.raises(ValueError, match="not a final error code"):
-        OutcomeRules.from_data({"rules": [{"destination": "+61400000001", "error_code": "200"}]})
+        outcome_rules_from_data({"rules": [{"destination": "+61400000001", "error_code": "200"}]})
 
 
 def test_shipped_rules_load():
-    rules = OutcomeRules.from_fixtures(None)
+    rules = load_outcome_rules(None)
     assert rules.outcome_for("+61400000305", "x").status == "rejected"
 
 

@@ -6,10 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from emulator.fixture_files import load_fixture
-
-HANDSETS_FILE = "handsets.yaml"
-
 
 @dataclass(frozen=True)
 class HandsetScript:
@@ -36,23 +32,3 @@ class HandsetScripts:
 
     def script_for(self, message: dict) -> HandsetScript | None:
         return next((script for script in self.scripts if script.matches(message)), None)
-
-    @classmethod
-    def from_fixtures(cls, directory: str | None) -> HandsetScripts:
-        """Read `handsets.yaml` from `directory` if it has one, else the shipped scripts."""
-        return cls.from_data(load_fixture(directory, HANDSETS_FILE))
-
-    @classmethod
-    def from_data(cls, data: dict) -> HandsetScripts:
-        return cls(
-            [
-                HandsetScript(
-                    name=str(entry.get("name", f"script {index}")),
-                    reply=str(entry["reply"]),
-                    after=timedelta(seconds=float(entry.get("after_seconds", 0))),
-                    destination=entry.get("destination"),
-                    content=re.compile(entry["content"]) if entry.get("content") else None,
-                )
-                for index, entry in enumerate(data.get("scripts", []))
-            ]
-        )

@@ -1,15 +1,20 @@
-"""Webhook deliveries as stored rows, and the bodies the reference gives them."""
+"""The webhook deliveries that announce delivery reports and replies, with the bodies the
+reference gives them."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from urllib.parse import urlsplit
-
 from marshmallow import Schema, fields
 
+from emulator.domain.records import (
+    DeliveryReport,
+    Message,
+    Reply,
+    WebhookDelivery,
+    delivery_report_view,
+    new_webhook_delivery,
+    reply_view,
+)
 from emulator.schemas.inbox import DeliveryReportSchema, ReplySchema
-from emulator.services.ids import new_id
-from emulator.services.inbox import delivery_report_of, reply_view
 
 DELIVERY_REPORT_EVENT = "delivery_report"
 REPLY_EVENT = "reply"
@@ -31,25 +36,26 @@ _report_schema = DeliveryReportSchema()
 _reply_schema = ReplyWebhookSchema()
 
 
-def delivery_report_webhook(message: dict, report: dict, at: datetime) -> dict:
+def delivery_report_webhook(message: Message, report: DeliveryReport) -> WebhookDelivery:
     """The webhook announcing `report` of `message` to the message's callback_url."""
-    payload = _report_schema.dump(delivery_report_of(message, report))
-    return webhook_row(
+    assert message["callback_url"] is not None
+    return new_webhook_delivery(
         message["account_id"],
         message["id"],
         message["callback_url"],
         DELIVERY_REPORT_EVENT,
-        payload,
-        at,
+        _report_schema.dump(delivery_report_view(report, message)),
+        report["date_received"],
     )
 
 
-def reply_webhook(reply: dict) -> dict:
+def reply_webhook(reply: Reply) -> WebhookDelivery:
     """The webhook announcing `reply` to the callback_url of the message it answers."""
+    assert reply["callback_url"] is not None
     view = reply_view(reply)
     if reply["attachments"]:
         view["attachments"] = reply["attachments"]
-    return webhook_row(
+    return new_webhook_delivery(
         reply["account_id"],
         reply["message_id"],
         reply["callback_url"],
@@ -57,22 +63,3 @@ def reply_webhook(reply: dict) -> dict:
         _reply_schema.dump(view),
         reply["date_received"],
     )
-
-
-def webhook_row(
-    account_id: str, message_id: str | None, url: str, event: str, payload: dict, at: datetime
-) -> dict:
-    """A pending webhook delivery, due at `at`."""
-    return {
-        "id": new_id(),
-        "account_id": account_id,
-        "message_id": message_id,
-        "url": url,
-        "receiver": urlsplit(url).netloc,
-        "event": event,
-        "payload": payload,
-        "state": "pending",
-        "attempts": [],
-        "next_attempt_at": at,
-        "created_at": at,
-    }

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 
-from emulator.accounts import Account, AccountDirectory
+from emulator.domain.accounts import Account, AccountDirectory, Features
 from emulator.errors import NotFound
 from emulator.store import Store
 
-REJECT, REPLACE = "reject", "replace"
+_FEATURE_NAMES = frozenset(field.name for field in fields(Features))
 
 
-@dataclass(frozen=True)
-class Features:
-    """The account features of the reference, all off by default as on the real service."""
-
-    deduplication: bool = False
-    social_sending: bool = False
-    timezone: str = "Australia/Sydney"
-    familiar_sender: bool = False
-    character_converter: bool = False
-    # What happens to a message whose source_number is not registered to the account.
-    unregistered_source: str = REJECT
-
-    @classmethod
-    def from_data(cls, data: dict) -> Features:
-        known = {f.name for f in fields(cls)}
-        return cls(**{name: value for name, value in data.items() if name in known})
-
-
-class AccountService:
+class FeatureService:
     """Shows accounts and changes their features."""
 
     def __init__(self, directory: AccountDirectory, store: Store) -> None:
@@ -44,9 +26,9 @@ class AccountService:
 
     def features(self, account_id: str) -> Features:
         """The features in force: the fixture's, overridden by any change made at run time."""
-        account = self.account(account_id)
         changed = self._store.feature_changes(account_id)
-        return Features.from_data({**account.features, **changed})
+        known = {name: value for name, value in changed.items() if name in _FEATURE_NAMES}
+        return self.account(account_id).features.changed(known)
 
     def describe(self, account_id: str) -> dict:
         account = self.account(account_id)

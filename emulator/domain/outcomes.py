@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from emulator.engine.error_codes import DELIVERED_CODE, STATUS_BY_CODE, is_final_code
-from emulator.fixture_files import load_fixture
-
-OUTCOMES_FILE = "outcomes.yaml"
+from emulator.domain.error_codes import DELIVERED_CODE, STATUS_BY_CODE, is_final_code
 
 
 @dataclass(frozen=True)
@@ -65,28 +62,3 @@ class OutcomeRules:
             if outcome is not None:
                 return outcome
         return DELIVERED
-
-    @classmethod
-    def from_fixtures(cls, directory: str | None) -> OutcomeRules:
-        """Read `outcomes.yaml` from `directory` if it has one, else the shipped rules."""
-        return cls.from_data(load_fixture(directory, OUTCOMES_FILE))
-
-    @classmethod
-    def from_data(cls, data: dict) -> OutcomeRules:
-        rules = []
-        for index, entry in enumerate(data.get("rules", [])):
-            code = entry.get("error_code")
-            if code is not None and not is_final_code(str(code)):
-                raise ValueError(f"outcome rule {index}: {code} is not a final error code")
-            rules.append(
-                OutcomeRule(
-                    name=str(entry.get("name", f"rule {index}")),
-                    destination=entry.get("destination"),
-                    destination_prefix=entry.get("destination_prefix"),
-                    content=re.compile(entry["content"]) if entry.get("content") else None,
-                    error_code=str(code) if code is not None else None,
-                    error_code_from_suffix=bool(entry.get("error_code_from_suffix", False)),
-                    delays=entry.get("delays"),
-                )
-            )
-        return cls(rules)

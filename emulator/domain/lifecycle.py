@@ -5,23 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from emulator.engine.error_codes import (
+from emulator.domain.error_codes import (
     ENROUTE_CODE,
     EXPIRED_BEFORE_DELIVERY,
     EXPIRED_BEFORE_SUBMISSION,
     SUBMITTED_CODE,
     ends_before_submission,
 )
-
-SCHEDULED, QUEUED, ENROUTE, SUBMITTED, DELIVERED, EXPIRED = (
-    "scheduled",
-    "queued",
-    "enroute",
-    "submitted",
-    "delivered",
-    "expired",
+from emulator.domain.statuses import (
+    ENROUTE,
+    EXPIRED,
+    NOT_YET_SUBMITTED,
+    QUEUED,
+    SCHEDULED,
+    SUBMITTED,
 )
-_NOT_YET_SUBMITTED = frozenset({SCHEDULED, QUEUED, ENROUTE})
 
 
 @dataclass(frozen=True)
@@ -84,9 +82,7 @@ def next_transition(message: dict, delays: StepDelays) -> Transition:
     delays = delays.with_overrides(outcome.get("delays"))
 
     if expiry is not None and at >= expiry:
-        code = (
-            EXPIRED_BEFORE_SUBMISSION if status in _NOT_YET_SUBMITTED else EXPIRED_BEFORE_DELIVERY
-        )
+        code = EXPIRED_BEFORE_SUBMISSION if status in NOT_YET_SUBMITTED else EXPIRED_BEFORE_DELIVERY
         return Transition(EXPIRED, code, at, None)
     if status == SCHEDULED:
         return _step(QUEUED, None, at, delays.after(QUEUED), expiry)

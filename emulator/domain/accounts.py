@@ -1,12 +1,27 @@
-"""Accounts, sub-accounts, their API keys, numbers and feature defaults, from the fixture files."""
+"""Accounts, sub-accounts, their API keys, numbers and features."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from emulator.fixture_files import load_fixture
+REJECT, REPLACE = "reject", "replace"
 
-ACCOUNTS_FILE = "accounts.yaml"
+
+@dataclass(frozen=True)
+class Features:
+    """The account features of the reference, all off by default as on the real service."""
+
+    deduplication: bool = False
+    social_sending: bool = False
+    timezone: str = "Australia/Sydney"
+    familiar_sender: bool = False
+    character_converter: bool = False
+    # What happens to a message whose source_number is not registered to the account.
+    unregistered_source: str = REJECT
+
+    def changed(self, changes: dict) -> Features:
+        """These features with `changes` (validated names and values) applied."""
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -27,7 +42,7 @@ class Account:
     sub_account_ids: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
     alpha_tags: tuple[str, ...] = ()
-    features: dict = field(default_factory=dict)
+    features: Features = field(default_factory=Features)
 
     @property
     def default_number(self) -> str | None:
@@ -74,46 +89,3 @@ class AccountDirectory:
         if requested in own.sub_account_ids:
             return requested
         return None
-
-    @classmethod
-    def from_fixtures(cls, directory: str | None) -> AccountDirectory:
-        """Read `accounts.yaml` from `directory` if it has one, else the shipped file."""
-        return cls.from_data(load_fixture(directory, ACCOUNTS_FILE))
-
-    @classmethod
-    def from_data(cls, data: dict) -> AccountDirectory:
-        """Build the directory from the parsed fixture document."""
-        accounts: list[Account] = []
-        api_keys: list[ApiKey] = []
-        for entry in data.get("accounts", []):
-            parent = _account(entry)
-            subs = [_sub_account(sub, parent) for sub in entry.get("sub_accounts", [])]
-            parent = Account(
-                parent.id,
-                sub_account_ids=tuple(sub.id for sub in subs),
-                numbers=parent.numbers,
-                alpha_tags=parent.alpha_tags,
-                features=parent.features,
-            )
-            accounts.extend([parent, *subs])
-            api_keys.extend(
-                ApiKey(str(pair["key"]), str(pair["secret"]), parent.id)
-                for pair in entry.get("api_keys", [])
-            )
-        return cls(accounts, api_keys)
-
-
-def _account(entry: dict, parent: Account | None = None) -> Account:
-    inherited = parent or Account("")
-    return Account(
-        str(entry["id"]),
-        parent_id=parent.id if parent else None,
-        numbers=tuple(str(n) for n in entry.get("numbers", inherited.numbers)),
-        alpha_tags=tuple(str(t) for t in entry.get("alpha_tags", inherited.alpha_tags)),
-        features=dict(entry.get("features") or {}),
-    )
-
-
-def _sub_account(entry: str | dict, parent: Account) -> Account:
-    """A sub-account is an ID, or a mapping like an account's; numbers default to the parent's."""
-    return _account({"id": entry} if isinstance(entry, str) else entry, parent)

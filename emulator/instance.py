@@ -1,0 +1,49 @@
+"""One running emulator: its settings, store, clock, engine and the services built on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emulator.auth import Authenticator
+from emulator.clock import Clock
+from emulator.domain.accounts import AccountDirectory
+from emulator.domain.outcomes import OutcomeRules
+from emulator.engine.engine import Engine
+from emulator.services.features import FeatureService
+from emulator.services.inbox import InboxService
+from emulator.services.messages import MessageService
+from emulator.services.replies import ReplyService
+from emulator.settings import Settings
+from emulator.store import Store
+
+
+@dataclass
+class Emulator:
+    """The parts `create_app` wires once and every request shares."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+    accounts: AccountDirectory
+    outcomes: OutcomeRules
+    authenticator: Authenticator
+    engine: Engine
+    features: FeatureService
+    messages: MessageService
+    inbox: InboxService
+    replies: ReplyService
+
+    def start(self) -> None:
+        """Start the engine's periodic jobs (the server does; tests may drive time instead)."""
+        self.engine.start()
+
+    def close(self) -> None:
+        """Stop the engine, let webhook attempts in flight finish, and release the store."""
+        self.engine.stop()
+        self.store.close()
+
+    def reset(self) -> None:
+        """Forget every message, report, reply, webhook and feature change; back to real time."""
+        with self.engine.paused():
+            self.store.clear()
+            self.clock.reset()
