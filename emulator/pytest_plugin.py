@@ -63,7 +63,8 @@ class RunningEmulator:
         """Poll until the message has `status` (with the real clock running); returns it."""
         deadline = time.monotonic() + timeout
         while True:
-            [message] = self.messages(message_id=message_id) or [None]
+            found_messages = self.messages(message_id=message_id)
+            message = found_messages[0] if found_messages else None
             if message is not None and message["status"] == status:
                 return message
             if time.monotonic() >= deadline:
@@ -100,6 +101,7 @@ def start_emulator(*args: str) -> RunningEmulator:
             stderr=log,
             text=True,
         )
+    assert process.stdout is not None
     match = _BANNER.search(process.stdout.readline())
     if match is None:
         process.kill()

@@ -21,12 +21,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        body = {"message": MESSAGES_BY_STATUS.get(error.code, error.name)}
+        status = error.code or 500
+        body: dict[str, object] = {"message": MESSAGES_BY_STATUS.get(status, error.name)}
         if error.code == 413:
             limit = current_app.config["MAX_CONTENT_LENGTH"]
             body["details"] = [f"The body must be at most {limit} bytes."]
         response = jsonify(body)
-        response.status_code = error.code or 500
+        response.status_code = status
         allow = dict(error.get_headers()).get("Allow")
         if allow:
             response.headers["Allow"] = allow

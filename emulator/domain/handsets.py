@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from emulator.domain.records import Message
+
 
 @dataclass(frozen=True)
 class HandsetScript:
@@ -18,7 +20,7 @@ class HandsetScript:
     destination: str | None = None
     content: re.Pattern | None = None
 
-    def matches(self, message: dict) -> bool:
+    def matches(self, message: Message) -> bool:
         if self.destination is not None and message["destination_number"] != self.destination:
             return False
         return self.content is None or bool(self.content.search(message["content"]))
@@ -30,5 +32,5 @@ class HandsetScripts:
     def __init__(self, scripts: list[HandsetScript]) -> None:
         self.scripts = scripts
 
-    def script_for(self, message: dict) -> HandsetScript | None:
+    def script_for(self, message: Message) -> HandsetScript | None:
         return next((script for script in self.scripts if script.matches(message)), None)

@@ -12,6 +12,7 @@ from emulator.domain.error_codes import (
     SUBMITTED_CODE,
     ends_before_submission,
 )
+from emulator.domain.records import Message
 from emulator.domain.statuses import (
     ENROUTE,
     EXPIRED,
@@ -73,9 +74,11 @@ def first_due_time(
     return min(due, expiry) if expiry is not None else due
 
 
-def next_transition(message: dict, delays: StepDelays) -> Transition:
-    """The step a message takes at its due time, as of that time."""
+def next_transition(message: Message, delays: StepDelays) -> Transition:
+    """The step a message takes at its due time, as of that time (it must have one)."""
     at = message["next_transition_at"]
+    if at is None:
+        raise ValueError(f"message {message['id']} has no transition due")
     status = message["status"]
     expiry = message["message_expiry_timestamp"]
     outcome = message["outcome"]

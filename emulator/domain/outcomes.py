@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from emulator.domain.error_codes import DELIVERED_CODE, STATUS_BY_CODE, is_final_code
+from emulator.domain.records import OutcomeData
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class Outcome:
     error_code: str
     delays: dict[str, float] | None = None
 
-    def as_data(self) -> dict:
+    def as_data(self) -> OutcomeData:
         return {"status": self.status, "error_code": self.error_code, "delays": self.delays}
 
 

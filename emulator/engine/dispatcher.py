@@ -10,7 +10,9 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from emulator.clock import Clock
+from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
+from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
 from emulator.engine.webhooks import WebhookSender
 from emulator.store import Store
 
@@ -43,7 +45,7 @@ class WebhookDispatcher:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mm-webhook")
         self._changed = threading.Condition()
         self._in_flight: dict[str, str] = {}  # webhook id -> receiver, queued or being attempted
-        self._queues: dict[str, deque] = defaultdict(deque)
+        self._queues: dict[str, deque[WebhookDelivery]] = defaultdict(deque)
         self._lanes: Counter[str] = Counter()
         self._unrecorded: list[dict] = []
         self._unrecorded_lock = threading.Lock()
@@ -100,15 +102,15 @@ class WebhookDispatcher:
                 hook = queue.popleft()
             self._attempt(hook, self._clock.now())
 
-    def _attempt(self, hook: dict, at: datetime) -> None:
+    def _attempt(self, hook: WebhookDelivery, at: datetime) -> None:
         try:
             result = self._sender.post(hook["url"], hook["payload"])
             attempts = [*hook["attempts"], result.as_attempt(at)]
             if result.ok:
-                state, next_at = "delivered", None
+                state, next_at = WEBHOOK_DELIVERED, None
             else:
                 delay = self._retry.delay_after(len(attempts), self._rng)
-                state = "failed" if delay is None else "pending"
+                state = WEBHOOK_FAILED if delay is None else WEBHOOK_PENDING
                 next_at = None if delay is None else at + timedelta(seconds=delay)
             self._record(
                 {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import urllib3
 
@@ -26,9 +27,9 @@ class AttemptResult:
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
 
-    def as_attempt(self, at: datetime) -> dict:
+    def as_attempt(self, at: datetime) -> dict[str, Any]:
         """The attempt as stored and shown by /_emulator/webhooks."""
-        attempt = {"at": format_timestamp(at)}
+        attempt: dict[str, Any] = {"at": format_timestamp(at)}
         if self.status_code is not None:
             attempt["status_code"] = self.status_code
         else:

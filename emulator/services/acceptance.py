@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from emulator.domain.accounts import REJECT, Account, Features
 from emulator.domain.billing import billing_units, to_gsm7
 from emulator.domain.lifecycle import StepDelays, first_due_time
 from emulator.domain.outcomes import Outcome, OutcomeRules
+from emulator.domain.records import OutcomeData
 from emulator.domain.social_hours import next_social_start
 from emulator.domain.statuses import QUEUED, SCHEDULED
 from emulator.store import Store
@@ -19,6 +21,19 @@ DEDUPLICATION_WINDOW = timedelta(hours=24)
 OPTED_OUT = Outcome("rejected", "302")
 UNREGISTERED_SOURCE = Outcome("rejected", "303")
 DUPLICATE = Outcome("rejected", "305")
+
+
+class Acceptance(TypedDict):
+    """The fields of a stored message that acceptance decides."""
+
+    source_number: str | None
+    source_number_type: str | None
+    sent_content: str | None
+    billing_units: int
+    is_duplicate: bool
+    outcome: OutcomeData
+    status: str
+    next_transition_at: datetime
 
 
 @dataclass
@@ -55,7 +70,7 @@ class AcceptancePolicy:
         )
         return Batch(account, features, now, opted_out, sent)
 
-    def accept(self, message: dict, batch: Batch) -> dict:
+    def accept(self, message: dict, batch: Batch) -> Acceptance:
         """The stored fields the policy decides for `message`."""
         destination, content = message["destination_number"], message["content"]
         source, source_type, registered = self._sender(message, batch)

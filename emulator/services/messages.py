@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from emulator.clock import Clock
 from emulator.domain.ids import new_id, normalise_id
+from emulator.domain.records import MESSAGE_REQUEST_FIELDS, Message
 from emulator.domain.retention import retention_cutoff
 from emulator.domain.statuses import QUEUED
 from emulator.errors import BadRequest, NotFound
@@ -14,21 +16,6 @@ from emulator.services.features import FeatureService
 from emulator.store import Store
 
 NOT_SCHEDULED = "Message is not currently scheduled"
-
-_STORED_FIELDS = (
-    "content",
-    "destination_number",
-    "source_number",
-    "source_number_type",
-    "format",
-    "delivery_report",
-    "callback_url",
-    "scheduled",
-    "message_expiry_timestamp",
-    "metadata",
-    "media",
-    "subject",
-)
 
 
 class MessageService:
@@ -54,17 +41,18 @@ class MessageService:
         account = self._features.account(account_id)
         features = self._features.features(account_id)
         batch = self._policy.batch(account, features, now, messages)
-        rows, echoes = [], []
+        rows: list[Message] = []
+        echoes = []
         for message in messages:
-            message_id = new_id()
-            row = {name: message.get(name) for name in _STORED_FIELDS}
-            row.update(self._policy.accept(message, batch))
-            row.update(id=message_id, account_id=account_id, created_at=now, updated_at=now)
-            rows.append(row)
-            echoes.append({**message, "message_id": message_id, "status": QUEUED})
+            request = {name: message.get(name) for name in MESSAGE_REQUEST_FIELDS}
+            identity = {"id": new_id(), "account_id": account_id, "created_at": now}
+            row = {**request, **self._policy.accept(message, batch), **identity, "updated_at": now}
+            rows.append(cast(Message, row))
+            echoes.append({**message, "message_id": identity["id"], "status": QUEUED})
         self._store.insert_messages(rows)
         # Waking the engine only pays when something is already due (instant mode, past expiry).
-        if any(row["next_transition_at"] <= now for row in rows):
+        due_times = [row["next_transition_at"] for row in rows]
+        if any(due is not None and due <= now for due in due_times):
             self._on_due_now()
         return echoes
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping
 
 from emulator.store.database import create_database_engine
 from emulator.store.tables import metadata
@@ -35,3 +36,13 @@ class StoreBase:
             return
         with self._lock, self.engine.begin() as connection:
             yield connection
+
+
+def as_record(row: RowMapping | None) -> Any:
+    """A result row as a plain dict of the record type the caller declares, or None."""
+    return None if row is None else dict(row)
+
+
+def as_records(rows: Iterable[RowMapping]) -> Any:
+    """Result rows as a list of plain dicts of the record type the caller declares."""
+    return [dict(row) for row in rows]

@@ -8,14 +8,15 @@ from typing import cast
 
 from sqlalchemy import Table, and_, func, insert, select, update
 
-from emulator.domain.records import DeliveryReport, ReportedMessage
+from emulator.domain.records import DeliveryReport, Reply, ReportedMessage, WebhookDelivery
+from emulator.store.base import StoreBase, as_records
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 PAGE_SIZE = 100
 
 
-class InboxQueries:
-    """Mixed into Store; uses its `transaction()`."""
+class InboxQueries(StoreBase):
+    """Queries the Store gathers; each commits before it returns."""
 
     def unconfirmed_delivery_reports(
         self, account_id: str, received_after: datetime
@@ -45,7 +46,7 @@ class InboxQueries:
 
     def unconfirmed_replies(
         self, account_id: str, received_after: datetime, now: datetime
-    ) -> list[dict]:
+    ) -> list[Reply]:
         """The oldest unconfirmed replies of the account received by `now`."""
         query = (
             select(replies)
@@ -56,7 +57,7 @@ class InboxQueries:
             .limit(PAGE_SIZE)
         )
         with self.transaction() as connection:
-            return [dict(row) for row in connection.execute(query).mappings()]
+            return as_records(connection.execute(query).mappings())
 
     def opted_out(self, account_id: str, numbers: Collection[str], now: datetime) -> set[str]:
         """Those of `numbers` whose handsets have replied STOP to the account by `now`."""
@@ -69,7 +70,7 @@ class InboxQueries:
         with self.transaction() as connection:
             return set(connection.execute(query).scalars())
 
-    def insert_reply_and_webhook(self, reply: dict, hook: dict | None) -> None:
+    def insert_reply_and_webhook(self, reply: Reply, hook: WebhookDelivery | None) -> None:
         """Store a reply with the webhook that announces it, in one transaction."""
         with self.transaction() as connection:
             connection.execute(insert(replies), reply)

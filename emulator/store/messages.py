@@ -8,6 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from emulator.domain.records import DeliveryReport, Message, Reply, WebhookDelivery
+from emulator.store.base import StoreBase, as_record, as_records
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 
@@ -16,25 +18,25 @@ class Planned:
     """What one batch of transitions writes: status changes and the rows they cause."""
 
     changes: list[dict] = field(default_factory=list)
-    reports: list[dict] = field(default_factory=list)
-    replies: list[dict] = field(default_factory=list)
-    webhooks: list[dict] = field(default_factory=list)
+    reports: list[DeliveryReport] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    webhooks: list[WebhookDelivery] = field(default_factory=list)
 
 
-class MessageQueries:
-    """Mixed into Store; uses its `transaction()`."""
+class MessageQueries(StoreBase):
+    """Queries the Store gathers; each commits before it returns."""
 
-    def insert_messages(self, rows: list[dict]) -> None:
+    def insert_messages(self, rows: list[Message]) -> None:
         with self.transaction() as connection:
             connection.execute(insert(messages), rows)
 
-    def find_message(self, account_id: str, message_id: str) -> dict | None:
+    def find_message(self, account_id: str, message_id: str) -> Message | None:
         query = select(messages).where(
             messages.c.id == message_id, messages.c.account_id == account_id
         )
         with self.transaction() as connection:
             row = connection.execute(query).mappings().first()
-        return dict(row) if row else None
+        return as_record(row)
 
     def cancel_if_scheduled(self, account_id: str, message_id: str, at: datetime) -> bool:
         """Cancel the message only if it is still scheduled; True when it was."""
@@ -57,7 +59,7 @@ class MessageQueries:
         destination_number: str | None = None,
         status: str | None = None,
         limit: int | None = None,
-    ) -> list[dict]:
+    ) -> list[Message]:
         """Messages of every account (or one), newest first."""
         conditions = []
         if message_id:
@@ -70,7 +72,7 @@ class MessageQueries:
             conditions.append(messages.c.status == status)
         query = select(messages).where(*conditions).order_by(messages.c.seq.desc()).limit(limit)
         with self.transaction() as connection:
-            return [dict(row) for row in connection.execute(query).mappings()]
+            return as_records(connection.execute(query).mappings())
 
     def recently_sent(
         self, account_id: str, numbers: Collection[str], since: datetime
@@ -86,7 +88,7 @@ class MessageQueries:
         with self.transaction() as connection:
             return {(row[0], row[1]) for row in connection.execute(query)}
 
-    def latest_message_to(self, number: str, account_number: str | None = None) -> dict | None:
+    def latest_message_to(self, number: str, account_number: str | None = None) -> Message | None:
         """The most recent message of any account to `number` (from `account_number`, if given)."""
         conditions = [messages.c.destination_number == number]
         if account_number:
@@ -94,16 +96,15 @@ class MessageQueries:
         query = select(messages).where(*conditions).order_by(messages.c.seq.desc()).limit(1)
         with self.transaction() as connection:
             row = connection.execute(query).mappings().first()
-        return dict(row) if row else None
+        return as_record(row)
 
-    def message_by_id(self, message_id: str) -> dict | None:
+    def message_by_id(self, message_id: str) -> Message | None:
         """A message of any account."""
         with self.transaction() as connection:
-            row = connection.execute(select(messages).where(messages.c.id == message_id))
-            row = row.mappings().first()
-        return dict(row) if row else None
+            result = connection.execute(select(messages).where(messages.c.id == message_id))
+            return as_record(result.mappings().first())
 
-    def due_messages(self, connection: Connection, now: datetime, limit: int) -> list[dict]:
+    def due_messages(self, connection: Connection, now: datetime, limit: int) -> list[Message]:
         """Messages whose next transition is due at or before `now`, earliest first."""
         query = (
             select(messages)
@@ -111,7 +112,7 @@ class MessageQueries:
             .order_by(messages.c.next_transition_at, messages.c.seq)
             .limit(limit)
         )
-        return [dict(row) for row in connection.execute(query).mappings()]
+        return as_records(connection.execute(query).mappings())
 
     def apply_transitions(self, connection: Connection, planned: Planned) -> None:
         """Store new statuses with the reports, replies and webhooks they cause, in the caller's
@@ -143,8 +144,9 @@ class MessageQueries:
     def next_due_time(self) -> datetime | None:
         """The earliest pending message transition or webhook attempt."""
         with self.transaction() as connection:
-            message_due = connection.execute(select(func.min(messages.c.next_transition_at)))
-            message_due = message_due.scalar()
+            message_due = connection.execute(
+                select(func.min(messages.c.next_transition_at))
+            ).scalar()
             hook_due = connection.execute(select(func.min(webhooks.c.next_attempt_at))).scalar()
         candidates = [moment for moment in (message_due, hook_due) if moment is not None]
         return min(candidates) if candidates else None

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
-from emulator.store.base import StoreBase
 from emulator.store.inbox import InboxQueries
 from emulator.store.messages import MessageQueries
 from emulator.store.tables import account_features, delivery_reports, messages, replies, webhooks
@@ -15,7 +14,7 @@ from emulator.store.webhooks import WebhookQueries
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
 
 
-class Store(MessageQueries, InboxQueries, WebhookQueries, StoreBase):
+class Store(MessageQueries, InboxQueries, WebhookQueries):
     """The emulator's truth: messages, delivery reports, replies and webhook deliveries."""
 
     def clear(self) -> None:

@@ -7,11 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 
+from emulator.domain.records import WebhookDelivery
+from emulator.store.base import StoreBase, as_records
 from emulator.store.tables import webhooks
 
 
-class WebhookQueries:
-    """Mixed into Store; uses its `transaction()`."""
+class WebhookQueries(StoreBase):
+    """Queries the Store gathers; each commits before it returns."""
 
     def due_webhooks(
         self,
@@ -19,7 +21,7 @@ class WebhookQueries:
         limit: int,
         skip_ids: Collection[str] = (),
         skip_receivers: Collection[str] = (),
-    ) -> list[dict]:
+    ) -> list[WebhookDelivery]:
         """Pending deliveries due at or before `now`, earliest first, except the given ones."""
         query = (
             select(webhooks)
@@ -32,7 +34,7 @@ class WebhookQueries:
             .limit(limit)
         )
         with self.transaction() as connection:
-            return [dict(row) for row in connection.execute(query).mappings()]
+            return as_records(connection.execute(query).mappings())
 
     def record_webhook_attempts(self, results: list[dict]) -> None:
         """Store attempts in one transaction; each result holds `webhook_id`, `new_attempts`,
@@ -49,9 +51,11 @@ class WebhookQueries:
         with self.transaction() as connection:
             connection.execute(statement, results)
 
-    def list_webhooks(self, message_id: str | None = None, limit: int | None = None) -> list[dict]:
+    def list_webhooks(
+        self, message_id: str | None = None, limit: int | None = None
+    ) -> list[WebhookDelivery]:
         """Webhook deliveries, newest first."""
         conditions = [webhooks.c.message_id == message_id] if message_id else []
         query = select(webhooks).where(*conditions).order_by(webhooks.c.seq.desc()).limit(limit)
         with self.transaction() as connection:
-            return [dict(row) for row in connection.execute(query).mappings()]
+            return as_records(connection.execute(query).mappings())

@@ -1,0 +1,37 @@
+"""The typed records are the one list of each entity's fields: the tables and the request schema
+follow them."""
+
+from __future__ import annotations
+
+from emulator.domain.records import (
+    MESSAGE_REQUEST_FIELDS,
+    DeliveryReport,
+    Message,
+    Reply,
+    ReportedMessage,
+    WebhookDelivery,
+)
+from emulator.schemas.messages import MessageRequestSchema
+from emulator.store.tables import delivery_reports, messages, replies, webhooks
+
+# The store's own row counter, not part of any record.
+STORE_ONLY = {"seq"}
+
+
+def _columns(table) -> set[str]:
+    return {column.name for column in table.columns} - STORE_ONLY
+
+
+def test_each_table_holds_exactly_its_record():
+    assert _columns(messages) == set(Message.__annotations__)
+    assert _columns(delivery_reports) == set(DeliveryReport.__annotations__)
+    assert _columns(replies) == set(Reply.__annotations__)
+    assert _columns(webhooks) == set(WebhookDelivery.__annotations__)
+
+
+def test_a_message_request_is_what_the_send_schema_accepts():
+    assert set(MESSAGE_REQUEST_FIELDS) == set(MessageRequestSchema().fields)
+
+
+def test_reported_message_fields_are_message_fields():
+    assert set(ReportedMessage.__annotations__) <= set(Message.__annotations__)
