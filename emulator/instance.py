@@ -37,13 +37,12 @@ class Emulator:
         """Start the engine's periodic jobs (the server does; tests may drive time instead)."""
         self.engine.start()
 
-    def close(self) -> None:
-        """Stop the engine, let webhook attempts in flight finish, and release the store."""
-        self.engine.stop()
+    def close(self, grace_seconds: float | None = None) -> None:
+        """Stop the engine, let webhook attempts in flight finish (waiting at most
+        `grace_seconds`), and release the store."""
+        self.engine.stop(grace_seconds)
         self.store.close()
 
     def reset(self) -> None:
         """Forget every message, report, reply, webhook and feature change; back to real time."""
-        with self.engine.paused():
-            self.store.clear()
-            self.clock.reset()
+        self.engine.forget_everything()

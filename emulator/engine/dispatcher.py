@@ -51,15 +51,38 @@ class WebhookDispatcher:
         self._unrecorded_lock = threading.Lock()
         self._recording = threading.Lock()
 
-    def attempt_due_and_wait(self, now: datetime) -> int:
-        """Attempt every webhook due at or before `now`, stamped `now`, and wait for all of them."""
+    def attempt_due_and_wait(self, now: datetime, hanging: set[str]) -> int:
+        """Attempt every webhook due at or before `now`, stamped `now`, and wait for all of them.
+
+        Receivers are attempted in parallel, each on up to LANES_PER_RECEIVER lanes. A receiver
+        in `hanging` timed out earlier in the same clock advance: simulated time passes in no
+        time, so it is taken to be still hanging and its attempts time out without a call. That
+        bounds an advance by its work, not by the sum of the receivers' timeouts.
+        """
         attempted = 0
         while True:
-            due = self._store.due_webhooks(now, BATCH_SIZE)
-            wait([self._pool.submit(self._attempt, hook, now) for hook in due])
+            with self._changed:
+                skip = list(self._in_flight)
+            due = self._store.due_webhooks(now, BATCH_SIZE, skip)
+            by_receiver: dict[str, deque[WebhookDelivery]] = defaultdict(deque)
+            for hook in due:
+                by_receiver[hook["receiver"]].append(hook)
+            with self._changed:
+                self._in_flight.update({hook["id"]: hook["receiver"] for hook in due})
+            lanes = [
+                self._pool.submit(self._run_advance_lane, queue, now, hanging)
+                for queue in by_receiver.values()
+                for _ in range(min(LANES_PER_RECEIVER, len(queue)))
+            ]
+            wait(lanes)
             attempted += len(due)
             if len(due) < BATCH_SIZE:
                 return attempted
+
+    def in_flight(self) -> list[str]:
+        """IDs of the deliveries queued in memory or being attempted."""
+        with self._changed:
+            return list(self._in_flight)
 
     def queue_due(self, now: datetime) -> int:
         """Hand due webhooks to per-receiver lanes and return at once; returns how many."""
@@ -75,19 +98,29 @@ class WebhookDispatcher:
                     self._pool.submit(self._run_lane, receiver)
         return len(due)
 
-    def settle(self) -> None:
-        """Drop what is queued (it stays pending in the store) and wait for attempts under way."""
+    def drop_queued(self) -> None:
+        """Forget what waits in memory; it stays pending in the store. Attempts under way go on:
+        nothing here waits on the network."""
         with self._changed:
             for queue in self._queues.values():
                 for hook in queue:
                     self._in_flight.pop(hook["id"], None)
                 queue.clear()
-            self._changed.wait_for(lambda: not self._in_flight)
 
-    def shutdown(self) -> None:
-        """Finish the attempts under way and stop the pool; nothing pending is lost."""
-        self.settle()
-        self._pool.shutdown(wait=True)
+    def settle(self, timeout: float | None = None) -> bool:
+        """Drop what is queued and wait for attempts under way; False if some still are."""
+        self.drop_queued()
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._in_flight, timeout)
+
+    def shutdown(self, grace_seconds: float | None = None) -> None:
+        """Stop the pool after the attempts under way, waiting at most `grace_seconds` for them.
+
+        An attempt cut short is not recorded: its delivery stays pending in the store and is
+        attempted again after the next start, so nothing is lost.
+        """
+        self.settle(grace_seconds)
+        self._pool.shutdown(wait=grace_seconds is None, cancel_futures=True)
 
     def _run_lane(self, receiver: str) -> None:
         while True:
@@ -102,9 +135,27 @@ class WebhookDispatcher:
                 hook = queue.popleft()
             self._attempt(hook, self._clock.now())
 
-    def _attempt(self, hook: WebhookDelivery, at: datetime) -> None:
+    def _run_advance_lane(
+        self, queue: deque[WebhookDelivery], at: datetime, hanging: set[str]
+    ) -> None:
+        while True:
+            try:
+                hook = queue.popleft()
+            except IndexError:
+                return
+            self._attempt(hook, at, hanging)
+
+    def _attempt(
+        self, hook: WebhookDelivery, at: datetime, hanging: set[str] | None = None
+    ) -> None:
         try:
-            result = self._sender.post(hook["url"], hook["payload"])
+            receiver = hook["receiver"]
+            if hanging is not None and receiver in hanging:
+                result = self._sender.still_hanging()
+            else:
+                result = self._sender.post(hook["url"], hook["payload"])
+                if hanging is not None and result.timed_out:
+                    hanging.add(receiver)
             attempts = [*hook["attempts"], result.as_attempt(at)]
             if result.ok:
                 state, next_at = WEBHOOK_DELIVERED, None

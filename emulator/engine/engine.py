@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -55,7 +53,12 @@ class Engine:
         self._handsets = handsets or HandsetScripts([])
         self._tick_seconds = tick_seconds
         self._dispatcher = WebhookDispatcher(store, clock, retry, sender, workers, rng)
-        self._lock = threading.RLock()
+        # Advances and the periodic job take turns; `_time` guards each short step that reads
+        # or moves the clock against a reset, and is never held while waiting on the network.
+        self._turn = threading.Lock()
+        self._time = threading.Lock()
+        self._generation = 0
+        self._stopping = False
         self._scheduler: BackgroundScheduler | None = None
 
     # Messages
@@ -110,44 +113,58 @@ class Engine:
 
     # Webhooks
 
-    def deliver_due_webhooks(self, now: datetime, wait_for_results: bool) -> int:
-        """Attempt webhooks due at or before `now`: all of them before returning when waiting,
-        otherwise handed to the receivers' lanes of the pool."""
-        if wait_for_results:
-            return self._dispatcher.attempt_due_and_wait(now)
+    def deliver_due_webhooks(self, now: datetime) -> int:
+        """Hand webhooks due at or before `now` to the receivers' lanes of the pool."""
         return self._dispatcher.queue_due(now)
 
     # Time
 
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        """Hold off the periodic job and settle webhook attempts, e.g. to reset the store."""
-        with self._lock:
-            self._dispatcher.settle()
-            yield
-
     def advance(self, seconds: float) -> datetime:
         """Move the clock forward, processing everything that falls due on the way, in time order,
-        each as of its own due time."""
-        with self.paused():
+        each as of its own due time.
+
+        Advances take turns with each other and with the periodic job. A reset or a stop while
+        one runs ends it at its next step; neither waits for it.
+        """
+        with self._turn:
+            generation = self._generation
+            self._dispatcher.drop_queued()
             target = self._clock.now() + timedelta(seconds=seconds)
-            while (due := self._store.next_due_time()) is not None and due <= target:
-                self._clock.advance_to(due)
+            hanging: set[str] = set()
+            while True:
+                with self._time:
+                    if self._generation != generation or self._stopping:
+                        return self._clock.now()
+                    due = self._store.next_due_time(self._dispatcher.in_flight())
+                    if due is None or due > target:
+                        break
+                    self._clock.advance_to(due)
                 self.advance_due_messages(due)
-                self.deliver_due_webhooks(due, wait_for_results=True)
-            self._clock.advance_to(target)
-        return self._clock.now()
+                self._dispatcher.attempt_due_and_wait(due, hanging)
+            with self._time:
+                if self._generation == generation:
+                    self._clock.advance_to(target)
+                return self._clock.now()
+
+    def forget_everything(self) -> None:
+        """Empty the store and go back to real time, without waiting for any advance or
+        webhook attempt under way (their results find nothing left to update)."""
+        with self._time:
+            self._generation += 1
+            self._dispatcher.drop_queued()
+            self._store.clear()
+            self._clock.reset()
 
     def run_due(self) -> None:
         """The periodic job: process what is due now; skipped while `advance` is running."""
-        if not self._lock.acquire(blocking=False):
+        if not self._turn.acquire(blocking=False):
             return
         try:
             now = self._clock.now()
             self.advance_due_messages(now)
-            self.deliver_due_webhooks(now, wait_for_results=False)
+            self.deliver_due_webhooks(now)
         finally:
-            self._lock.release()
+            self._turn.release()
 
     def purge_expired(self) -> None:
         """Delete what is older than the API's 45-day retention."""
@@ -176,9 +193,11 @@ class Engine:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.modify_job("run_due", next_run_time=datetime.now(UTC))
 
-    def stop(self) -> None:
-        """Stop the jobs and let attempts in flight finish; pending work stays in the store."""
+    def stop(self, grace_seconds: float | None = None) -> None:
+        """Stop the jobs and wait for attempts in flight (at most `grace_seconds`); pending
+        work stays in the store."""
+        self._stopping = True
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         self._scheduler = None
-        self._dispatcher.shutdown()
+        self._dispatcher.shutdown(grace_seconds)

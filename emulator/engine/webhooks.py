@@ -22,6 +22,7 @@ class AttemptResult:
 
     status_code: int | None = None
     error: str | None = None
+    timed_out: bool = False
 
     @property
     def ok(self) -> bool:
@@ -58,10 +59,23 @@ class WebhookSender:
             # Checked first: urllib3 makes a refused connection a kind of connect timeout.
             return AttemptResult(error=f"could not connect: {_reason(error)}")
         except urllib3.exceptions.TimeoutError:
-            return AttemptResult(error=f"timed out after {self.timeout_seconds:g} s")
+            return AttemptResult(
+                error=f"timed out after {self.timeout_seconds:g} s", timed_out=True
+            )
         except urllib3.exceptions.HTTPError as error:
             return AttemptResult(error=f"request failed: {_reason(error)}")
         return AttemptResult(status_code=response.status)
+
+    def still_hanging(self) -> AttemptResult:
+        """The result of an attempt not made: the receiver timed out moments ago in simulated
+        time, during the same clock advance."""
+        return AttemptResult(
+            error=(
+                f"timed out after {self.timeout_seconds:g} s (not called again: it did not"
+                " answer an earlier attempt in this clock advance)"
+            ),
+            timed_out=True,
+        )
 
 
 def _reason(error: Exception) -> str:

@@ -141,12 +141,16 @@ class MessageQueries(StoreBase):
             if rows:
                 connection.execute(insert(table), rows)
 
-    def next_due_time(self) -> datetime | None:
-        """The earliest pending message transition or webhook attempt."""
+    def next_due_time(self, skip_webhook_ids: Collection[str] = ()) -> datetime | None:
+        """The earliest pending message transition or webhook attempt, except the given ones."""
         with self.transaction() as connection:
             message_due = connection.execute(
                 select(func.min(messages.c.next_transition_at))
             ).scalar()
-            hook_due = connection.execute(select(func.min(webhooks.c.next_attempt_at))).scalar()
+            hook_due = connection.execute(
+                select(func.min(webhooks.c.next_attempt_at)).where(
+                    webhooks.c.id.not_in(list(skip_webhook_ids))
+                )
+            ).scalar()
         candidates = [moment for moment in (message_due, hook_due) if moment is not None]
         return min(candidates) if candidates else None

@@ -63,7 +63,9 @@ def test_dead_receiver_fails_after_max_attempts_while_another_is_served_on_time(
     dead_hooks = webhooks(message_id=dead_id)
     assert [h["state"] for h in dead_hooks] == ["failed"] * 3
     for hook in dead_hooks:
-        assert [a["error"] for a in hook["attempts"]] == ["timed out after 0.3 s"] * 4
+        errors = [a["error"] for a in hook["attempts"]]
+        assert len(errors) == 4
+        assert all(error.startswith("timed out after 0.3 s") for error in errors)
         assert hook["next_attempt_at"] is None
 
     healthy_hooks = webhooks(message_id=healthy_id)
