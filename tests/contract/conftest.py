@@ -1,12 +1,20 @@
-"""The official Python SDK, unpatched, pointed at a live emulator."""
+"""The official SDKs, unpatched, pointed at a live emulator: the Python SDK as a client object,
+the Node SDK installed from its package-lock.json on first use."""
 
 from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from message_media_messages.configuration import Configuration
 from message_media_messages.message_media_messages_client import MessageMediaMessagesClient
 
 from tests.support import DEMO
+
+NODE_PROJECT = Path(__file__).parent / "node"
 
 
 @pytest.fixture(params=["basic", "hmac"])
@@ -26,3 +34,32 @@ def sdk(request, server):
     yield client
     for name, value in saved.items():
         setattr(Configuration, name, value)
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """The node executable, with the Node project's pinned SDK installed.
+
+    `npm ci` runs once per session, and only when node_modules is missing or does not match
+    package-lock.json; without Node.js and npm on PATH the tests that need them are skipped.
+    """
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("needs Node.js and npm on PATH to run the official Node SDK")
+    if not installed_as_locked(NODE_PROJECT):
+        command = [npm, "ci", "--prefix", str(NODE_PROJECT), "--no-audit", "--no-fund"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    return node
+
+
+def installed_as_locked(project: Path) -> bool:
+    """Whether node_modules holds exactly the packages of package-lock.json (npm records what it
+    installed in node_modules/.package-lock.json)."""
+    installed = project / "node_modules" / ".package-lock.json"
+    if not installed.exists():
+        return False
+    locked = json.loads((project / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    present = json.loads(installed.read_text(encoding="utf-8"))["packages"]
+    return present == {path: package for path, package in locked.items() if path}
