@@ -114,16 +114,27 @@ def test_same_message_24_hours_later_is_sent(emulator, features, send_one, advan
     assert status_of(again) == "delivered"
 
 
-def test_duplicates_in_one_request_and_across_sub_accounts(http, features, advance):
+def test_identical_messages_in_one_request_are_duplicates(http, features, advance):
     features(deduplication=True)
     body = {"messages": [{"content": "Twice", "destination_number": "+61491570156"}] * 2}
     sent = http.post("/v1/messages", json=body, headers=basic_auth()).json()["messages"]
-    sub = http.post("/v1/messages", json=body, headers=basic_auth(account="DemoSubAccount1"))
     advance(10)
-    statuses = [stored(http, m["message_id"])["status"] for m in sent]
-    assert statuses == ["delivered", "rejected"]
-    sub_ids = [m["message_id"] for m in sub.json()["messages"]]
-    assert [stored(http, i)["status"] for i in sub_ids] == ["delivered", "delivered"]
+    assert [stored(http, m["message_id"])["status"] for m in sent] == ["delivered", "rejected"]
+
+
+def test_deduplication_looks_only_at_the_sending_accounts_messages(http, features, advance):
+    # On for both, so that only the account scoping lets the sub-account's first message through.
+    features(deduplication=True)
+    features("DemoSubAccount1", deduplication=True)
+
+    def send(account: str | None = None) -> str:
+        body = {"messages": [{"content": "Once each", "destination_number": "+61491570156"}]}
+        response = http.post("/v1/messages", json=body, headers=basic_auth(account=account))
+        return response.json()["messages"][0]["message_id"]
+
+    ids = [send(), send("DemoSubAccount1"), send("DemoSubAccount1")]
+    advance(10)
+    assert [stored(http, i)["status"] for i in ids] == ["delivered", "delivered", "rejected"]
 
 
 def test_a_withheld_duplicate_does_not_extend_the_window(
