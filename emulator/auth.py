@@ -58,13 +58,14 @@ class Authenticator:
     def _verify_basic(self, credentials: str) -> ApiKey:
         try:
             decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except (ValueError, binascii.Error):
+            # Non-ASCII text is a ValueError before it is a base64 or UTF-8 error.
             raise Forbidden() from None
         key, separator, secret = decoded.partition(":")
         api_key = self._directory.api_key(key)
         if not separator or api_key is None:
             raise Forbidden()
-        if not hmac.compare_digest(secret.encode(), api_key.secret.encode()):
+        if not texts_match(secret, api_key.secret):
             raise Forbidden()
         return api_key
 
@@ -90,7 +91,7 @@ class Authenticator:
             if signing_string is None:
                 raise Forbidden()
             expected = hmac.new(api_key.secret.encode(), signing_string.encode(), digest).digest()
-            if hmac.compare_digest(base64.b64encode(expected).decode(), signature):
+            if texts_match(base64.b64encode(expected).decode(), signature):
                 return api_key
         raise Forbidden()
 
@@ -113,8 +114,15 @@ class Authenticator:
         actual = hashlib.md5(request.body).hexdigest()
         for name in set(present) | set(signed):
             claimed = request.header(name) or ""
-            if not hmac.compare_digest(claimed.strip().lower(), actual):
+            if not texts_match(claimed.strip().lower(), actual):
                 raise Forbidden()
+
+
+def texts_match(given: str, expected: str) -> bool:
+    """Compare a secret in constant time; any text a client sends, non-ASCII included."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape")
+    )
 
 
 def _signing_string(signed_names: list[str], request: SignedRequest, method: str) -> str | None:

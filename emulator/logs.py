@@ -8,6 +8,8 @@ import time
 
 from flask import Flask, g, request
 
+from emulator.redaction import escape_control
+
 PLAIN, JSON = "plain", "json"
 FORMATS = (PLAIN, JSON)
 REQUEST_LOG = logging.getLogger("emulator.requests")
@@ -56,16 +58,17 @@ def log_requests(app: Flask) -> None:
     def _log(response):
         duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
         account = g.get("account_id")
+        path = escape_control(request.path)
         REQUEST_LOG.info(
             "%s %s %s %.1f ms%s",
-            request.method,
-            request.path,
+            escape_control(request.method),
+            path,
             response.status_code,
             duration_ms,
             f" account={account}" if account else "",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "account": account,

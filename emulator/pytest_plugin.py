@@ -36,7 +36,7 @@ class RunningEmulator:
 
     def reset(self) -> None:
         """Empty the store, put features back and the clock at real time."""
-        self._call("POST", "/_emulator/reset")
+        self._call("POST", "/_emulator/reset", {})
 
     def messages(self, **filters) -> list[dict]:
         """Stored messages, newest first; filters: account, destination_number, status, limit."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 
 from flask import current_app, g, jsonify, request
 from marshmallow import Schema
@@ -12,6 +14,12 @@ from emulator.errors import PARSE_FAILURE, BadRequest, UnsupportedMediaType
 from emulator.instance import Emulator
 
 EXTENSION_KEY = "mm_emulator"
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
+LONE_SURROGATE = (
+    "The request body holds a lone UTF-16 surrogate escape (such as \\udfff), which is not text."
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def current_emulator() -> Emulator:
@@ -43,9 +51,15 @@ def json_body() -> object:
     except UnicodeDecodeError:
         raise BadRequest(PARSE_FAILURE, ["The request body is not valid UTF-8."]) from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        parsed = json.loads(text, parse_constant=_reject_constant)
     except ValueError as error:
         raise BadRequest(PARSE_FAILURE, [f"Failed to parse message body: {error}"]) from None
+    except RecursionError:
+        raise BadRequest(PARSE_FAILURE, [TOO_DEEP]) from None
+    problem = unstorable_text(parsed)
+    if problem:
+        raise BadRequest(PARSE_FAILURE, [problem])
+    return parsed
 
 
 def respond(schema: Schema, data: object, status: int = 200):
@@ -60,6 +74,29 @@ def _request_target() -> str:
         return raw
     query = request.query_string.decode("latin-1")
     return request.path + (f"?{query}" if query else "")
+
+
+def unstorable_text(value: object, depth: int = 0) -> str | None:
+    """Why a parsed JSON value cannot be stored and shown again as it is, or None.
+
+    JSON may escape half of a UTF-16 surrogate pair (`"\\udfff"`), which no UTF-8 text can
+    hold: it is refused before anything is stored, never half-stored.
+    """
+    if depth > MAX_JSON_DEPTH:
+        return TOO_DEEP
+    if isinstance(value, str):
+        return LONE_SURROGATE if _LONE_SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        items: Iterable[object] = (part for pair in value.items() for part in pair)
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    for item in items:
+        problem = unstorable_text(item, depth + 1)
+        if problem:
+            return problem
+    return None
 
 
 def _reject_constant(name: str):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, jsonify, request
 
 from emulator.api.requests import current_emulator, json_body, respond
-from emulator.errors import Forbidden
+from emulator.control.guard import check_control_request
 from emulator.schemas.control import (
     AccountChangeSchema,
     AccountSchema,
@@ -38,13 +36,11 @@ OPEN_ROUTES = ("control.health",)
 
 
 @control.before_request
-def require_admin_token() -> None:
-    token = current_emulator().settings.admin_token
-    if not token or request.endpoint in OPEN_ROUTES:
+def guard() -> None:
+    if request.endpoint in OPEN_ROUTES:
         return
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
-        raise Forbidden()
+    settings = current_emulator().settings
+    check_control_request(settings.admin_token, settings.host)
 
 
 @control.get("/health")

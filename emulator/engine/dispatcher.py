@@ -14,6 +14,7 @@ from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
 from emulator.engine.webhooks import WebhookSender
+from emulator.redaction import redact_url
 from emulator.store import Store
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,13 @@ class WebhookDispatcher:
                     "new_next_attempt_at": next_at,
                 }
             )
-            log.info("webhook %s to %s: %s (%s)", hook["id"], hook["url"], attempts[-1], state)
+            log.info(
+                "webhook %s to %s: %s (%s)",
+                hook["id"],
+                redact_url(hook["url"]),
+                attempts[-1],
+                state,
+            )
         except Exception:
             log.exception("webhook %s could not be attempted", hook["id"])
         finally:

@@ -11,6 +11,8 @@ from emulator.errors import BadRequest
 
 INVALID_REQUEST = "Invalid request. Please check the details and try again."
 _PLAIN_NAME = re.compile(r"^\w+$")
+MAX_DETAILS = 50
+MAX_DETAIL_LENGTH = 300
 
 
 def load_or_reject(schema: Schema, data: object) -> dict:
@@ -20,7 +22,19 @@ def load_or_reject(schema: Schema, data: object) -> dict:
     try:
         return schema.load(data)
     except ValidationError as error:
-        raise BadRequest(INVALID_REQUEST, flatten_errors(error.messages)) from None
+        raise BadRequest(INVALID_REQUEST, bounded(flatten_errors(error.messages))) from None
+
+
+def bounded(details: list[str]) -> list[str]:
+    """At most MAX_DETAILS details of at most MAX_DETAIL_LENGTH characters each, so an error
+    body stays small whatever the request held (names of unknown keys are echoed)."""
+    shown = [
+        detail if len(detail) <= MAX_DETAIL_LENGTH else detail[: MAX_DETAIL_LENGTH - 1] + "…"
+        for detail in details[:MAX_DETAILS]
+    ]
+    if len(details) > MAX_DETAILS:
+        shown.append(f"… and {len(details) - MAX_DETAILS} more problems.")
+    return shown
 
 
 def flatten_errors(messages: dict | list | str, path: str = "") -> list[str]:
