@@ -82,7 +82,7 @@ def unstorable_text(value: object, depth: int = 0) -> str | None:
     JSON may escape half of a UTF-16 surrogate pair (`"\\udfff"`), which no UTF-8 text can
     hold: it is refused before anything is stored, never half-stored.
     """
-    if depth > MAX_JSON_DEPTH:
+    if depth >= MAX_JSON_DEPTH:
         return TOO_DEEP
     if isinstance(value, str):
         return LONE_SURROGATE if _LONE_SURROGATE.search(value) else None

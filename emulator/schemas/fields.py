@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -10,7 +11,10 @@ from marshmallow import ValidationError, fields
 
 from emulator.timestamps import as_utc, format_timestamp
 
-_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+# ASCII digits only, matched whole: `\d` takes any script's digits, `$` a trailing newline.
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+# Leaves room for the days a message may be held (social sending) without leaving datetime's range.
+EARLIEST, LATEST = datetime(1, 1, 2, tzinfo=UTC), datetime(9998, 12, 31, tzinfo=UTC)
 
 
 class StrictBoolean(fields.Boolean):
@@ -49,7 +53,14 @@ class UtcDateTime(fields.DateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
-        return as_utc(super()._deserialize(value, attr, data, **kwargs))
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = as_utc(moment)
+        except OverflowError:
+            moment = None
+        if moment is None or not EARLIEST <= moment <= LATEST:
+            raise ValidationError("Must be a date and time between the years 0001 and 9998 in UTC.")
+        return moment
 
 
 class Timestamp(fields.DateTime):
@@ -61,7 +72,7 @@ class Timestamp(fields.DateTime):
 
 def validate_e164(value: str) -> None:
     """An E.164 number (`+` and up to 15 digits) that phonenumbers deems possible."""
-    if not _E164.match(value):
+    if not _E164.fullmatch(value):
         raise ValidationError("Not a valid E.164 number: expected + followed by up to 15 digits.")
     try:
         number = phonenumbers.parse(value, None)

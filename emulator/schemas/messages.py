@@ -19,9 +19,18 @@ SOURCE_NUMBER_TYPES = ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")
 MAX_MESSAGES_PER_REQUEST = 100
 MAX_METADATA_PAIRS = 10
 
-_ALPHA_TAG = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
-_SHORTCODE = re.compile(r"^\d{3,8}$")
-_HTTP_URL = {"schemes": {"http", "https"}, "require_tld": False}
+_ALPHA_TAG = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
+_SHORTCODE = re.compile(r"[0-9]{3,8}")
+MAX_MEDIA = 10
+MAX_URL_LENGTH = 2048
+
+
+def _http_url() -> fields.Url:
+    return fields.Url(
+        schemes={"http", "https"},
+        require_tld=False,
+        validate=validate.Length(max=MAX_URL_LENGTH),
+    )
 
 
 class MessageRequestSchema(Schema):
@@ -31,7 +40,7 @@ class MessageRequestSchema(Schema):
     destination_number = StrictString(required=True, validate=validate_e164)
     format = StrictString(load_default="SMS", validate=validate.OneOf(FORMATS))
     delivery_report = StrictBoolean(load_default=False)
-    callback_url = fields.Url(**_HTTP_URL)
+    callback_url = _http_url()
     scheduled = UtcDateTime()
     message_expiry_timestamp = UtcDateTime()
     metadata = fields.Dict(
@@ -43,7 +52,10 @@ class MessageRequestSchema(Schema):
     )
     source_number = StrictString(validate=validate.Length(min=1))
     source_number_type = StrictString(validate=validate.OneOf(SOURCE_NUMBER_TYPES))
-    media = fields.List(fields.Url(**_HTTP_URL))
+    media = fields.List(
+        _http_url(),
+        validate=validate.Length(max=MAX_MEDIA, error="At most {max} media URLs are allowed."),
+    )
     subject = StrictString(validate=validate.Length(max=64))
 
     @validates_schema(skip_on_field_errors=False)
@@ -67,7 +79,7 @@ def infer_source_number_type(source_number: str) -> str:
     """The type the service assumes when none is given."""
     if source_number.startswith("+"):
         return "INTERNATIONAL"
-    if source_number.isdigit() and len(source_number) <= 8:
+    if source_number.isascii() and source_number.isdigit() and len(source_number) <= 8:
         return "SHORTCODE"
     return "ALPHANUMERIC"
 
@@ -80,12 +92,12 @@ def source_number_problem(source_number: str, declared_type: str | None) -> str 
             validate_e164(source_number)
         except ValidationError as error:
             return f"Not a valid INTERNATIONAL source number: {error.messages[0]}"
-    elif number_type == "ALPHANUMERIC" and not _ALPHA_TAG.match(source_number):
+    elif number_type == "ALPHANUMERIC" and not _ALPHA_TAG.fullmatch(source_number):
         return (
             "Not a valid ALPHANUMERIC source number: 1 to 11 letters, digits or spaces,"
             " with at least one letter."
         )
-    elif number_type == "SHORTCODE" and not _SHORTCODE.match(source_number):
+    elif number_type == "SHORTCODE" and not _SHORTCODE.fullmatch(source_number):
         return "Not a valid SHORTCODE source number: 3 to 8 digits."
     return None
 
