@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
 
 import pytest
+import requests
 
 from emulator.settings import Settings
 from tests.receivers import HANG
+from tests.support import basic_auth, message
+
+# Only a broken emulator makes a test wait this long for what it expects.
+DEADLINE_SECONDS = 10
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(
+def settings(request, tmp_path) -> Settings:
+    """Short timeouts and few attempts; a test may change them with indirect parametrisation."""
+    settings = Settings(
         db=str(tmp_path / "emulator.db"),
         webhook_timeout_seconds=0.3,
         webhook_max_attempts=4,
     )
+    return replace(settings, **getattr(request, "param", {}))
 
 
 def attempt_times(hook: dict) -> list[datetime]:
@@ -50,30 +62,95 @@ def test_receiver_failing_three_times_then_succeeding(receivers, send_one, advan
     assert len(receiver.requests) == 2 + 4
 
 
-def test_dead_receiver_fails_after_max_attempts_while_another_is_served_on_time(
+def test_receiver_that_never_answers_fails_after_max_attempts(
     receivers, send_one, advance, webhooks
 ):
     dead = receivers(always=HANG)
-    healthy = receivers()
-    dead_id = send_one(delivery_report=True, callback_url=dead.url)
-    healthy_id = send_one(delivery_report=True, callback_url=healthy.url)
+    message_id = send_one(delivery_report=True, callback_url=dead.url)
 
     advance(3600)
 
-    dead_hooks = webhooks(message_id=dead_id)
-    assert [h["state"] for h in dead_hooks] == ["failed"] * 3
-    for hook in dead_hooks:
+    hooks = webhooks(message_id=message_id)
+    assert [h["state"] for h in hooks] == ["failed"] * 3
+    for hook in hooks:
         errors = [a["error"] for a in hook["attempts"]]
         assert len(errors) == 4
         assert all(error.startswith("timed out after 0.3 s") for error in errors)
         assert hook["next_attempt_at"] is None
 
+
+@pytest.mark.parametrize("settings", [{"webhook_timeout_seconds": 60}], indirect=True)
+def test_a_hanging_receiver_does_not_hold_up_another_due_at_the_same_time(
+    http, server, receivers, webhooks
+):
+    dead = receivers(always=HANG)
+    healthy = receivers()
+    dead_id, healthy_id = send_together(http, dead.url, healthy.url)
+
+    with advancing(server, 10, then=dead.stop):
+        # The dead receiver would hold the first attempt for its 60 s timeout.
+        assert wait_until(lambda: healthy.requests), "the healthy receiver waited for the dead one"
+
+    assert first_attempt(webhooks, dead_id)["error"].startswith("request failed")
     healthy_hooks = webhooks(message_id=healthy_id)
     assert [h["state"] for h in healthy_hooks] == ["delivered"] * 3
     for hook in healthy_hooks:
         [attempt] = hook["attempts"]
         assert attempt["at"] == hook["payload"]["submitted_date"]
     assert len(healthy.requests) == 3
+
+
+@pytest.mark.parametrize("settings", [{"webhook_timeout_seconds": 60}], indirect=True)
+def test_webhooks_due_together_reach_one_receiver_side_by_side(http, server, receivers, webhooks):
+    receiver = receivers(answers=[HANG])  # the first request hangs, the others get 200
+    ids = send_together(http, receiver.url, receiver.url)
+
+    with advancing(server, 10, then=receiver.stop):
+        # One at a time, the second enroute report would wait out the first one's timeout.
+        assert wait_until(lambda: len(receiver.requests) == 2), "the second waited for the first"
+
+    firsts = [first_attempt(webhooks, message_id) for message_id in ids]
+    answered = [a for a in firsts if a.get("status_code") == 200]
+    cut_off = [a for a in firsts if a.get("error", "").startswith("request failed")]
+    assert len(answered) == len(cut_off) == 1
+
+
+def send_together(http, *callback_urls: str) -> list[str]:
+    """Send one message per URL in one request, so that their reports fall due together."""
+    body = {"messages": [message(delivery_report=True, callback_url=url) for url in callback_urls]}
+    sent = http.post("/v1/messages", json=body, headers=basic_auth()).json()["messages"]
+    return [m["message_id"] for m in sent]
+
+
+def first_attempt(webhooks, message_id: str) -> dict:
+    """The first attempt of the message's first webhook (its enroute report)."""
+    return webhooks(message_id=message_id)[-1]["attempts"][0]
+
+
+@contextmanager
+def advancing(server, seconds: float, then: Callable[[], None]) -> Iterator[None]:
+    """Advance the clock on another thread while the block runs; after it, call `then` (which
+    must end whatever holds the advance up) and wait for the advance to finish."""
+    url = server.base_url + "/_emulator/clock/advance"
+    thread = threading.Thread(
+        target=requests.post, args=(url,), kwargs={"json": {"seconds": seconds}}
+    )
+    thread.start()
+    try:
+        yield
+    finally:
+        then()
+        thread.join()
+
+
+def wait_until(condition) -> bool:
+    """Whether `condition` comes true before the deadline; the engine runs on other threads."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def test_refused_connection_is_retried(receivers, send_one, advance, webhooks):
