@@ -1,5 +1,5 @@
-"""Read the YAML fixture files (a user's folder first, the shipped file otherwise) into the
-domain's accounts, outcome rules and handset scripts."""
+"""Read the YAML fixture files (a user's folder first, the shipped file otherwise), check them
+against their schemas, and build the domain's accounts, outcome rules and handset scripts."""
 
 from __future__ import annotations
 
@@ -7,110 +7,214 @@ import re
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
+from marshmallow import Schema, ValidationError
 
 from emulator.domain.accounts import Account, AccountDirectory, ApiKey, Features
-from emulator.domain.error_codes import is_final_code
 from emulator.domain.handsets import HandsetScript, HandsetScripts
 from emulator.domain.outcomes import OutcomeRule, OutcomeRules
+from emulator.schemas.fixtures import AccountsFileSchema, HandsetsFileSchema, OutcomesFileSchema
+from emulator.schemas.validation import flatten_errors
 
 SHIPPED = "emulator.default_fixtures"
 ACCOUNTS_FILE = "accounts.yaml"
 OUTCOMES_FILE = "outcomes.yaml"
 HANDSETS_FILE = "handsets.yaml"
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
-def load_fixture(directory: str | None, filename: str) -> dict:
-    """`directory/filename` when it exists, else the shipped file of that name; parsed YAML."""
-    path = Path(directory) / filename if directory else None
+_accounts_file = AccountsFileSchema()
+_outcomes_file = OutcomesFileSchema()
+_handsets_file = HandsetsFileSchema()
+
+
+class FixtureError(ValueError):
+    """Fixtures that cannot be used: one line per problem, naming the file, entry and key."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class FixtureLoader(yaml.SafeLoader):
+    """A SafeLoader that notes every key given twice in a mapping (PyYAML keeps the last one
+    silently) and, as YAML 1.2 does, reads only true and false as booleans: `yes`, `no`, `on` and
+    `off` stay text, so a boolean written `yes` is refused rather than read as true."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[str] = []
+
+    def construct_mapping(self, node, deep=False):
+        first_lines: dict = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in first_lines:
+                self.duplicate_keys.append(
+                    f'line {line}: duplicate key "{key}" (first on line {first_lines[key]}).'
+                )
+            first_lines.setdefault(key, line)
+        return super().construct_mapping(node, deep)
+
+
+FixtureLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+FixtureLoader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def read_fixture(directory: str | None, filename: str) -> tuple[str, Any]:
+    """The name to report and the parsed YAML of `directory/filename`, or of the shipped file of
+    that name when there is no directory or it lacks the file."""
+    path = _fixtures_folder(directory) / filename if directory is not None else None
     if path is not None and path.exists():
-        text = path.read_text(encoding="utf-8")
+        source = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise FixtureError([f"{source}: not UTF-8 text."]) from None
+        except OSError as error:
+            raise FixtureError([f"{source}: cannot be read: {error.strerror}."]) from None
     else:
+        source = filename
         text = resources.files(SHIPPED).joinpath(filename).read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    return source, parse_yaml(text, source)
+
+
+def _fixtures_folder(directory: str) -> Path:
+    folder = Path(directory)
+    if not folder.exists():
+        raise FixtureError([f"fixtures folder {directory} does not exist"])
+    if not folder.is_dir():
+        raise FixtureError([f"fixtures folder {directory} is not a folder"])
+    return folder
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """The document in `text`; FixtureError naming `source` and the line for broken YAML or a
+    key given twice in a mapping."""
+    loader = FixtureLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = error.problem or error.context
+        raise FixtureError([f"{source}: {where}{problem}."]) from None
+    except yaml.YAMLError as error:
+        raise FixtureError([f"{source}: {' '.join(str(error).split())}"]) from None
+    finally:
+        loader.dispose()
+    if loader.duplicate_keys:
+        raise FixtureError([f"{source}: {problem}" for problem in loader.duplicate_keys])
+    return data
+
+
+def check_fixtures(directory: str | None) -> None:
+    """Read and check all three fixture files: FixtureError with the problems of every one."""
+    if directory is not None:
+        _fixtures_folder(directory)
+    lines = []
+    for load in (load_accounts, load_outcome_rules, load_handset_scripts):
+        try:
+            load(directory)
+        except FixtureError as error:
+            lines.extend(error.lines)
+    if lines:
+        raise FixtureError(lines)
 
 
 def load_accounts(directory: str | None) -> AccountDirectory:
-    return accounts_from_data(load_fixture(directory, ACCOUNTS_FILE))
+    source, data = read_fixture(directory, ACCOUNTS_FILE)
+    return accounts_from_data(data, source)
 
 
 def load_outcome_rules(directory: str | None) -> OutcomeRules:
-    return outcome_rules_from_data(load_fixture(directory, OUTCOMES_FILE))
+    source, data = read_fixture(directory, OUTCOMES_FILE)
+    return outcome_rules_from_data(data, source)
 
 
 def load_handset_scripts(directory: str | None) -> HandsetScripts:
-    return handset_scripts_from_data(load_fixture(directory, HANDSETS_FILE))
+    source, data = read_fixture(directory, HANDSETS_FILE)
+    return handset_scripts_from_data(data, source)
 
 
-def accounts_from_data(data: dict) -> AccountDirectory:
+def _validated(schema: Schema, data: Any, source: str) -> dict:
+    """`data` loaded through `schema`, or FixtureError with one line per problem."""
+    try:
+        return schema.load({} if data is None else data)
+    except ValidationError as error:
+        lines = flatten_errors(error.messages)
+        raise FixtureError([f"{source}: {line}" for line in lines]) from None
+
+
+def accounts_from_data(data: Any, source: str = ACCOUNTS_FILE) -> AccountDirectory:
     """The directory of the parsed accounts document."""
+    document = _validated(_accounts_file, data, source)
     accounts: list[Account] = []
     api_keys: list[ApiKey] = []
-    for entry in data.get("accounts", []):
-        parent = _account(entry)
-        subs = [_sub_account(sub, parent) for sub in entry.get("sub_accounts", [])]
-        parent = Account(
-            parent.id,
-            sub_account_ids=tuple(sub.id for sub in subs),
-            numbers=parent.numbers,
-            alpha_tags=parent.alpha_tags,
-            features=parent.features,
-        )
-        accounts.extend([parent, *subs])
-        api_keys.extend(
-            ApiKey(str(pair["key"]), str(pair["secret"]), parent.id)
-            for pair in entry.get("api_keys", [])
-        )
+    for entry in document["accounts"]:
+        subs = entry["sub_accounts"]
+        parent = _account(entry, sub_account_ids=tuple(sub["id"] for sub in subs))
+        accounts.append(parent)
+        accounts.extend(_account(sub, parent) for sub in subs)
+        api_keys.extend(ApiKey(key["key"], key["secret"], parent.id) for key in entry["api_keys"])
     return AccountDirectory(accounts, api_keys)
 
 
-def _account(entry: dict, parent: Account | None = None) -> Account:
+def _account(entry: dict, parent: Account | None = None, sub_account_ids=()) -> Account:
+    """An account; a sub-account without numbers or alpha tags of its own uses its parent's."""
     inherited = parent or Account("")
     return Account(
-        str(entry["id"]),
+        entry["id"],
         parent_id=parent.id if parent else None,
-        numbers=tuple(str(n) for n in entry.get("numbers", inherited.numbers)),
-        alpha_tags=tuple(str(t) for t in entry.get("alpha_tags", inherited.alpha_tags)),
-        features=Features().changed(dict(entry.get("features") or {})),
+        sub_account_ids=sub_account_ids,
+        numbers=tuple(entry.get("numbers", inherited.numbers)),
+        alpha_tags=tuple(entry.get("alpha_tags", inherited.alpha_tags)),
+        features=Features().changed(entry["features"]),
     )
 
 
-def _sub_account(entry: str | dict, parent: Account) -> Account:
-    """A sub-account is an ID, or a mapping like an account's; numbers default to the parent's."""
-    return _account({"id": entry} if isinstance(entry, str) else entry, parent)
-
-
-def outcome_rules_from_data(data: dict) -> OutcomeRules:
-    rules = []
-    for index, entry in enumerate(data.get("rules", [])):
-        code = entry.get("error_code")
-        if code is not None and not is_final_code(str(code)):
-            raise ValueError(f"outcome rule {index}: {code} is not a final error code")
-        rules.append(
+def outcome_rules_from_data(data: Any, source: str = OUTCOMES_FILE) -> OutcomeRules:
+    """The rules of the parsed outcomes document, in their order."""
+    document = _validated(_outcomes_file, data, source)
+    return OutcomeRules(
+        [
             OutcomeRule(
-                name=str(entry.get("name", f"rule {index}")),
+                name=entry.get("name", f"rule {index}"),
                 destination=entry.get("destination"),
                 destination_prefix=entry.get("destination_prefix"),
-                content=re.compile(entry["content"]) if entry.get("content") else None,
-                error_code=str(code) if code is not None else None,
-                error_code_from_suffix=bool(entry.get("error_code_from_suffix", False)),
+                content=entry.get("content"),
+                error_code=entry.get("error_code"),
+                error_code_from_suffix=entry["error_code_from_suffix"],
                 delays=entry.get("delays"),
             )
-        )
-    return OutcomeRules(rules)
+            for index, entry in enumerate(document["rules"] or [])
+        ]
+    )
 
 
-def handset_scripts_from_data(data: dict) -> HandsetScripts:
+def handset_scripts_from_data(data: Any, source: str = HANDSETS_FILE) -> HandsetScripts:
+    """The scripts of the parsed handsets document, in their order."""
+    document = _validated(_handsets_file, data, source)
     return HandsetScripts(
         [
             HandsetScript(
-                name=str(entry.get("name", f"script {index}")),
-                reply=str(entry["reply"]),
-                after=timedelta(seconds=float(entry.get("after_seconds", 0))),
+                name=entry.get("name", f"script {index}"),
+                reply=entry["reply"],
+                after=timedelta(seconds=entry["after_seconds"]),
                 destination=entry.get("destination"),
-                content=re.compile(entry["content"]) if entry.get("content") else None,
+                content=entry.get("content"),
             )
-            for index, entry in enumerate(data.get("scripts", []))
+            for index, entry in enumerate(document["scripts"] or [])
         ]
     )

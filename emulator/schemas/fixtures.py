@@ -1,0 +1,197 @@
+"""Shapes of the fixture files: accounts.yaml, outcomes.yaml and handsets.yaml, strictly typed."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from emulator.domain.error_codes import STATUS_BY_CODE, is_final_code
+from emulator.schemas.control import FeatureChangesSchema
+from emulator.schemas.fields import StrictBoolean, StrictNumber, StrictString, validate_e164
+
+_NOT_EMPTY = validate.Length(min=1)
+
+
+def _seconds(**kwargs) -> StrictNumber:
+    return StrictNumber(allow_nan=False, validate=validate.Range(min=0), **kwargs)
+
+
+class _Entry(Schema):
+    """A mapping of the fixture files; unknown keys are refused, as in a request."""
+
+    error_messages = {"type": "Not a valid mapping type."}
+
+
+class PhoneNumber(StrictString):
+    """An E.164 number, which YAML reads as an integer unless it is quoted."""
+
+    default_error_messages = {"invalid": 'Not a valid string: quote it, as in "+61491570157".'}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(validate=validate_e164, **kwargs)
+
+
+class Regex(StrictString):
+    """A regular expression, loaded compiled."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return re.compile(text)
+        except re.error as error:
+            raise ValidationError(f"Not a valid regular expression: {error}.") from None
+
+
+class ErrorCode(fields.Field):
+    """A final error code of the reference, as a number or a string (`411` or `"411"`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValidationError("Not a valid error code: expected a number such as 411.")
+        code = str(value)
+        if code not in STATUS_BY_CODE:
+            raise ValidationError(f"Unknown error code {code}.")
+        if not is_final_code(code):
+            raise ValidationError(
+                f"{code} is not a final error code (it means {STATUS_BY_CODE[code]})."
+            )
+        return code
+
+
+class ApiKeySchema(_Entry):
+    key = StrictString(required=True, validate=_NOT_EMPTY)
+    secret = StrictString(required=True, validate=_NOT_EMPTY)
+
+
+class SubAccountSchema(_Entry):
+    """A sub-account given as a mapping; without `numbers` or `alpha_tags` it uses its parent's."""
+
+    id = StrictString(required=True, validate=_NOT_EMPTY)
+    numbers = fields.List(PhoneNumber())
+    alpha_tags = fields.List(StrictString(validate=_NOT_EMPTY))
+    features = fields.Nested(FeatureChangesSchema, load_default=dict)
+
+    @validates("numbers")
+    def _numbers_listed_once(self, numbers: list[str], **kwargs) -> None:
+        first: dict[str, int] = {}
+        errors = {}
+        for index, number in enumerate(numbers):
+            if number in first:
+                where = f"numbers[{first[number]}]"
+                errors[index] = [f'Duplicate number "{number}" (first at {where}).']
+            first.setdefault(number, index)
+        if errors:
+            raise ValidationError(errors)
+
+
+class SubAccount(fields.Field):
+    """A sub-account: its ID alone, or a mapping (see SubAccountSchema)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = {"id": value}
+        elif not isinstance(value, dict):
+            raise ValidationError("Not a valid sub-account: expected an ID or a mapping.")
+        return SubAccountSchema().load(value)
+
+
+class AccountSchema(SubAccountSchema):
+    """An account with the keys that act for it and its sub-accounts."""
+
+    api_keys = fields.List(fields.Nested(ApiKeySchema), load_default=list)
+    sub_accounts = fields.List(SubAccount(), load_default=list)
+
+
+class AccountsFileSchema(_Entry):
+    """accounts.yaml. A number may belong to several accounts (the first listed owns it), but an
+    account ID or an API key may appear only once in the whole file."""
+
+    accounts = fields.List(fields.Nested(AccountSchema), required=True)
+
+    @validates_schema
+    def _ids_and_keys_listed_once(self, data: dict, **kwargs) -> None:
+        ids: dict[str, tuple] = {}
+        keys: dict[str, tuple] = {}
+        errors: dict = {}
+        for index, account in enumerate(data["accounts"]):
+            _check_unique(account["id"], ("accounts", index, "id"), ids, "account ID", errors)
+            for number, sub in enumerate(account["sub_accounts"]):
+                path = ("accounts", index, "sub_accounts", number, "id")
+                _check_unique(sub["id"], path, ids, "account ID", errors)
+            for number, pair in enumerate(account["api_keys"]):
+                path = ("accounts", index, "api_keys", number, "key")
+                _check_unique(pair["key"], path, keys, "API key", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _check_unique(value: str, path: tuple, seen: dict[str, tuple], what: str, errors: dict) -> None:
+    """Record `path` as where `value` first appears, or add an error at `path` if it did before."""
+    if value in seen:
+        node = errors
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = [f'Duplicate {what} "{value}" (first at {_dotted(seen[value])}).']
+    seen.setdefault(value, path)
+
+
+def _dotted(path: tuple) -> str:
+    """`("accounts", 0, "id")` as `accounts[0].id`."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)[1:]
+
+
+class DelaysSchema(_Entry):
+    """Seconds a matching message spends in each step, overriding the server's settings."""
+
+    queued = _seconds()
+    enroute = _seconds()
+    submitted = _seconds()
+
+
+class OutcomeRuleSchema(_Entry):
+    """A rule matches a destination (exact or by prefix) and optionally content; no key: any."""
+
+    name = StrictString()
+    destination = PhoneNumber()
+    destination_prefix = StrictString(
+        validate=validate.Regexp(r"^\+\d{0,15}$", error="Must be + followed by up to 15 digits.")
+    )
+    content = Regex()
+    error_code = ErrorCode()
+    error_code_from_suffix = StrictBoolean(load_default=False)
+    delays = fields.Nested(DelaysSchema)
+
+    @validates_schema
+    def _one_source_of_code(self, data: dict, **kwargs) -> None:
+        if not data["error_code_from_suffix"]:
+            return
+        if "error_code" in data:
+            raise ValidationError("Cannot be true along with error_code.", "error_code_from_suffix")
+        if "destination_prefix" not in data:
+            raise ValidationError(
+                "Needs destination_prefix: the digits after it are the code.",
+                "error_code_from_suffix",
+            )
+
+
+class OutcomesFileSchema(_Entry):
+    """outcomes.yaml; no rules (or an empty `rules:`) delivers every message."""
+
+    rules = fields.List(fields.Nested(OutcomeRuleSchema), load_default=list, allow_none=True)
+
+
+class HandsetScriptSchema(_Entry):
+    """A handset that replies to a delivered message matching its destination and content."""
+
+    name = StrictString()
+    destination = PhoneNumber()
+    content = Regex()
+    reply = StrictString(required=True, validate=validate.Length(min=1, max=5000))
+    after_seconds = _seconds(load_default=0)
+
+
+class HandsetsFileSchema(_Entry):
+    """handsets.yaml; no scripts (or an empty `scripts:`) means no handset replies by itself."""
+
+    scripts = fields.List(fields.Nested(HandsetScriptSchema), load_default=list, allow_none=True)
