@@ -12,18 +12,24 @@ import click
 from emulator import __version__
 from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
-from emulator.fixture_files import load_accounts
+from emulator.fixture_files import FixtureError, check_fixtures, load_accounts
 from emulator.logs import FORMATS, configure_logging
-from emulator.server import EmulatorServer
-from emulator.settings import ENV_PREFIX, Settings
+from emulator.server import EmulatorServer, ServerError
+from emulator.settings import ENV_PREFIX, Settings, SettingsError
 from emulator.store import Store
+from emulator.store.database import StoreError, sqlite_file
+
+PROG = "mm-emulator"
 
 OPTION_HELP = {
     "host": "Address to listen on.",
     "port": "Port to listen on; 0 picks a free one.",
     "db": "SQLite file path or SQLAlchemy URL; ':memory:' for a throwaway store.",
-    "fixtures": "Folder with accounts.yaml, outcomes.yaml or handsets.yaml; others are shipped.",
-    "admin_token": "Bearer token required by /_emulator routes (health excepted).",
+    "fixtures": (
+        "Folder (it must exist) with any of accounts.yaml, outcomes.yaml and handsets.yaml; each"
+        " file it lacks is the shipped one of that name. Not given: all three are shipped ones."
+    ),
+    "admin_token": "Bearer token required by /_emulator routes (health excepted); none: open.",
     "max_body_bytes": "Largest request body accepted; larger ones get 413.",
     "hmac_date_window_seconds": "Allowed distance of an HMAC Date from real time; 0: no check.",
     "threads": "Worker threads of the HTTP server.",
@@ -53,7 +59,7 @@ def settings_options(command):
             "envvar": ENV_PREFIX + field.name.upper(),
             "show_envvar": True,
             "default": None,
-            "help": f"{OPTION_HELP[field.name]} [default: {field.default}]",
+            "help": OPTION_HELP[field.name] + _shown_default(field.default),
         }
         if field.type == "bool":
             option = click.option(*names, is_flag=True, flag_value=True, **common)
@@ -64,8 +70,30 @@ def settings_options(command):
     return command
 
 
-@click.group()
-@click.version_option(__version__, prog_name="mm-emulator")
+def _shown_default(default) -> str:
+    return "" if default is None else f" [default: {default}]"
+
+
+class Failure(click.ClickException):
+    """A mistake in how the emulator was started: one `mm-emulator: error:` line per problem."""
+
+    def show(self, file=None) -> None:
+        for line in self.message.splitlines():
+            click.echo(f"{PROG}: error: {line}", err=True)
+
+
+class Commands(click.Group):
+    """mm-emulator's commands, whose known failures end with their message, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (FixtureError, SettingsError, StoreError, ServerError) as error:
+            raise Failure(str(error)) from None
+
+
+@click.group(cls=Commands)
+@click.version_option(__version__, prog_name=PROG)
 def main() -> None:
     """A local emulator of the MessageMedia Messages API."""
 
@@ -76,9 +104,15 @@ def serve(**options) -> None:
     """Serve the Messages API and the /_emulator control plane."""
     settings = Settings.from_env(**options)
     configure_logging(settings.log_format)
+    # Before the store is opened: broken fixtures should not leave a new store file behind.
+    check_fixtures(settings.fixtures)
     app = create_app(settings)
     emulator = app.extensions[EXTENSION_KEY]
-    server = EmulatorServer(app, settings.host, settings.port, settings.threads)
+    try:
+        server = EmulatorServer(app, settings.host, settings.port, settings.threads)
+    except ServerError:
+        emulator.close()
+        raise
     emulator.start()
     click.echo(_banner(server.base_url, emulator.accounts.api_keys))
     if not _is_loopback(settings.host) and not settings.admin_token:
@@ -99,10 +133,9 @@ def serve(**options) -> None:
 @main.command()
 @click.option(
     "--fixtures",
-    type=click.Path(exists=True, file_okay=False),
     envvar=ENV_PREFIX + "FIXTURES",
     show_envvar=True,
-    help="Folder with accounts.yaml; defaults to the shipped fixtures.",
+    help=OPTION_HELP["fixtures"],
 )
 def accounts(fixtures: str | None) -> None:
     """List the configured accounts, their keys, numbers and sub-accounts."""
@@ -135,7 +168,11 @@ def accounts(fixtures: str | None) -> None:
 )
 def reset(db: str) -> None:
     """Delete every message, report, reply, webhook and feature change from a store."""
-    store = Store(Settings(db=db).database_url)
+    url = Settings(db=db).database_url
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise Failure(f"there is no store at {path}")
+    store = Store(url)
     store.clear()
     store.close()
     click.echo(f"cleared {db}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 
@@ -12,13 +13,23 @@ from waitress.server import create_server
 log = logging.getLogger(__name__)
 
 
+class ServerError(Exception):
+    """The server cannot listen where it was asked to; the message says where and why."""
+
+
 class EmulatorServer:
     """A multi-threaded waitress server bound to `host:port` (port 0 picks a free one)."""
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
         self.app = app
         self.host = host
-        self._server = create_server(app, host=host, port=port, threads=threads)
+        try:
+            self._server = create_server(app, host=host, port=port, threads=threads)
+        except ValueError:
+            # waitress's answer when it cannot resolve the host.
+            raise ServerError(f"cannot listen on {host}: no such host or address") from None
+        except OSError as error:
+            raise ServerError(_cannot_listen(error, host, port)) from None
         self._thread: threading.Thread | None = None
 
     @property
@@ -55,3 +66,13 @@ class EmulatorServer:
             self._thread.join(timeout=10)
         else:
             wasyncore.close_all(server._map)
+
+
+def _cannot_listen(error: OSError, host: str, port: int) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is already in use on {host}"
+    if error.errno == errno.EACCES:
+        return f"not allowed to listen on port {port} of {host}"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: not an address of this machine"
+    return f"cannot listen on port {port} of {host}: {error.strerror or error}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -13,6 +14,18 @@ ENV_PREFIX = "MM_EMULATOR_"
 DEFAULT_DB = "mm-emulator.db"
 MEMORY_DB = ":memory:"
 _TRUE = {"1", "true", "yes", "on"}
+# Bounds of the settings a wrong value would break; None: no upper bound.
+_RANGES = {
+    "port": (0, 65535),
+    "threads": (1, None),
+    "max_body_bytes": (1, None),
+    "webhook_max_attempts": (1, None),
+    "webhook_workers": (1, None),
+}
+
+
+class SettingsError(ValueError):
+    """A setting with a value the emulator cannot use; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -41,15 +54,24 @@ class Settings:
     webhook_workers: int = 16
     log_format: str = "plain"
 
+    def __post_init__(self) -> None:
+        """Refuse values the emulator cannot run with, naming the setting."""
+        for name, (low, high) in _RANGES.items():
+            value = getattr(self, name)
+            if value < low or (high is not None and value > high):
+                bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+                raise SettingsError(f"{name} must be {bounds}, not {value}")
+
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
         """Defaults, then MM_EMULATOR_<FIELD> variables, then overrides (None is ignored)."""
-        environ = os.environ if environ is None else environ
+        variables = os.environ if environ is None else environ
         values = {}
         for field in fields(cls):
-            raw = environ.get(ENV_PREFIX + field.name.upper())
+            raw = variables.get(ENV_PREFIX + field.name.upper())
             if raw is not None:
-                values[field.name] = _parse(field.type, raw)
+                # The annotations are strings here (postponed evaluation).
+                values[field.name] = _parse(str(field.type), raw)
         values.update({name: value for name, value in overrides.items() if value is not None})
         return cls(**values)
 

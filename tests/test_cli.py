@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
 
+import pytest
 import requests
 
 from tests.support import basic_auth, message
@@ -163,3 +166,134 @@ def test_json_logs_one_line_per_request_without_secrets(tmp_path):
     assert sent["duration_ms"] >= 0
     assert (refused["status"], refused["account"]) == (403, None)
     assert "demo_api_secret" not in stderr and "Basic " not in stderr and "bm9wZ" not in stderr
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*mm_emulator_command(), *args], capture_output=True, text=True, timeout=60, cwd=cwd
+    )
+
+
+def assert_fails_with(result: subprocess.CompletedProcess, *problems: str) -> None:
+    """The command failed with one `mm-emulator: error:` line per problem and nothing else."""
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [f"mm-emulator: error: {problem}" for problem in problems]
+
+
+def test_port_already_in_use():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), "--db", ":memory:")
+    assert_fails_with(result, f"port {port} is already in use on 127.0.0.1")
+
+
+@pytest.mark.parametrize("port", ["-5", "99999"])
+def test_port_out_of_range(port):
+    result = run_cli("serve", "--port", port, "--db", ":memory:")
+    assert_fails_with(result, f"port must be from 0 to 65535, not {port}")
+
+
+def test_no_worker_threads():
+    result = run_cli("serve", "--threads", "0", "--db", ":memory:")
+    assert_fails_with(result, "threads must be at least 1, not 0")
+
+
+def test_db_in_a_missing_folder(tmp_path):
+    db = tmp_path / "missing" / "store.db"
+    result = run_cli("serve", "--port", "0", "--db", str(db))
+    assert_fails_with(result, f"cannot create the store {db}: there is no folder {db.parent}")
+    assert not db.parent.exists()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc")
+def test_db_in_a_folder_that_cannot_be_written():
+    # Nobody, root included, can create a file in /proc.
+    result = run_cli("serve", "--port", "0", "--db", "/proc/store.db")
+    assert_fails_with(result, "cannot open the store /proc/store.db: unable to open database file")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("psycopg") is not None, reason="the PostgreSQL driver is installed"
+)
+def test_postgresql_without_its_driver():
+    result = run_cli("serve", "--port", "0", "--db", "postgresql://mm:s3cret@localhost/mm")
+    assert_fails_with(
+        result,
+        "cannot open the store postgresql://mm:***@localhost/mm: the PostgreSQL driver is not"
+        ' installed; pip install "messagemedia-emulator[postgresql]"',
+    )
+
+
+def test_broken_yaml_names_file_and_line(tmp_path):
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "accounts.yaml").write_text("accounts:\n  - id: A\n   numbers: []\n")
+    result = run_cli("serve", "--port", "0", "--fixtures", str(fixtures), cwd=tmp_path)
+    assert_fails_with(
+        result,
+        f"{fixtures / 'accounts.yaml'}: line 3, column 4:"
+        " expected <block end>, but found '<block mapping start>'.",
+    )
+    assert not (tmp_path / "mm-emulator.db").exists()
+
+
+def test_bad_regex_and_error_code_in_outcomes(tmp_path):
+    (tmp_path / "outcomes.yaml").write_text(
+        "rules:\n"
+        '  - content: "(urgent"\n'
+        "    error_code: 302\n"
+        '  - destinaton: "+61400000001"\n'
+        "    error_code: 200\n"
+    )
+    result = run_cli("serve", "--port", "0", "--db", ":memory:", "--fixtures", str(tmp_path))
+    outcomes = tmp_path / "outcomes.yaml"
+    assert_fails_with(
+        result,
+        f"{outcomes}: rules[0].content: Not a valid regular expression:"
+        " missing ), unterminated subpattern at position 0.",
+        f"{outcomes}: rules[1].error_code: 200 is not a final error code (it means submitted).",
+        f"{outcomes}: rules[1].destinaton: Unknown field.",
+    )
+
+
+def test_serve_with_a_fixtures_folder_that_does_not_exist(tmp_path):
+    missing = tmp_path / "nonexistent"
+    result = run_cli("serve", "--port", "0", "--db", ":memory:", "--fixtures", str(missing))
+    assert_fails_with(result, f"fixtures folder {missing} does not exist")
+
+
+def test_accounts_checks_the_fixtures_too(tmp_path):
+    (tmp_path / "accounts.yaml").write_text(
+        "accounts:\n  - id: A\n  - id: B\n    features: {deduplication: yes}\n"
+    )
+    result = run_cli("accounts", "--fixtures", str(tmp_path))
+    assert_fails_with(
+        result,
+        f"{tmp_path / 'accounts.yaml'}: accounts[1].features.deduplication: Not a valid boolean.",
+    )
+    missing = tmp_path / "nonexistent"
+    assert_fails_with(
+        run_cli("accounts", "--fixtures", str(missing)), f"fixtures folder {missing} does not exist"
+    )
+
+
+def test_reset_of_a_store_that_does_not_exist_creates_nothing(tmp_path):
+    result = run_cli("reset", "--db", "typo.db", cwd=tmp_path)
+    assert_fails_with(result, f"there is no store at {(tmp_path / 'typo.db').resolve()}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_says_what_fixtures_fall_back_to():
+    for command in ("serve", "accounts"):
+        result = run_cli(command, "--help")
+        assert result.returncode == 0
+        text = " ".join(result.stdout.split())
+        assert (
+            "Folder (it must exist) with any of accounts.yaml, outcomes.yaml and handsets.yaml;"
+            in text
+        )
+        assert "each file it lacks is the shipped one of that name." in text
+        assert "Not given: all three are shipped ones." in text

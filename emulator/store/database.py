@@ -1,16 +1,79 @@
-"""Create the SQLAlchemy engine for a URL, with the settings SQLite needs to be safe and fast."""
+"""Create the SQLAlchemy engine for a URL, with the settings SQLite needs to be safe and fast, and
+say in one line why a store cannot be opened."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from pathlib import Path
+
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
+
+POSTGRESQL_EXTRA = 'pip install "messagemedia-emulator[postgresql]"'
+
+
+class StoreError(Exception):
+    """A store that cannot be opened; the message names it and says why."""
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory SQLite database, another database or a URL
+    that does not parse."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    return _sqlite_path(parsed) if parsed.get_backend_name() == "sqlite" else None
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    return Path(url.database) if url.database and url.database != ":memory:" else None
 
 
 def create_database_engine(url: str) -> Engine:
-    """An engine for `url`; an in-memory SQLite database is one connection shared by all threads."""
-    if not url.startswith("sqlite"):
+    """An engine for `url`, connected once so that a store that cannot be opened is a StoreError
+    at start-up; an in-memory SQLite database is one connection shared by all threads."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"{url} is neither a file path nor a database URL") from None
+    if parsed.get_backend_name() == "sqlite":
+        shown = parsed.database or "in memory"
+        engine = _sqlite_engine(parsed)
+    else:
+        shown = parsed.render_as_string(hide_password=True)
+        engine = _server_engine(parsed, shown)
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as error:
+        engine.dispose()
+        reason = " ".join(str(error.orig).split())
+        raise StoreError(f"cannot open the store {shown}: {reason}") from None
+    return engine
+
+
+def _server_engine(url: URL, shown: str) -> Engine:
+    # SQLAlchemy before 2.1 picks psycopg2 for a bare postgresql://; the extra installs psycopg 3.
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    try:
         return create_engine(url, pool_pre_ping=True)
-    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    except NoSuchModuleError:
+        reason = f"unknown database {url.drivername}"
+    except ImportError as error:
+        if url.get_backend_name() == "postgresql":
+            reason = f"the PostgreSQL driver is not installed; {POSTGRESQL_EXTRA}"
+        else:
+            reason = f"its driver is not installed ({error})"
+    raise StoreError(f"cannot open the store {shown}: {reason}")
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    path = _sqlite_path(url)
+    in_memory = path is None
+    if path is not None:
+        _check_sqlite_path(path)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
@@ -18,6 +81,14 @@ def create_database_engine(url: str) -> Engine:
     )
     event.listen(engine, "connect", _tune_sqlite if not in_memory else _enable_foreign_keys)
     return engine
+
+
+def _check_sqlite_path(path: Path) -> None:
+    # SQLite says only "unable to open database file" for both of these.
+    if path.is_dir():
+        raise StoreError(f"cannot open the store {path}: it is a folder")
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot create the store {path}: there is no folder {path.parent}")
 
 
 def _enable_foreign_keys(dbapi_connection, _record) -> None:
