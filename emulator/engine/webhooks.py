@@ -14,6 +14,8 @@ from emulator.timestamps import format_timestamp
 
 USER_AGENT = f"mm-emulator/{__version__}"
 _HEADERS = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+# How much of a receiver's answer is kept with each attempt, for people to read.
+RESPONSE_EXCERPT_BYTES = 2048
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ class AttemptResult:
 
     status_code: int | None = None
     error: str | None = None
+    # The start of the receiver's answer body, as text.
+    response: str = ""
     timed_out: bool = False
 
     @property
@@ -35,6 +39,8 @@ class AttemptResult:
             attempt["status_code"] = self.status_code
         else:
             attempt["error"] = self.error
+        if self.response:
+            attempt["response"] = self.response
         return attempt
 
 
@@ -53,8 +59,18 @@ class WebhookSender:
     def post(self, url: str, payload: dict) -> AttemptResult:
         try:
             response = self._pool.request(
-                "POST", url, body=json.dumps(payload).encode(), headers=_HEADERS
+                "POST",
+                url,
+                body=json.dumps(payload).encode(),
+                headers=_HEADERS,
+                preload_content=False,
             )
+            try:
+                # Only the start is kept; the rest is read and dropped so the connection is reused.
+                excerpt = response.read(RESPONSE_EXCERPT_BYTES)
+                response.drain_conn()
+            finally:
+                response.release_conn()
         except urllib3.exceptions.NewConnectionError as error:
             # Checked first: urllib3 makes a refused connection a kind of connect timeout.
             return AttemptResult(error=f"could not connect: {_reason(error)}")
@@ -64,7 +80,8 @@ class WebhookSender:
             )
         except urllib3.exceptions.HTTPError as error:
             return AttemptResult(error=f"request failed: {_reason(error)}")
-        return AttemptResult(status_code=response.status)
+        text = excerpt.decode("utf-8", errors="replace")
+        return AttemptResult(status_code=response.status, response=text)
 
     def still_hanging(self) -> AttemptResult:
         """The result of an attempt not made: the receiver timed out moments ago in simulated
