@@ -13,6 +13,7 @@ from emulator.auth import Authenticator
 from emulator.clock import Clock
 from emulator.control import control
 from emulator.control.docs import docs
+from emulator.control.events import events
 from emulator.engine.engine import Engine
 from emulator.engine.webhooks import WebhookSender
 from emulator.fixture_files import load_accounts, load_handset_scripts, load_outcome_rules
@@ -47,6 +48,7 @@ def create_app(
     app.register_blueprint(create_v1_blueprint())
     app.register_blueprint(control)
     app.register_blueprint(docs)
+    app.register_blueprint(events)
     register_error_handlers(app)
     log_requests(app)
     return app

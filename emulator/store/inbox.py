@@ -10,6 +10,7 @@ from sqlalchemy import Table, and_, func, insert, select, update
 
 from emulator.domain.records import DeliveryReport, Reply, ReportedMessage, WebhookDelivery
 from emulator.store.base import StoreBase, as_records
+from emulator.store.events import append_events, reply_event
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 PAGE_SIZE = 100
@@ -76,6 +77,7 @@ class InboxQueries(StoreBase):
             connection.execute(insert(replies), reply)
             if hook is not None:
                 connection.execute(insert(webhooks), hook)
+            append_events(connection, [reply_event(reply)])
 
     def confirm_delivery_reports(self, account_id: str, ids: Iterable[str]) -> None:
         self._confirm(delivery_reports, account_id, ids)

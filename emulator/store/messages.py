@@ -9,7 +9,17 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from emulator.domain.records import DeliveryReport, Message, Reply, WebhookDelivery
+from emulator.domain.statuses import CANCELLED, SCHEDULED
 from emulator.store.base import StoreBase, as_record, as_records
+from emulator.store.events import (
+    DELIVERY_REPORT,
+    MESSAGE_ACCEPTED,
+    STATUS_CHANGED,
+    NewEvent,
+    append_events,
+    new_event,
+    reply_event,
+)
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 
@@ -29,6 +39,7 @@ class MessageQueries(StoreBase):
     def insert_messages(self, rows: list[Message]) -> None:
         with self.transaction() as connection:
             connection.execute(insert(messages), rows)
+            append_events(connection, (_accepted(row) for row in rows))
 
     def find_message(self, account_id: str, message_id: str) -> Message | None:
         query = select(messages).where(
@@ -45,12 +56,21 @@ class MessageQueries(StoreBase):
             .where(
                 messages.c.id == message_id,
                 messages.c.account_id == account_id,
-                messages.c.status == "scheduled",
+                messages.c.status == SCHEDULED,
             )
-            .values(status="cancelled", updated_at=at, next_transition_at=None)
+            .values(status=CANCELLED, updated_at=at, next_transition_at=None)
         )
         with self.transaction() as connection:
-            return connection.execute(statement).rowcount == 1
+            if connection.execute(statement).rowcount != 1:
+                return False
+            number = connection.execute(
+                select(messages.c.destination_number).where(messages.c.id == message_id)
+            ).scalar()
+            cancelled = new_event(
+                STATUS_CHANGED, at, account_id, message_id, number, status=CANCELLED
+            )
+            append_events(connection, [cancelled])
+            return True
 
     def list_messages(
         self,
@@ -140,6 +160,7 @@ class MessageQueries(StoreBase):
         ):
             if rows:
                 connection.execute(insert(table), rows)
+        append_events(connection, _transition_events(connection, planned))
 
     def next_due_time(self, skip_webhook_ids: Collection[str] = ()) -> datetime | None:
         """The earliest pending message transition or webhook attempt, except the given ones."""
@@ -154,3 +175,55 @@ class MessageQueries(StoreBase):
             ).scalar()
         candidates = [moment for moment in (message_due, hook_due) if moment is not None]
         return min(candidates) if candidates else None
+
+
+def _accepted(message: Message) -> NewEvent:
+    return new_event(
+        MESSAGE_ACCEPTED,
+        message["created_at"],
+        message["account_id"],
+        message["id"],
+        message["destination_number"],
+        status=message["status"],
+    )
+
+
+def _transition_events(connection: Connection, planned: Planned) -> list[NewEvent]:
+    """Status changes, then the reports and replies they made, for the change log."""
+    ids = {change["change_id"] for change in planned.changes}
+    ids.update(report["message_id"] for report in planned.reports)
+    identities = {}
+    if ids:
+        query = select(messages.c.id, messages.c.account_id, messages.c.destination_number)
+        for row in connection.execute(query.where(messages.c.id.in_(ids))):
+            identities[row.id] = (row.account_id, row.destination_number)
+    found: list[NewEvent] = []
+    for change in planned.changes:
+        account_id, number = identities.get(change["change_id"], (None, None))
+        found.append(
+            new_event(
+                STATUS_CHANGED,
+                change["change_at"],
+                account_id,
+                change["change_id"],
+                number,
+                status=change["change_status"],
+                error_code=change["change_error_code"],
+            )
+        )
+    for report in planned.reports:
+        number = identities.get(report["message_id"], (None, None))[1]
+        found.append(
+            new_event(
+                DELIVERY_REPORT,
+                report["date_received"],
+                report["account_id"],
+                report["message_id"],
+                number,
+                status=report["status"],
+                error_code=report["error_code"],
+                report_id=report["id"],
+            )
+        )
+    found.extend(reply_event(reply) for reply in planned.replies)
+    return found

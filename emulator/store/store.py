@@ -6,7 +6,16 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
+from emulator.store.events import (
+    FEATURES_CHANGED,
+    EventQueries,
+    append_events,
+    clear_events,
+    new_event,
+    trim_events,
+)
 from emulator.store.inbox import InboxQueries
+from emulator.store.inbox_views import InboxViewQueries
 from emulator.store.messages import MessageQueries
 from emulator.store.tables import account_features, delivery_reports, messages, replies, webhooks
 from emulator.store.webhooks import WebhookQueries
@@ -14,14 +23,17 @@ from emulator.store.webhooks import WebhookQueries
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
 
 
-class Store(MessageQueries, InboxQueries, WebhookQueries):
-    """The emulator's truth: messages, delivery reports, replies and webhook deliveries."""
+class Store(MessageQueries, InboxQueries, WebhookQueries, EventQueries, InboxViewQueries):
+    """The emulator's truth: messages, delivery reports, replies and webhook deliveries, and the
+    change log that follows them."""
 
     def clear(self) -> None:
-        """Delete every message, report, reply and webhook, and every run-time feature change."""
+        """Delete every message, report, reply and webhook, and every run-time feature change;
+        the change log keeps only a `reset` event."""
         with self.transaction() as connection:
             for table in (*_CHILD_TABLES, messages, account_features):
                 connection.execute(delete(table))
+            clear_events(connection)
 
     def feature_changes(self, account_id: str) -> dict:
         query = select(account_features.c.features).where(
@@ -38,6 +50,8 @@ class Store(MessageQueries, InboxQueries, WebhookQueries):
             connection.execute(
                 insert(account_features), {"account_id": account_id, "features": features}
             )
+            event = new_event(FEATURES_CHANGED, account_id=account_id, features=features)
+            append_events(connection, [event])
 
     def purge_created_before(self, cutoff: datetime) -> None:
         """Delete messages accepted before `cutoff`, with everything that belongs to them."""
@@ -47,3 +61,4 @@ class Store(MessageQueries, InboxQueries, WebhookQueries):
                 connection.execute(delete(table).where(table.c.message_id.in_(old)))
             connection.execute(delete(replies).where(replies.c.date_received < cutoff))
             connection.execute(delete(messages).where(messages.c.created_at < cutoff))
+            trim_events(connection, cutoff)

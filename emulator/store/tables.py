@@ -1,4 +1,5 @@
-"""The SQLAlchemy tables that hold every message, delivery report and reply."""
+"""The SQLAlchemy tables that hold every message, delivery report, reply and webhook delivery, and
+the change log that follows them."""
 
 from __future__ import annotations
 
@@ -71,7 +72,8 @@ messages = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_messages_account_created", "account_id", "created_at"),
-    Index("ix_messages_destination", "destination_number"),
+    # With the time and seq, the web inbox finds a handset's latest message in one probe.
+    Index("ix_messages_destination", "destination_number", "created_at", "seq"),
     Index("ix_messages_due", "next_transition_at"),
 )
 
@@ -89,6 +91,7 @@ delivery_reports = Table(
     Column("date_received", UtcDateTime, nullable=False),
     Column("confirmed", Boolean, nullable=False, default=False),
     Index("ix_reports_unconfirmed", "account_id", "confirmed", "date_received"),
+    Index("ix_reports_message", "message_id"),
 )
 
 replies = Table(
@@ -107,6 +110,9 @@ replies = Table(
     Column("date_received", UtcDateTime, nullable=False),
     Column("confirmed", Boolean, nullable=False, default=False),
     Index("ix_replies_unconfirmed", "account_id", "confirmed", "date_received"),
+    Index("ix_replies_source", "source_number", "date_received", "seq"),
+    Index("ix_replies_account", "account_id", "date_received"),
+    Index("ix_replies_message", "message_id"),
 )
 
 webhooks = Table(
@@ -127,6 +133,8 @@ webhooks = Table(
     Column("next_attempt_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_webhooks_due", "next_attempt_at"),
+    Index("ix_webhooks_message", "message_id"),
+    Index("ix_webhooks_state", "state", "seq"),
 )
 
 account_features = Table(
@@ -135,4 +143,22 @@ account_features = Table(
     Column("account_id", String(100), primary_key=True),
     # Only what was changed at run time; the fixtures hold the defaults.
     Column("features", JSON, nullable=False),
+)
+
+# The change log the web inbox and GET /_emulator/events follow by cursor: one row per change,
+# appended in the transaction that makes it. `seq` never goes back, not even after a reset
+# (SQLite's AUTOINCREMENT and PostgreSQL's sequences never reuse a number).
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(30), nullable=False),
+    Column("account_id", String(100)),
+    Column("message_id", String(36)),
+    # The handset the change concerns: the destination of a message, the sender of a reply.
+    Column("number", String(32)),
+    Column("at", UtcDateTime, nullable=False),
+    Column("data", JSON, nullable=False, default=dict),
+    Index("ix_events_at", "at"),
+    sqlite_autoincrement=True,
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from emulator.domain.records import WebhookDelivery
 from emulator.store.base import StoreBase, as_records
+from emulator.store.events import WEBHOOK_ATTEMPT, NewEvent, append_events, new_event
 from emulator.store.tables import webhooks
 
 
@@ -50,6 +51,7 @@ class WebhookQueries(StoreBase):
         )
         with self.transaction() as connection:
             connection.execute(statement, results)
+            append_events(connection, _attempt_events(connection, results))
 
     def list_webhooks(
         self, message_id: str | None = None, limit: int | None = None
@@ -59,3 +61,38 @@ class WebhookQueries(StoreBase):
         query = select(webhooks).where(*conditions).order_by(webhooks.c.seq.desc()).limit(limit)
         with self.transaction() as connection:
             return as_records(connection.execute(query).mappings())
+
+
+def _attempt_events(connection: Connection, results: list[dict]) -> list[NewEvent]:
+    """One event per attempt, naming the handset the notification is about."""
+    ids = [result["webhook_id"] for result in results]
+    query = select(
+        webhooks.c.id,
+        webhooks.c.account_id,
+        webhooks.c.message_id,
+        webhooks.c.event,
+        webhooks.c.payload,
+    ).where(webhooks.c.id.in_(ids))
+    hooks = {row.id: row for row in connection.execute(query)}
+    found = []
+    for result in results:
+        hook = hooks.get(result["webhook_id"])
+        if hook is None:
+            continue
+        attempt = result["new_attempts"][-1]
+        found.append(
+            new_event(
+                WEBHOOK_ATTEMPT,
+                datetime.fromisoformat(attempt["at"]),
+                hook.account_id,
+                hook.message_id,
+                hook.payload.get("source_number"),
+                webhook_id=hook.id,
+                event=hook.event,
+                attempt=len(result["new_attempts"]),
+                status_code=attempt.get("status_code"),
+                error=attempt.get("error"),
+                state=result["new_state"],
+            )
+        )
+    return found

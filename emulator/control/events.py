@@ -1,0 +1,31 @@
+"""GET /_emulator/events: the change log, read by cursor, for scripts, tests and the web inbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from emulator.api.requests import current_emulator, respond
+from emulator.control.guard import check_control_request
+from emulator.schemas.events import EventFilterSchema, EventsSchema
+from emulator.schemas.validation import load_or_reject
+
+events = Blueprint("events", __name__, url_prefix="/_emulator")
+
+_filters = EventFilterSchema()
+_events = EventsSchema()
+
+
+@events.before_request
+def guard() -> None:
+    settings = current_emulator().settings
+    check_control_request(settings.admin_token, settings.host)
+
+
+@events.get("/events")
+def list_events():
+    """Events after `after`, oldest first; the answer's `next` is the cursor to pass next time."""
+    filters = load_or_reject(_filters, request.args.to_dict())
+    store = current_emulator().store
+    found = store.events_after(filters["after"], filters["limit"])
+    cursor = found[-1]["seq"] if found else filters["after"]
+    return respond(_events, {"events": found, "next": cursor, "last_seq": store.last_event_seq()})

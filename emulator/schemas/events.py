@@ -1,0 +1,43 @@
+"""Shapes of GET /_emulator/events: the change log, read by cursor."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from emulator.schemas.fields import Timestamp
+from emulator.store.events import KINDS
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+LAST_SEQ = 2**63 - 1  # the largest integer a database column holds
+
+
+class EventFilterSchema(Schema):
+    """Query parameters: events after the cursor `after`, at most `limit` of them."""
+
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=LAST_SEQ))
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT)
+    )
+
+
+class EventSchema(Schema):
+    """One change: a message accepted, a status change, a delivery report, a reply, a webhook
+    attempt, a feature change or a reset."""
+
+    seq = fields.Integer()
+    kind = fields.String(metadata={"enum": list(KINDS)})
+    at = Timestamp()
+    account_id = fields.String(allow_none=True)
+    message_id = fields.String(allow_none=True)
+    number = fields.String(allow_none=True, metadata={"description": "The handset concerned"})
+    data = fields.Dict()
+
+
+class EventsSchema(Schema):
+    """Events oldest first; `next` is the cursor for the following call, `last_seq` the newest
+    event's seq (below a client's cursor only when the store was replaced)."""
+
+    events = fields.List(fields.Nested(EventSchema))
+    next = fields.Integer()
+    last_seq = fields.Integer()

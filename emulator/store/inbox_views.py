@@ -1,0 +1,197 @@
+"""Queries of the web inbox: handsets by latest activity, a handset's conversation, deliveries.
+
+Each reads a bounded page through an index, so pages stay fast however much the store holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any, TypedDict
+
+from sqlalchemy import ColumnElement, FromClause, exists, or_, select, tuple_
+
+from emulator.domain.records import DeliveryReport, Message, Reply, WebhookDelivery
+from emulator.store.base import StoreBase, as_records
+from emulator.store.tables import delivery_reports, messages, replies, webhooks
+
+
+class HandsetActivity(TypedDict):
+    """A handset's latest message or reply, as the list of handsets shows it."""
+
+    number: str
+    at: datetime
+    direction: str  # "out": a message to the handset; "in": a reply from it
+    content: str
+    account_id: str
+    status: str | None
+
+
+class InboxViewQueries(StoreBase):
+    """Queries the Store gathers; each commits before it returns."""
+
+    def latest_per_handset(
+        self,
+        account_ids: Collection[str] | None,
+        search: str | None,
+        offset: int,
+        limit: int,
+    ) -> list[HandsetActivity]:
+        """Handsets by their latest message or reply (among those of the accounts, and matching
+        `search` in the number or the text, when given), newest first.
+
+        Each side is walked newest first and keeps a row only when no later row of the same
+        handset exists: an index probe per row, with LIMIT, never a scan of every group.
+        """
+        wanted = offset + limit
+        with self.transaction() as connection:
+            sent = connection.execute(_latest_messages(account_ids, search, wanted)).mappings()
+            answered = connection.execute(_latest_replies(account_ids, search, wanted)).mappings()
+            rows: list[Any] = [
+                *({**row, "direction": "out"} for row in sent),
+                *({**row, "direction": "in", "status": None} for row in answered),
+            ]
+        rows.sort(key=lambda row: row["at"], reverse=True)
+        return rows[offset:wanted]
+
+    def messages_to(
+        self, number: str, account_ids: Collection[str] | None, limit: int
+    ) -> list[Message]:
+        """The latest `limit` messages to a handset, newest first."""
+        query = (
+            select(messages)
+            .where(messages.c.destination_number == number, *_of(messages, account_ids))
+            .order_by(messages.c.created_at.desc(), messages.c.seq.desc())
+            .limit(limit)
+        )
+        with self.transaction() as connection:
+            return as_records(connection.execute(query).mappings())
+
+    def replies_from(
+        self, number: str, account_ids: Collection[str] | None, limit: int
+    ) -> list[Reply]:
+        """The latest `limit` replies of a handset, newest first."""
+        query = (
+            select(replies)
+            .where(replies.c.source_number == number, *_of(replies, account_ids))
+            .order_by(replies.c.date_received.desc(), replies.c.seq.desc())
+            .limit(limit)
+        )
+        with self.transaction() as connection:
+            return as_records(connection.execute(query).mappings())
+
+    def reports_of(self, message_ids: Collection[str]) -> list[DeliveryReport]:
+        """The delivery reports of these messages, oldest first."""
+        query = (
+            select(delivery_reports)
+            .where(delivery_reports.c.message_id.in_(list(message_ids)))
+            .order_by(delivery_reports.c.date_received, delivery_reports.c.seq)
+        )
+        with self.transaction() as connection:
+            return as_records(connection.execute(query).mappings())
+
+    def webhook_page(
+        self, message_id: str | None, state: str | None, offset: int, limit: int
+    ) -> list[WebhookDelivery]:
+        """Webhook deliveries, newest first, of one message and in one state when given."""
+        conditions = []
+        if message_id:
+            conditions.append(webhooks.c.message_id == message_id)
+        if state:
+            conditions.append(webhooks.c.state == state)
+        query = (
+            select(webhooks)
+            .where(*conditions)
+            .order_by(webhooks.c.seq.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        with self.transaction() as connection:
+            return as_records(connection.execute(query).mappings())
+
+
+def _of(table: FromClause, account_ids: Collection[str] | None) -> list:
+    return [] if account_ids is None else [table.c.account_id.in_(list(account_ids))]
+
+
+def _matching(table: FromClause, number_column: str, search: str | None) -> list:
+    if not search:
+        return []
+    number = table.c[number_column].contains(search, autoescape=True)
+    return [or_(number, table.c.content.contains(search, autoescape=True))]
+
+
+def _latest_messages(account_ids: Collection[str] | None, search: str | None, limit: int):
+    message, later = messages.alias("message"), messages.alias("later")
+    reply = replies.alias("reply")
+    later_message = exists().where(
+        later.c.destination_number == message.c.destination_number,
+        tuple_(later.c.created_at, later.c.seq) > tuple_(message.c.created_at, message.c.seq),
+        *_of(later, account_ids),
+        *_matching(later, "destination_number", search),
+    )
+    later_reply = exists().where(
+        reply.c.source_number == message.c.destination_number,
+        reply.c.date_received > message.c.created_at,
+        *_of(reply, account_ids),
+        *_matching(reply, "source_number", search),
+    )
+    return (
+        select(
+            message.c.destination_number.label("number"),
+            message.c.created_at.label("at"),
+            message.c.content,
+            message.c.account_id,
+            message.c.status,
+        )
+        .where(
+            *_of(message, account_ids),
+            *_matching(message, "destination_number", search),
+            ~later_message,
+            ~later_reply,
+        )
+        .order_by(*_newest_first(message, message.c.created_at, account_ids))
+        .limit(limit)
+    )
+
+
+def _latest_replies(account_ids: Collection[str] | None, search: str | None, limit: int):
+    reply, later = replies.alias("reply"), replies.alias("later")
+    message = messages.alias("message")
+    later_reply = exists().where(
+        later.c.source_number == reply.c.source_number,
+        tuple_(later.c.date_received, later.c.seq) > tuple_(reply.c.date_received, reply.c.seq),
+        *_of(later, account_ids),
+        *_matching(later, "source_number", search),
+    )
+    # A message sent at the same moment as a reply counts as the later of the two.
+    later_message = exists().where(
+        message.c.destination_number == reply.c.source_number,
+        message.c.created_at >= reply.c.date_received,
+        *_of(message, account_ids),
+        *_matching(message, "destination_number", search),
+    )
+    return (
+        select(
+            reply.c.source_number.label("number"),
+            reply.c.date_received.label("at"),
+            reply.c.content,
+            reply.c.account_id,
+        )
+        .where(
+            *_of(reply, account_ids),
+            *_matching(reply, "source_number", search),
+            ~later_reply,
+            ~later_message,
+        )
+        .order_by(*_newest_first(reply, reply.c.date_received, account_ids))
+        .limit(limit)
+    )
+
+
+def _newest_first(table: FromClause, at: ColumnElement, account_ids: Collection[str] | None):
+    # Filtered by account, the (account_id, time) index gives the order; unfiltered, the primary
+    # key does (seq follows time). Either way the walk stops after LIMIT rows are kept.
+    if account_ids is None:
+        return [table.c.seq.desc()]
+    return [at.desc(), table.c.seq.desc()]
