@@ -20,6 +20,7 @@ import urllib3
 
 DEMO_KEY, DEMO_SECRET = "demo_api_key", "demo_api_secret"
 _BANNER = re.compile(r"listening on (http://\S+)")
+_EVENTS_PAGE = 1000
 
 
 class RunningEmulator:
@@ -70,6 +71,43 @@ class RunningEmulator:
             if time.monotonic() >= deadline:
                 found = message["status"] if message else "no such message"
                 raise AssertionError(f"message {message_id} is {found}, not {status}")
+            time.sleep(0.02)
+
+    def events(self, after: int = 0) -> list[dict]:
+        """The change log after the cursor `after` (an event's `seq`), oldest first: kinds
+        message_accepted, status_changed, delivery_report, reply, webhook_attempt,
+        features_changed and reset. Each has seq, kind, at, account_id, message_id, number
+        (the handset) and data."""
+        found: list[dict] = []
+        while True:
+            fields = {"after": after, "limit": _EVENTS_PAGE}
+            page = self._call("GET", "/_emulator/events", fields=fields)
+            found.extend(page["events"])
+            if len(page["events"]) < _EVENTS_PAGE:
+                return found
+            after = page["next"]
+
+    def wait_for_event(self, kind: str, timeout: float = 5.0, **match) -> dict:
+        """Poll the change log until an event of `kind` matches, and return it. Each keyword is
+        compared with the event's field of that name, else with the same key of its data:
+        `wait_for_event("status_changed", message_id=sent, status="delivered")`."""
+        deadline = time.monotonic() + timeout
+        after, seen = 0, []
+        while True:
+            for event in self.events(after):
+                after = event["seq"]
+                seen.append(event)
+                if event["kind"] == kind and all(
+                    (event[key] if key in event else event["data"].get(key)) == value
+                    for key, value in match.items()
+                ):
+                    return event
+            if time.monotonic() >= deadline:
+                wanted = ", ".join(f"{key}={value!r}" for key, value in match.items())
+                recent = ", ".join(event["kind"] for event in seen[-10:]) or "none"
+                raise AssertionError(
+                    f"no {kind} event ({wanted}) within {timeout:g} s; latest events: {recent}"
+                )
             time.sleep(0.02)
 
     def stop(self) -> None:

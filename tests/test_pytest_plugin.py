@@ -61,3 +61,50 @@ def test_helpers_and_serve_arguments_from_the_ini_file(pytester):
     )
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=4)
+
+
+def test_events_and_wait_for_event(pytester):
+    pytester.makepyfile(
+        test_events="""
+        import json
+
+        import pytest
+        import urllib3
+
+        def send(mm_emulator, **fields):
+            body = {"messages": [{"content": "Hi", "destination_number": "+61491570156", **fields}]}
+            credentials = f"{mm_emulator.api_key}:{mm_emulator.api_secret}"
+            headers = urllib3.make_headers(basic_auth=credentials)
+            headers["Content-Type"] = "application/json"
+            url = mm_emulator.base_url + "/v1/messages"
+            http = urllib3.PoolManager()
+            response = http.request("POST", url, body=json.dumps(body), headers=headers)
+            assert response.status == 202
+            return json.loads(response.data)["messages"][0]["message_id"]
+
+        def test_the_log_starts_empty_after_the_reset(mm_emulator):
+            assert [event["kind"] for event in mm_emulator.events()] == ["reset"]
+
+        def test_events_by_cursor_and_waiting_for_one(mm_emulator):
+            sent = send(mm_emulator, delivery_report=True)
+            mm_emulator.advance(10)
+            delivered = mm_emulator.wait_for_event(
+                "status_changed", message_id=sent, status="delivered"
+            )
+            assert delivered["number"] == "+61491570156"
+            assert delivered["data"]["error_code"] == "220"
+            later = mm_emulator.events(after=delivered["seq"])
+            assert [event["kind"] for event in later] == ["delivery_report"]
+            reply = mm_emulator.reply("+61491570156", "Thanks")
+            found = mm_emulator.wait_for_event("reply", number="+61491570156")
+            assert found["data"]["reply_id"] == reply["reply_id"]
+
+        def test_wait_for_event_fails_clearly(mm_emulator):
+            send(mm_emulator)
+            expected = "no reply event .*latest events: reset, message_accepted"
+            with pytest.raises(AssertionError, match=expected):
+                mm_emulator.wait_for_event("reply", timeout=0.2)
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=3)
