@@ -10,7 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
 from emulator import __version__
-from emulator.schemas import common, control, events, inbox, messages
+from emulator.schemas import common, control, inbox, messages
 
 V1 = [{"basic_auth": []}, {"hmac_auth": []}]
 CONTROL = [{}, {"admin_token": []}]  # open on loopback; a bearer token when one is configured
@@ -28,6 +28,8 @@ class Operation:
     tag: str
     answers: dict[int, tuple[str, type[Schema] | None]]
     body: type[Schema] | None = None
+    # A body the route accepts: the docs page's "Try it out" sends it as it is.
+    example: dict | None = None
     query: type[Schema] | None = None
     security: list = field(default_factory=list)
 
@@ -37,11 +39,24 @@ NOT_FOUND = {404: ("Resource not found", common.ErrorSchema)}
 FORBIDDEN = {403: ("Invalid authentication credentials", common.ErrorSchema)}
 
 
-def _v1(method, path, operation_id, summary, tag, answers, body=None) -> Operation:
+def _v1(method, path, operation_id, summary, tag, answers, body=None, example=None) -> Operation:
     """A /v1 operation: Basic or HMAC authentication, 403 on bad credentials."""
     return Operation(
-        method, path, operation_id, summary, tag, answers | FORBIDDEN, body=body, security=V1
+        method,
+        path,
+        operation_id,
+        summary,
+        tag,
+        answers | FORBIDDEN,
+        body=body,
+        example=example,
+        security=V1,
     )
+
+
+# Path parameters as the docs page fills them in: the demo account, and a message ID that is
+# well formed (an unknown one answers 404).
+PATH_EXAMPLES = {"messageId": "0b5e2a44-9d7e-4c2f-8a0e-7f1d2c3b4a59", "account_id": "DemoAccount"}
 
 
 OPERATIONS = [
@@ -53,6 +68,16 @@ OPERATIONS = [
         "Messages",
         {202: ("Accepted, all queued", messages.SendMessagesResponseSchema)} | BAD_REQUEST,
         body=messages.SendMessagesRequestSchema,
+        example={
+            "messages": [
+                {
+                    "content": "Hello from the emulator",
+                    "destination_number": "+61491570156",
+                    "delivery_report": True,
+                    "metadata": {"order": "1234"},
+                }
+            ]
+        },
     ),
     _v1(
         "get",
@@ -74,6 +99,7 @@ OPERATIONS = [
         | BAD_REQUEST
         | NOT_FOUND,
         body=messages.CancelMessageRequestSchema,
+        example={"status": "cancelled"},
     ),
     _v1(
         "get",
@@ -91,6 +117,7 @@ OPERATIONS = [
         "Delivery Reports",
         {202: ("Confirmed", common.EmptySchema)} | BAD_REQUEST,
         body=inbox.ConfirmDeliveryReportsRequestSchema,
+        example={"delivery_report_ids": ["011dcead-6988-4ad6-a1c7-6b6c68ea628d"]},
     ),
     _v1(
         "get",
@@ -108,6 +135,7 @@ OPERATIONS = [
         "Replies",
         {202: ("Confirmed", common.EmptySchema)} | BAD_REQUEST,
         body=inbox.ConfirmRepliesRequestSchema,
+        example={"reply_ids": ["3487b3fa-6586-4979-a233-2d1b095c7718"]},
     ),
     Operation(
         "get",
@@ -160,6 +188,7 @@ OPERATIONS = [
         "Emulator",
         {200: ("The new now", control.ClockSchema)} | BAD_REQUEST,
         body=control.AdvanceClockRequestSchema,
+        example={"seconds": 10},
     ),
     Operation(
         "post",
@@ -169,6 +198,12 @@ OPERATIONS = [
         "Emulator",
         {201: ("The stored reply", control.SimulatedReplyResponseSchema)} | BAD_REQUEST,
         body=control.SimulatedReplySchema,
+        # To an account number: answers even when nothing was sent to the handset yet.
+        example={
+            "source_number": "+61491570156",
+            "destination_number": "+61491570157",
+            "content": "Yes please",
+        },
     ),
     Operation(
         "get",
@@ -190,16 +225,7 @@ OPERATIONS = [
         | BAD_REQUEST
         | NOT_FOUND,
         body=control.AccountChangeSchema,
-    ),
-    Operation(
-        "get",
-        "/_emulator/events",
-        "ListEvents",
-        "The change log after a cursor, oldest first: messages accepted, status changes, "
-        "delivery reports, replies, webhook attempts, feature changes and resets",
-        "Emulator",
-        {200: ("Events", events.EventsSchema)} | BAD_REQUEST,
-        query=events.EventFilterSchema,
+        example={"features": {"deduplication": True}},
     ),
     Operation(
         "get",
@@ -254,7 +280,13 @@ def _describe(operation: Operation) -> dict:
         },
     }
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "example": PATH_EXAMPLES[name],
+        }
         for name in _PARAMETER.findall(operation.path)
     ]
     if operation.query is not None:
@@ -262,10 +294,10 @@ def _describe(operation: Operation) -> dict:
     if parameters:
         described["parameters"] = parameters
     if operation.body is not None:
-        described["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": operation.body}},
-        }
+        media = {"schema": operation.body}
+        if operation.example is not None:
+            media["example"] = operation.example
+        described["requestBody"] = {"required": True, "content": {"application/json": media}}
     described["security"] = operation.security or CONTROL
     return described
 

@@ -15,6 +15,7 @@ from openapi_spec_validator import validate
 
 from emulator.openapi import build_openapi
 from tests.spec.extract_excerpt import EXCERPT, excerpt
+from tests.support import basic_auth
 
 ROOT = Path(__file__).parent.parent
 IN_SCOPE = (
@@ -67,6 +68,30 @@ def test_every_route_is_documented_and_every_documented_route_exists(app, ours):
         (method, normalised(path)) for path, item in ours["paths"].items() for method in item
     }
     assert routes == documented
+
+
+def test_every_example_request_body_is_accepted(http):
+    """What the docs page's "Try it out" sends (the body and path examples) is never a 400."""
+    document = http.get("/_emulator/openapi.json").json()
+    answered = {}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if "requestBody" not in operation:
+                continue
+            example = operation["requestBody"]["content"]["application/json"].get("example")
+            assert example is not None, f"{operation['operationId']} has no example body"
+            filled = path.format_map(
+                {
+                    p["name"]: p["example"]
+                    for p in operation.get("parameters", [])
+                    if p["in"] == "path"
+                }
+            )
+            headers = basic_auth() if path.startswith("/v1/") else {}
+            response = http.request(method, filled, json=example, headers=headers)
+            answered[operation["operationId"]] = response.status_code
+    assert answered["SendMessages"] == 202
+    assert {op: status for op, status in answered.items() if status == 400} == {}
 
 
 def shape(schema: dict, spec: dict, prefix: str = "") -> dict[str, str]:
