@@ -10,7 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
 from emulator import __version__
-from emulator.schemas import common, control, inbox, messages
+from emulator.schemas import common, control, events, inbox, messages
 
 V1 = [{"basic_auth": []}, {"hmac_auth": []}]
 CONTROL = [{}, {"admin_token": []}]  # open on loopback; a bearer token when one is configured
@@ -226,6 +226,16 @@ OPERATIONS = [
         | NOT_FOUND,
         body=control.AccountChangeSchema,
         example={"features": {"deduplication": True}},
+    ),
+    Operation(
+        "get",
+        "/_emulator/events",
+        "ListEvents",
+        "The change log after a cursor, oldest first: messages accepted, status changes, "
+        "delivery reports, replies, webhook attempts, feature changes and resets",
+        "Emulator",
+        {200: ("Events", events.EventsSchema)} | BAD_REQUEST,
+        query=events.EventFilterSchema,
     ),
     Operation(
         "get",
