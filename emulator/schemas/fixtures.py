@@ -70,6 +70,7 @@ class SubAccountSchema(_Entry):
     id = StrictString(required=True, validate=_NOT_EMPTY)
     numbers = fields.List(PhoneNumber())
     alpha_tags = fields.List(StrictString(validate=_NOT_EMPTY))
+    # The body of PATCH /_emulator/accounts/{id} too, so a value is refused alike in both.
     features = fields.Nested(FeatureChangesSchema, load_default=dict)
 
     @validates("numbers")
