@@ -23,6 +23,7 @@ WORKDIR /data
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080
+# The port comes from the container's environment, so `-e MM_EMULATOR_PORT=...` moves the check too.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/_emulator/health', timeout=2)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ['MM_EMULATOR_PORT'] + '/_emulator/health', timeout=2)"]
 CMD ["mm-emulator", "serve", "--host", "0.0.0.0"]

@@ -1,20 +1,27 @@
-"""The Dockerfile: its CMD, run exactly as written, serves and passes its health check."""
+"""The Dockerfile: its CMD, run exactly as written, serves and passes its health check, which
+follows MM_EMULATOR_PORT; .dockerignore keeps local state out of the build context."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
-DOCKERFILE = Path(__file__).parent.parent / "Dockerfile"
+ROOT = Path(__file__).parent.parent
+DOCKERFILE = ROOT / "Dockerfile"
+DOCKERIGNORE = ROOT / ".dockerignore"
 
 
 def installed(name: str) -> str | None:
@@ -22,19 +29,33 @@ def installed(name: str) -> str | None:
     return shutil.which(name, path=os.path.dirname(sys.executable)) or shutil.which(name)
 
 
-def instruction(name: str) -> str:
-    """The text of the (last) instruction `name`, continuation lines joined."""
+def instructions(name: str) -> list[str]:
+    """The text of every instruction `name`, continuation lines joined."""
     text = DOCKERFILE.read_text().replace("\\\n", " ")
-    return [line for line in text.splitlines() if line.startswith(name + " ")][-1][len(name) + 1 :]
+    return [line[len(name) + 1 :] for line in text.splitlines() if line.startswith(name + " ")]
 
 
-def test_cmd_serves_and_answers_the_health_check(tmp_path):
+def instruction(name: str) -> str:
+    """The text of the (last) instruction `name`, the one that counts."""
+    return instructions(name)[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def image_cmd(tmp_path: Path, port: int, outcome: dict) -> Iterator[dict[str, str]]:
+    """Run the CMD as the image does, with the volume's path and the port moved for this
+    machine; yields its environment once it serves. Afterwards `outcome` holds its exit status
+    and stderr after a SIGTERM."""
     command = json.loads(instruction("CMD"))
     assert command == ["mm-emulator", "serve", "--host", "0.0.0.0"]
     executable = installed(command[0])
     assert executable, "mm-emulator is not installed"
-    # The image's environment, with the volume's path and the port moved for this machine.
-    env = {**os.environ, "MM_EMULATOR_DB": str(tmp_path / "mm.db"), "MM_EMULATOR_PORT": "0"}
+    env = {**os.environ, "MM_EMULATOR_DB": str(tmp_path / "mm.db"), "MM_EMULATOR_PORT": str(port)}
     process = subprocess.Popen(
         [executable, *command[1:]],
         stdout=subprocess.PIPE,
@@ -43,7 +64,7 @@ def test_cmd_serves_and_answers_the_health_check(tmp_path):
         env=env,
     )
     try:
-        port = re.search(r":(\d+) with", process.stdout.readline()).group(1)
+        assert re.search(rf":{port} with", process.stdout.readline())
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -53,12 +74,35 @@ def test_cmd_serves_and_answers_the_health_check(tmp_path):
                 assert time.monotonic() < deadline, "no health answer"
                 time.sleep(0.05)
         assert health.json() == {"status": "ok"}
-        assert (tmp_path / "mm.db").exists()
+        yield env
     finally:
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=15)
-    assert process.returncode == 0
-    assert "--admin-token" in stderr  # warned that the control plane is open to the network
+        _, outcome["stderr"] = process.communicate(timeout=15)
+        outcome["returncode"] = process.returncode
+
+
+def test_cmd_serves_until_stopped(tmp_path):
+    outcome: dict = {}
+    with image_cmd(tmp_path, free_port(), outcome):
+        assert (tmp_path / "mm.db").exists()
+    assert outcome["returncode"] == 0
+    assert "--admin-token" in outcome["stderr"]  # warned that the control plane is open
+
+
+def test_health_check_asks_the_port_mm_emulator_port_gives(tmp_path):
+    options, _, exec_form = instruction("HEALTHCHECK").partition(" CMD ")
+    assert "--timeout=" in options
+    program, *arguments = json.loads(exec_form)
+    assert program == "python"
+    port = free_port()
+    assert port != 8080
+
+    with image_cmd(tmp_path, port, {}) as env:
+        check = [sys.executable, *arguments]
+        assert subprocess.run(check, env=env, capture_output=True, timeout=30).returncode == 0
+        # Pointed at a port where nothing listens, the same check fails.
+        elsewhere = {**env, "MM_EMULATOR_PORT": str(free_port())}
+        assert subprocess.run(check, env=elsewhere, capture_output=True, timeout=30).returncode
 
 
 def test_image_is_small_non_root_with_health_check_and_volume():
@@ -67,6 +111,41 @@ def test_image_is_small_non_root_with_health_check_and_volume():
     assert "/_emulator/health" in instruction("HEALTHCHECK")
     assert instruction("VOLUME") == '["/data"]'
     assert instruction("EXPOSE") == "8080"
+    assert "MM_EMULATOR_PORT=8080" in instruction("ENV")
+
+
+def ignored(path: str) -> bool:
+    """Whether .dockerignore leaves `path` (or a folder holding it) out of the build context."""
+    patterns = [
+        line.strip()
+        for line in DOCKERIGNORE.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    return any(
+        fnmatch.fnmatchcase(prefix, pattern)
+        or fnmatch.fnmatchcase(prefix, pattern.removeprefix("**/"))
+        for pattern in patterns
+        for prefix in prefixes
+    )
+
+
+def test_dockerignore_leaves_out_local_state_but_not_what_the_image_copies():
+    for local in (
+        ".git/HEAD",
+        ".venv/bin/python",
+        "tests/contract/node/node_modules/moment/package.json",
+        "tests/test_dockerfile.py",
+        "emulator/__pycache__/app.cpython-311.pyc",
+        ".ruff_cache/CACHEDIR.TAG",
+        "mm-emulator.db",
+    ):
+        assert ignored(local), local
+    copied = [source for copy in instructions("COPY") for source in copy.split()[:-1]]
+    assert copied == ["pyproject.toml", "setup.cfg", "README.md", "emulator", "fixtures"]
+    for source in [*copied, "emulator/app.py", "fixtures/accounts.yaml"]:
+        assert not ignored(source), source
 
 
 def test_dockerfile_passes_hadolint():
