@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
@@ -103,7 +102,8 @@ class AttachmentRequestSchema(Schema):
     def _base64(self, value: str, **kwargs) -> None:
         try:
             base64.b64decode(value, validate=True)
-        except binascii.Error:
+        except ValueError:
+            # Also what base64 raises for non-ASCII text, before any base64 error.
             raise ValidationError("Not valid base64.") from None
 
 
