@@ -291,6 +291,7 @@ BAD_FEATURES = [
     {"timezone": "Mars/Olympus"},
     {"timezone": 10},
     {"unregistered_source": "drop"},
+    {"signature_keys": 1},
     {"teleport": True},
 ]
 

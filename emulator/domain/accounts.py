@@ -18,6 +18,8 @@ class Features:
     character_converter: bool = False
     # What happens to a message whose source_number is not registered to the account.
     unregistered_source: str = REJECT
+    # Enterprise Webhooks: the Signature Key API, and callbacks signed with the enabled key.
+    signature_keys: bool = False
 
     def changed(self, changes: dict) -> Features:
         """These features with `changes` (validated names and values) applied."""

@@ -137,6 +137,7 @@ class FeatureChangesSchema(Schema):
     familiar_sender = StrictBoolean()
     character_converter = StrictBoolean()
     unregistered_source = StrictString(validate=validate.OneOf(["reject", "replace"]))
+    signature_keys = StrictBoolean()
 
 
 class AccountChangeSchema(Schema):

@@ -32,7 +32,9 @@ def stored(http, message_id: str) -> dict:
 # Account settings
 
 
-def test_features_are_off_by_default_and_patch_changes_only_what_is_given(http, features):
+def test_features_are_off_by_default_but_signature_keys_and_patch_changes_only_what_is_given(
+    http, features
+):
     shown = http.get("/_emulator/accounts/DemoAccount").json()
     assert shown["features"] == {
         "deduplication": False,
@@ -41,6 +43,7 @@ def test_features_are_off_by_default_and_patch_changes_only_what_is_given(http, 
         "familiar_sender": False,
         "character_converter": False,
         "unregistered_source": "reject",
+        "signature_keys": True,
     }
     assert shown["numbers"] == ["+61491570157", "+61491570158", "+61491570159"]
     assert shown["sub_accounts"] == ["DemoSubAccount1", "DemoSubAccount2"]
@@ -61,6 +64,7 @@ def test_reset_puts_features_back_to_the_fixtures(http, features):
         {"features": {"deduplication": "yes"}},
         {"features": {"timezone": "Mars/Olympus"}},
         {"features": {"unregistered_source": "drop"}},
+        {"features": {"signature_keys": "on"}},
         {"features": {"teleport": True}},
         {"deduplication": True},
     ],

@@ -40,6 +40,7 @@ def test_features_start_as_the_fixture_gives_them(features):
         "familiar_sender": False,
         "character_converter": False,
         "unregistered_source": "reject",
+        "signature_keys": False,
     }
     assert features.features("Branch").deduplication is False
 
@@ -55,6 +56,7 @@ def test_changes_merge_over_the_fixture_and_over_earlier_changes(features):
         "familiar_sender": True,
         "character_converter": False,
         "unregistered_source": "reject",
+        "signature_keys": False,
     }
     assert asdict(features.features("Shop")) == shown["features"]
 
