@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import os
+import secrets
 import signal
 import sys
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import click
 
@@ -14,7 +17,7 @@ from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.fixture_files import FixtureError, check_fixtures, load_accounts
 from emulator.logs import FORMATS, configure_logging
-from emulator.server import EmulatorServer, ServerError
+from emulator.server import EmulatorServer, ServerError, StopServing
 from emulator.settings import ENV_PREFIX, Settings, SettingsError
 from emulator.store import Store
 from emulator.store.database import StoreError, sqlite_file
@@ -29,7 +32,15 @@ OPTION_HELP = {
         "Folder (it must exist) with any of accounts.yaml, outcomes.yaml and handsets.yaml; each"
         " file it lacks is the shipped one of that name. Not given: all three are shipped ones."
     ),
-    "admin_token": "Bearer token required by /_emulator routes (health excepted); none: open.",
+    "admin_token": (
+        "Bearer token required by /_emulator routes and the web inbox (health excepted); none:"
+        " open on loopback, and one is generated (and printed) when listening on the network."
+    ),
+    "allowed_hosts": (
+        "Comma-separated host names served without an admin token besides localhost and the"
+        " listening address (DNS rebinding protection)."
+    ),
+    "idle_timeout_seconds": "Seconds an idle or slow client connection is kept open.",
     "max_body_bytes": "Largest request body accepted; larger ones get 413.",
     "hmac_date_window_seconds": "Allowed distance of an HMAC Date from real time; 0: no check.",
     "threads": "Worker threads of the HTTP server.",
@@ -47,6 +58,7 @@ OPTION_HELP = {
     "webhook_workers": "Webhook requests in flight at once.",
     "log_format": "Log lines as plain text or JSON.",
 }
+SHUTDOWN_GRACE_SECONDS = 0.5
 _CHOICES = {"log_format": click.Choice(FORMATS)}
 _TYPES = {"int": int, "float": float, "str": str, "str | None": str}
 
@@ -103,31 +115,35 @@ def main() -> None:
 def serve(**options) -> None:
     """Serve the Messages API and the /_emulator control plane."""
     settings = Settings.from_env(**options)
+    generated_token = None
+    if not _is_loopback(settings.host) and not settings.admin_token:
+        generated_token = secrets.token_urlsafe(24)
+        settings = replace(settings, admin_token=generated_token)
     configure_logging(settings.log_format)
     # Before the store is opened: broken fixtures should not leave a new store file behind.
     check_fixtures(settings.fixtures)
     app = create_app(settings)
     emulator = app.extensions[EXTENSION_KEY]
     try:
-        server = EmulatorServer(app, settings.host, settings.port, settings.threads)
+        server = EmulatorServer(
+            app, settings.host, settings.port, settings.threads, settings.idle_timeout_seconds
+        )
     except ServerError:
         emulator.close()
         raise
-    emulator.start()
-    click.echo(_banner(server.base_url, emulator.accounts.api_keys))
-    if not _is_loopback(settings.host) and not settings.admin_token:
-        click.echo(
-            "warning: /_emulator is open to the network; set --admin-token to protect it",
-            err=True,
-        )
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGINT, _stop_on_signal)
     try:
+        emulator.start()
+        click.echo(_banner(server.base_url, emulator.accounts.api_keys))
+        if generated_token:
+            click.echo(
+                f"listening on the network: /_emulator and the web inbox need the admin token"
+                f" {generated_token} (generated; choose one with --admin-token)"
+            )
         server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
     finally:
-        server.stop()
-        emulator.close()
+        _shut_down(server, emulator)
 
 
 @main.command()
@@ -192,5 +208,20 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _exit_on_signal(signum, _frame) -> None:
-    sys.exit(0)
+def _stop_on_signal(signum, _frame) -> None:
+    raise StopServing()
+
+
+def _shut_down(server: EmulatorServer, emulator) -> None:
+    """Stop within about two seconds whatever is in flight, then exit.
+
+    A clock advance or a webhook attempt cut short loses nothing: everything accepted is
+    committed, and a delivery whose attempt was not recorded is still pending in the store
+    and is attempted after the next start. The process exits without waiting for webhook
+    threads still blocked on a receiver that does not answer.
+    """
+    server.stop(grace_seconds=SHUTDOWN_GRACE_SECONDS)
+    emulator.close(grace_seconds=SHUTDOWN_GRACE_SECONDS)
+    logging.shutdown()
+    sys.stdout.flush()
+    os._exit(0)

@@ -12,19 +12,43 @@ from waitress.server import create_server
 
 log = logging.getLogger(__name__)
 
+CONNECTION_LIMIT = 1000
+
 
 class ServerError(Exception):
     """The server cannot listen where it was asked to; the message says where and why."""
 
 
+class StopServing(wasyncore.ExitNow):
+    """Raised by a signal handler to leave `serve_forever` at once, wherever the event loop is:
+    the loop passes this on, where it would swallow other errors, and a SystemExit would make
+    the server wait five seconds for requests in flight."""
+
+
 class EmulatorServer:
     """A multi-threaded waitress server bound to `host:port` (port 0 picks a free one)."""
 
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
+    def __init__(
+        self,
+        app: Flask,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        idle_timeout_seconds: int = 30,
+    ):
         self.app = app
         self.host = host
         try:
-            self._server = create_server(app, host=host, port=port, threads=threads)
+            self._server = create_server(
+                app,
+                host=host,
+                port=port,
+                threads=threads,
+                # Idle or slow clients are cut off, and a crowd of them cannot use up the
+                # connections that real clients need.
+                channel_timeout=idle_timeout_seconds,
+                connection_limit=CONNECTION_LIMIT,
+            )
         except ValueError:
             # waitress's answer when it cannot resolve the host.
             raise ServerError(f"cannot listen on {host}: no such host or address") from None
@@ -42,8 +66,11 @@ class EmulatorServer:
         return f"http://{host}:{self.port}"
 
     def serve_forever(self) -> None:
-        """Answer requests until the server is closed or the process is interrupted."""
-        self._server.run()
+        """Answer requests until the server is closed or StopServing is raised."""
+        try:
+            self._server.run()
+        except StopServing:
+            return
 
     def start(self) -> EmulatorServer:
         """Serve on a daemon thread and return at once."""
@@ -51,11 +78,12 @@ class EmulatorServer:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Finish requests in flight, close every connection, and wait for the serving thread."""
+    def stop(self, grace_seconds: float = 5.0) -> None:
+        """Finish requests in flight (waiting at most `grace_seconds`), close every connection,
+        and wait for the serving thread."""
         server = self._server
         # Workers first: one still answering would pull the event loop's trigger after it closed.
-        server.task_dispatcher.shutdown(cancel_pending=False)
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=grace_seconds)
         if self._thread is not None and self._thread.is_alive():
             # Closing channels here would race the event loop; the trigger runs it in the loop.
             try:

@@ -21,6 +21,7 @@ _RANGES = {
     "max_body_bytes": (1, None),
     "webhook_max_attempts": (1, None),
     "webhook_workers": (1, None),
+    "idle_timeout_seconds": (1, None),
 }
 
 
@@ -37,6 +38,7 @@ class Settings:
     db: str = DEFAULT_DB
     fixtures: str | None = None
     admin_token: str | None = None
+    allowed_hosts: str | None = None
     max_body_bytes: int = 5 * 1024 * 1024
     hmac_date_window_seconds: int = 15 * 60
     threads: int = 8
@@ -53,6 +55,7 @@ class Settings:
     webhook_retry_jitter: float = 0.1
     webhook_workers: int = 16
     log_format: str = "plain"
+    idle_timeout_seconds: int = 30
 
     def __post_init__(self) -> None:
         """Refuse values the emulator cannot run with, naming the setting."""
@@ -83,6 +86,14 @@ class Settings:
         if self.db == MEMORY_DB:
             return "sqlite://"
         return "sqlite:///" + str(Path(self.db).expanduser().resolve())
+
+    @property
+    def served_host_names(self) -> frozenset[str]:
+        """Host names served without an admin token besides this machine's own: the address
+        listened on and the `allowed_hosts` (comma-separated)."""
+        names = {name.strip().lower() for name in (self.allowed_hosts or "").split(",")}
+        names.add(self.host.strip("[]").lower())
+        return frozenset(name for name in names if name)
 
     @property
     def step_delays(self) -> StepDelays:

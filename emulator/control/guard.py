@@ -22,17 +22,17 @@ class RefusedRequest(ApiError):
     status = 403
 
 
-def check_control_request(admin_token: str | None, bound_host: str) -> None:
+def check_control_request(admin_token: str | None, served_names: frozenset[str]) -> None:
     """Raise unless this request may reach the control plane or the web inbox."""
     if admin_token:
         if not _has_admin_token(admin_token):
             raise Forbidden()
-    elif not _host_is_ours(bound_host):
+    elif not _host_is_ours(served_names):
         # A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) arrives
         # with its own name in Host; without a token, only this machine's names are served.
         raise RefusedRequest(
             f"Host {request.host!r} is not served without an admin token; use localhost, "
-            "127.0.0.1 or the address the emulator listens on."
+            "127.0.0.1, the address the emulator listens on, or one of --allowed-hosts."
         )
     if request.method in SAFE_METHODS:
         return
@@ -57,11 +57,9 @@ def _same_secret(given: str, expected: str) -> bool:
     )
 
 
-def _host_is_ours(bound_host: str) -> bool:
+def _host_is_ours(served_names: frozenset[str]) -> bool:
     name = _hostname(request.host)
-    if name in LOOPBACK_NAMES:
-        return True
-    return bound_host not in WILDCARD_HOSTS and name == bound_host.strip("[]").lower()
+    return name in LOOPBACK_NAMES or (name in served_names and name not in WILDCARD_HOSTS)
 
 
 def _same_origin(origin: str) -> bool:

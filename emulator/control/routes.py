@@ -40,7 +40,7 @@ def guard() -> None:
     if request.endpoint in OPEN_ROUTES:
         return
     settings = current_emulator().settings
-    check_control_request(settings.admin_token, settings.host)
+    check_control_request(settings.admin_token, settings.served_host_names)
 
 
 @control.get("/health")
