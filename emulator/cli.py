@@ -6,9 +6,12 @@ import ipaddress
 import logging
 import os
 import secrets
+import shutil
 import signal
-import sys
+import tempfile
+from contextlib import ExitStack
 from dataclasses import fields, replace
+from functools import partial
 
 import click
 
@@ -17,8 +20,15 @@ from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.fixture_files import FixtureError, check_fixtures, load_accounts
 from emulator.logs import FORMATS, configure_logging
-from emulator.server import EmulatorServer, ServerError, StopServing
-from emulator.settings import ENV_PREFIX, Settings, SettingsError
+from emulator.server import (
+    EmulatorServer,
+    ServerError,
+    StopServing,
+    can_fork,
+    listening_socket,
+    shut_down_and_exit,
+)
+from emulator.settings import ENV_PREFIX, MEMORY_URL, Settings, SettingsError
 from emulator.store import Store
 from emulator.store.database import StoreError, sqlite_file
 
@@ -43,7 +53,11 @@ OPTION_HELP = {
     "idle_timeout_seconds": "Seconds an idle or slow client connection is kept open.",
     "max_body_bytes": "Largest request body accepted; larger ones get 413.",
     "hmac_date_window_seconds": "Allowed distance of an HMAC Date from real time; 0: no check.",
-    "threads": "Worker threads of the HTTP server.",
+    "threads": "Threads of each HTTP server process.",
+    "workers": (
+        "HTTP server processes sharing the port and the store (the default is one per CPU);"
+        " 1 serves from this process alone. Without fork (Windows) there is always one."
+    ),
     "queued_seconds": "Seconds a message stays queued before it goes enroute.",
     "enroute_seconds": "Seconds a message stays enroute before it is submitted.",
     "submitted_seconds": "Seconds a message stays submitted before its final status.",
@@ -58,7 +72,6 @@ OPTION_HELP = {
     "webhook_workers": "Webhook requests in flight at once.",
     "log_format": "Log lines as plain text or JSON.",
 }
-SHUTDOWN_GRACE_SECONDS = 0.5
 _CHOICES = {"log_format": click.Choice(FORMATS)}
 _TYPES = {"int": int, "float": float, "str": str, "str | None": str}
 
@@ -122,6 +135,18 @@ def serve(**options) -> None:
     configure_logging(settings.log_format)
     # Before the store is opened: broken fixtures should not leave a new store file behind.
     check_fixtures(settings.fixtures)
+    if settings.workers > 1 and not can_fork():
+        logging.getLogger(__name__).warning(
+            "this platform cannot fork: serving from one process, not %d", settings.workers
+        )
+        settings = replace(settings, workers=1)
+    if settings.workers == 1:
+        _serve_from_this_process(settings, generated_token)
+    else:
+        _serve_from_worker_processes(settings, generated_token)
+
+
+def _serve_from_this_process(settings: Settings, generated_token: str | None) -> None:
     app = create_app(settings)
     emulator = app.extensions[EXTENSION_KEY]
     try:
@@ -135,15 +160,56 @@ def serve(**options) -> None:
     signal.signal(signal.SIGINT, _stop_on_signal)
     try:
         emulator.start()
-        click.echo(_banner(server.base_url, emulator.accounts.api_keys))
-        if generated_token:
-            click.echo(
-                f"listening on the network: /_emulator and the web inbox need the admin token"
-                f" {generated_token} (generated; choose one with --admin-token)"
-            )
+        _announce(server.base_url, emulator, generated_token)
         server.serve_forever()
+    except StopServing:
+        pass
     finally:
-        _shut_down(server, emulator)
+        shut_down_and_exit(server, emulator)
+
+
+def _serve_from_worker_processes(settings: Settings, generated_token: str | None) -> None:
+    """A master process that binds the port, builds the app once, and forks the workers."""
+    from emulator.workers import WorkerProcesses  # gunicorn: only where processes can fork
+
+    with ExitStack() as cleanup:
+        if settings.database_url == MEMORY_URL:
+            # Processes cannot share a database in memory: a throwaway file stands in for it.
+            folder = tempfile.mkdtemp(prefix="mm-emulator-", dir=_memory_folder())
+            cleanup.callback(shutil.rmtree, folder, ignore_errors=True)
+            settings = replace(settings, db=os.path.join(folder, "mm-emulator.db"))
+        listening = listening_socket(settings.host, settings.port)
+        cleanup.callback(listening.close)
+        app = create_app(settings)
+        emulator = app.extensions[EXTENSION_KEY]
+        cleanup.callback(emulator.close)
+        # The store's connections were for the master's own checks; workers open their own.
+        emulator.store.after_fork()
+        base_url = _base_url(settings.host, listening.getsockname()[1])
+        announce = partial(_announce, base_url, emulator, generated_token)
+        processes = WorkerProcesses(app, listening.fileno(), settings.workers, announce)
+        # From here the master's listener owns the socket and closes it.
+        listening.detach()
+        processes.run()
+
+
+def _announce(base_url: str, emulator, generated_token: str | None) -> None:
+    click.echo(_banner(base_url, emulator.accounts.api_keys))
+    if generated_token:
+        click.echo(
+            f"listening on the network: /_emulator and the web inbox need the admin token"
+            f" {generated_token} (generated; choose one with --admin-token)"
+        )
+
+
+def _base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def _memory_folder() -> str | None:
+    """A folder in memory, where the system has one."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
 @main.command()
@@ -210,18 +276,3 @@ def _is_loopback(host: str) -> bool:
 
 def _stop_on_signal(signum, _frame) -> None:
     raise StopServing()
-
-
-def _shut_down(server: EmulatorServer, emulator) -> None:
-    """Stop within about two seconds whatever is in flight, then exit.
-
-    A clock advance or a webhook attempt cut short loses nothing: everything accepted is
-    committed, and a delivery whose attempt was not recorded is still pending in the store
-    and is attempted after the next start. The process exits without waiting for webhook
-    threads still blocked on a receiver that does not answer.
-    """
-    server.stop(grace_seconds=SHUTDOWN_GRACE_SECONDS)
-    emulator.close(grace_seconds=SHUTDOWN_GRACE_SECONDS)
-    logging.shutdown()
-    sys.stdout.flush()
-    os._exit(0)

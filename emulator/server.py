@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
+import socket
+import sys
 import threading
+from typing import Protocol
 
 from flask import Flask
 from waitress import wasyncore
@@ -13,6 +17,8 @@ from waitress.server import create_server
 log = logging.getLogger(__name__)
 
 CONNECTION_LIMIT = 1000
+SHUTDOWN_GRACE_SECONDS = 0.5
+BACKLOG = 1024
 
 
 class ServerError(Exception):
@@ -25,8 +31,18 @@ class StopServing(wasyncore.ExitNow):
     the server wait five seconds for requests in flight."""
 
 
+class Closable(Protocol):
+    def close(self, grace_seconds: float | None = None) -> None: ...
+
+
+def can_fork() -> bool:
+    """Whether this platform can run worker processes (Windows cannot fork)."""
+    return hasattr(os, "fork")
+
+
 class EmulatorServer:
-    """A multi-threaded waitress server bound to `host:port` (port 0 picks a free one)."""
+    """A multi-threaded waitress server bound to `host:port` (port 0 picks a free one), or
+    serving on a socket already listening (`listening`, shared by worker processes)."""
 
     def __init__(
         self,
@@ -35,19 +51,21 @@ class EmulatorServer:
         port: int = 0,
         threads: int = 8,
         idle_timeout_seconds: int = 30,
+        listening: socket.socket | None = None,
     ):
         self.app = app
         self.host = host
+        where = {"sockets": [listening]} if listening else {"host": host, "port": port}
         try:
             self._server = create_server(
                 app,
-                host=host,
-                port=port,
                 threads=threads,
                 # Idle or slow clients are cut off, and a crowd of them cannot use up the
                 # connections that real clients need.
                 channel_timeout=idle_timeout_seconds,
                 connection_limit=CONNECTION_LIMIT,
+                backlog=BACKLOG,
+                **where,
             )
         except ValueError:
             # waitress's answer when it cannot resolve the host.
@@ -94,6 +112,46 @@ class EmulatorServer:
             self._thread.join(timeout=10)
         else:
             wasyncore.close_all(server._map)
+
+
+def shut_down_and_exit(server: EmulatorServer | None, emulator: Closable) -> None:
+    """Stop within about two seconds whatever is in flight, then exit.
+
+    A clock advance or a webhook attempt cut short loses nothing: everything accepted is
+    committed, and a delivery whose attempt was not recorded is still pending in the store and
+    is attempted again once its claim runs out. The process exits without waiting for webhook
+    threads still blocked on a receiver that does not answer.
+    """
+    try:
+        if server is not None:
+            server.stop(grace_seconds=SHUTDOWN_GRACE_SECONDS)
+        emulator.close(grace_seconds=SHUTDOWN_GRACE_SECONDS)
+    finally:
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(0)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to `host:port` and listening, for processes to share (port 0 picks a free
+    one); ServerError, with the same messages as EmulatorServer's, when it cannot be."""
+    try:
+        address_info = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except (OSError, UnicodeError):
+        raise ServerError(f"cannot listen on {host}: no such host or address") from None
+    family, kind, protocol, _, address = address_info[0]
+    listening = socket.socket(family, kind, protocol)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.listen(BACKLOG)
+    except OSError as error:
+        listening.close()
+        raise ServerError(_cannot_listen(error, host, port)) from None
+    return listening
 
 
 def _cannot_listen(error: OSError, host: str, port: int) -> str:

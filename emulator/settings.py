@@ -13,11 +13,13 @@ from emulator.domain.retry import RetryPolicy
 ENV_PREFIX = "MM_EMULATOR_"
 DEFAULT_DB = "mm-emulator.db"
 MEMORY_DB = ":memory:"
+MEMORY_URL = "sqlite://"
 _TRUE = {"1", "true", "yes", "on"}
 # Bounds of the settings a wrong value would break; None: no upper bound.
 _RANGES = {
     "port": (0, 65535),
     "threads": (1, None),
+    "workers": (1, None),
     "max_body_bytes": (1, None),
     "webhook_max_attempts": (1, None),
     "webhook_workers": (1, None),
@@ -42,6 +44,8 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     hmac_date_window_seconds: int = 15 * 60
     threads: int = 8
+    # One process per CPU; each has `threads` threads and runs the engine on the shared store.
+    workers: int = os.cpu_count() or 1
     queued_seconds: float = 1.0
     enroute_seconds: float = 1.0
     submitted_seconds: float = 2.0
@@ -84,7 +88,7 @@ class Settings:
         if "://" in self.db:
             return self.db
         if self.db == MEMORY_DB:
-            return "sqlite://"
+            return MEMORY_URL
         return "sqlite:///" + str(Path(self.db).expanduser().resolve())
 
     @property

@@ -27,6 +27,11 @@ class StoreBase:
     def close(self) -> None:
         self.engine.dispose()
 
+    def after_fork(self) -> None:
+        """Forget the connections inherited from the parent process without closing them (they
+        are the parent's); this process opens its own."""
+        self.engine.dispose(close=False)
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A connection whose work is committed when the block ends without an error."""

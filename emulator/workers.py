@@ -1,0 +1,123 @@
+"""Serve from several processes on one port.
+
+gunicorn's master forks the workers, replaces one that dies and stops them all on SIGTERM; each
+worker answers with waitress and runs the engine on the shared store. waitress reads every
+request whole in its event loop before a thread sees it, so idle or half-sent connections cost
+no thread (gunicorn's own sync and threaded workers give each such connection a thread until it
+times out).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+
+from flask import Flask
+from gunicorn import glogging
+from gunicorn.app.base import BaseApplication
+from gunicorn.workers.base import Worker
+
+from emulator.api.requests import EXTENSION_KEY
+from emulator.instance import Emulator
+from emulator.server import EmulatorServer, StopServing, shut_down_and_exit
+
+# The master kills a worker that has not stopped this long after SIGTERM.
+STOP_TIMEOUT_SECONDS = 2
+# A worker that shows no sign of life for this long is replaced.
+HEARTBEAT_TIMEOUT_SECONDS = 30
+
+
+class WorkerProcesses(BaseApplication):
+    """`workers` processes serving `app` on the listening socket `listening_fd`."""
+
+    def __init__(
+        self, app: Flask, listening_fd: int, workers: int, on_ready: Callable[[], None]
+    ) -> None:
+        self._app = app
+        self._listening_fd = listening_fd
+        self._workers = workers
+        self._on_ready = on_ready
+        super().__init__()
+
+    def load_config(self) -> None:
+        on_ready = self._on_ready
+        settings = {
+            "bind": [f"fd://{self._listening_fd}"],
+            "workers": self._workers,
+            "worker_class": WaitressWorker,
+            # The app is built once, here, and forked: a broken store or fixture is one error
+            # before any worker starts, and the workers share the imported code's memory.
+            "preload_app": True,
+            "graceful_timeout": STOP_TIMEOUT_SECONDS,
+            "timeout": HEARTBEAT_TIMEOUT_SECONDS,
+            "logger_class": _GunicornLog,
+            "loglevel": "warning",
+            "control_socket_disable": True,
+            "when_ready": lambda _arbiter: on_ready(),
+        }
+        for name, value in settings.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Flask:
+        return self._app
+
+
+class WaitressWorker(Worker):
+    """A worker process: waitress on the shared socket, the engine, and a heartbeat for the
+    master."""
+
+    def init_signals(self) -> None:
+        for number in self.SIGNALS:
+            signal.signal(number, signal.SIG_DFL)
+        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+            signal.signal(number, _stop_serving)
+
+    def run(self) -> None:
+        app = self.wsgi
+        emulator: Emulator = app.extensions[EXTENSION_KEY]
+        server: EmulatorServer | None = None
+        try:
+            # Connections opened before the fork belong to the master.
+            emulator.store.after_fork()
+            settings = emulator.settings
+            server = EmulatorServer(
+                app,
+                settings.host,
+                threads=settings.threads,
+                idle_timeout_seconds=settings.idle_timeout_seconds,
+                listening=self.sockets[0].sock,
+            )
+            threading.Thread(target=self._heartbeat, name="mm-heartbeat", daemon=True).start()
+            emulator.start()
+            server.serve_forever()
+        except StopServing:
+            pass
+        finally:
+            shut_down_and_exit(server, emulator)
+
+    def _heartbeat(self) -> None:
+        """Tell the master this worker is alive; stop when the master is gone."""
+        while True:
+            if os.getppid() != self.ppid:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            self.notify()
+            threading.Event().wait(self.timeout / 2)
+
+
+def _stop_serving(_signum, _frame) -> None:
+    raise StopServing()
+
+
+class _GunicornLog(glogging.Logger):
+    """gunicorn's warnings and errors go through the emulator's log handler, plain or JSON."""
+
+    def setup(self, cfg) -> None:
+        self.cfg = cfg
+        self._access_log_enabled = False
+        self.error_log.setLevel(logging.WARNING)
+        self.error_log.propagate = True
+        self.access_log.disabled = True
