@@ -17,6 +17,9 @@ from emulator.schemas.fields import (
 from emulator.schemas.inbox import ReplySchema
 from emulator.schemas.messages import MessageStatusSchema
 
+# A query's LIMIT is a 64-bit integer: a larger one is a 400, not an overflow in the store.
+LARGEST_LIMIT = 2**63 - 1
+
 
 class InspectedMessageSchema(MessageStatusSchema):
     """A stored message with everything the control plane can show, its account included."""
@@ -43,7 +46,7 @@ class MessageFilterSchema(Schema):
     account = StrictString()
     destination_number = StrictString()
     status = StrictString()
-    limit = fields.Integer(validate=validate.Range(min=1))
+    limit = fields.Integer(validate=validate.Range(min=1, max=LARGEST_LIMIT))
 
 
 class WebhookAttemptSchema(Schema):
@@ -73,7 +76,7 @@ class WebhookFilterSchema(Schema):
     """Query parameters of GET /_emulator/webhooks."""
 
     message_id = StrictString()
-    limit = fields.Integer(validate=validate.Range(min=1))
+    limit = fields.Integer(validate=validate.Range(min=1, max=LARGEST_LIMIT))
 
 
 class ClockSchema(Schema):
