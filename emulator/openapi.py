@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -12,9 +13,14 @@ from marshmallow import Schema
 from emulator import __version__
 from emulator.schemas import common, control, events, inbox, messages
 
-V1 = [{"basic_auth": []}, {"hmac_auth": []}]
-CONTROL = [{}, {"admin_token": []}]  # open on loopback; a bearer token when one is configured
-OPEN = [{}]
+Security = list[dict[str, list[str]]]
+# Status -> (description, schema of the body or None).
+Answers = dict[int, tuple[str, type[Schema] | None]]
+
+V1: Security = [{"basic_auth": []}, {"hmac_auth": []}]
+# Open on loopback; a bearer token when one is configured.
+CONTROL: Security = [{}, {"admin_token": []}]
+OPEN: Security = [{}]
 
 
 @dataclass(frozen=True)
@@ -26,17 +32,27 @@ class Operation:
     operation_id: str
     summary: str
     tag: str
-    answers: dict[int, tuple[str, type[Schema] | None]]
+    answers: Answers
     body: type[Schema] | None = None
     # A body the route accepts: the docs page's "Try it out" sends it as it is.
     example: dict | None = None
     query: type[Schema] | None = None
-    security: list = field(default_factory=list)
+    security: Security = field(default_factory=list)
 
 
-BAD_REQUEST = {400: ("Invalid request", common.BadRequestSchema)}
-NOT_FOUND = {404: ("Resource not found", common.ErrorSchema)}
-FORBIDDEN = {403: ("Invalid authentication credentials", common.ErrorSchema)}
+BAD_REQUEST: Answers = {400: ("Invalid request", common.BadRequestSchema)}
+NOT_FOUND: Answers = {404: ("Resource not found", common.ErrorSchema)}
+FORBIDDEN: Answers = {403: ("Invalid authentication credentials", common.ErrorSchema)}
+# Errors an operation answers by the kind it is rather than by what it does (see `_answers`).
+TOO_LARGE: Answers = {413: ("The body is larger than --max-body-bytes", common.ErrorSchema)}
+NOT_JSON: Answers = {415: ("The body is not application/json", common.ErrorSchema)}
+REFUSED: Answers = {
+    403: (
+        "A missing or wrong admin token, a Host not served without a token, "
+        "or a change sent from another site",
+        common.ErrorSchema,
+    )
+}
 
 
 def _v1(method, path, operation_id, summary, tag, answers, body=None, example=None) -> Operation:
@@ -280,16 +296,16 @@ def build_openapi() -> dict:
 
 
 def _describe(operation: Operation) -> dict:
-    described = {
+    described: dict[str, Any] = {
         "operationId": operation.operation_id,
         "summary": operation.summary,
         "tags": [operation.tag],
         "responses": {
             str(status): _answer(description, schema)
-            for status, (description, schema) in operation.answers.items()
+            for status, (description, schema) in sorted(_answers(operation).items())
         },
     }
-    parameters = [
+    parameters: list[dict[str, Any]] = [
         {
             "name": name,
             "in": "path",
@@ -304,12 +320,27 @@ def _describe(operation: Operation) -> dict:
     if parameters:
         described["parameters"] = parameters
     if operation.body is not None:
-        media = {"schema": operation.body}
+        media: dict[str, Any] = {"schema": operation.body}
         if operation.example is not None:
             media["example"] = operation.example
         described["requestBody"] = {"required": True, "content": {"application/json": media}}
     described["security"] = operation.security or CONTROL
     return described
+
+
+def _answers(operation: Operation) -> Answers:
+    """What the operation answers, with the errors of its kind: every /v1 request and every
+    body is read, so may be too large; a body, and any change to the guarded control plane,
+    must be JSON; the guarded control plane refuses a request it does not serve."""
+    answers = dict(operation.answers)
+    guarded = not operation.security
+    if operation.path.startswith("/v1/") or operation.body is not None:
+        answers |= TOO_LARGE
+    if operation.body is not None or (guarded and operation.method != "get"):
+        answers |= NOT_JSON
+    if guarded:
+        answers |= REFUSED
+    return answers
 
 
 def _answer(description: str, schema: type[Schema] | None) -> dict:
