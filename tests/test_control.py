@@ -85,3 +85,14 @@ def test_admin_token_protects_everything_but_health():
         assert getattr(client, method)(path, headers=wrong).status_code == 403
         right = {"Authorization": "Bearer s3cret"}
         assert getattr(client, method)(path, headers=right).status_code == 200
+
+
+def test_lists_are_pages_of_a_bounded_size(http, send):
+    for _ in range(2):
+        send(*[message(content=f"page test {n}") for n in range(60)])
+    first = http.get("/_emulator/messages").json()["messages"]
+    rest = http.get("/_emulator/messages", params={"offset": 100}).json()["messages"]
+    assert (len(first), len(rest)) == (100, 20)
+    assert {m["message_id"] for m in first}.isdisjoint(m["message_id"] for m in rest)
+    assert http.get("/_emulator/messages", params={"limit": 1001}).status_code == 400
+    assert http.get("/_emulator/webhooks", params={"offset": -1}).status_code == 400

@@ -62,7 +62,8 @@ def list_messages():
         account_id=filters.get("account"),
         destination_number=filters.get("destination_number"),
         status=filters.get("status"),
-        limit=filters.get("limit"),
+        limit=filters["limit"],
+        offset=filters["offset"],
     )
     return respond(_inspected, {"messages": [{**row, "message_id": row["id"]} for row in stored]})
 
@@ -70,7 +71,9 @@ def list_messages():
 @control.get("/webhooks")
 def list_webhooks():
     filters = load_or_reject(_webhook_filters, request.args.to_dict())
-    stored = current_emulator().store.list_webhooks(filters.get("message_id"), filters.get("limit"))
+    stored = current_emulator().store.list_webhooks(
+        filters.get("message_id"), filters["limit"], filters["offset"]
+    )
     return respond(_webhooks, {"webhooks": stored})
 
 

@@ -18,7 +18,17 @@ from emulator.schemas.inbox import ReplySchema
 from emulator.schemas.messages import MessageStatusSchema
 
 # A query's LIMIT is a 64-bit integer: a larger one is a 400, not an overflow in the store.
-LARGEST_LIMIT = 2**63 - 1
+# Every list is a page: a bounded default, a bounded largest page, and an offset to go on.
+DEFAULT_PAGE, LARGEST_PAGE, LARGEST_OFFSET = 100, 1000, 10**9
+
+
+class PageSchema(Schema):
+    """`limit` and `offset` query parameters of a list, both bounded."""
+
+    limit = fields.Integer(
+        load_default=DEFAULT_PAGE, validate=validate.Range(min=1, max=LARGEST_PAGE)
+    )
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=LARGEST_OFFSET))
 
 
 class InspectedMessageSchema(MessageStatusSchema):
@@ -39,14 +49,13 @@ class InspectedMessagesSchema(Schema):
     messages = fields.List(fields.Nested(InspectedMessageSchema))
 
 
-class MessageFilterSchema(Schema):
+class MessageFilterSchema(PageSchema):
     """Query parameters of GET /_emulator/messages."""
 
     message_id = StrictString()
     account = StrictString()
     destination_number = StrictString()
     status = StrictString()
-    limit = fields.Integer(validate=validate.Range(min=1, max=LARGEST_LIMIT))
 
 
 class WebhookAttemptSchema(Schema):
@@ -72,11 +81,10 @@ class WebhooksSchema(Schema):
     webhooks = fields.List(fields.Nested(WebhookSchema))
 
 
-class WebhookFilterSchema(Schema):
+class WebhookFilterSchema(PageSchema):
     """Query parameters of GET /_emulator/webhooks."""
 
     message_id = StrictString()
-    limit = fields.Integer(validate=validate.Range(min=1, max=LARGEST_LIMIT))
 
 
 class ClockSchema(Schema):

@@ -79,6 +79,7 @@ class MessageQueries(StoreBase):
         destination_number: str | None = None,
         status: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[Message]:
         """Messages of every account (or one), newest first."""
         conditions = []
@@ -90,7 +91,13 @@ class MessageQueries(StoreBase):
             conditions.append(messages.c.destination_number == destination_number)
         if status:
             conditions.append(messages.c.status == status)
-        query = select(messages).where(*conditions).order_by(messages.c.seq.desc()).limit(limit)
+        query = (
+            select(messages)
+            .where(*conditions)
+            .order_by(messages.c.seq.desc())
+            .limit(limit)
+            .offset(offset)
+        )
         with self.transaction() as connection:
             return as_records(connection.execute(query).mappings())
 
