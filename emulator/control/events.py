@@ -18,7 +18,7 @@ _events = EventsSchema()
 @events.before_request
 def guard() -> None:
     settings = current_emulator().settings
-    check_control_request(settings.admin_token, settings.host)
+    check_control_request(settings.admin_token, settings.served_host_names)
 
 
 @events.get("/events")
