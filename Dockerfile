@@ -1,4 +1,6 @@
 # messagemedia-emulator: docker build -t mm-emulator . && docker run -p 8080:8080 -v mm-data:/data mm-emulator
+# It listens on every address, so /_emulator and the web inbox need an admin token: one is
+# generated and printed at each start unless -e MM_EMULATOR_ADMIN_TOKEN=... chooses it.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
