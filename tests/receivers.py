@@ -6,12 +6,17 @@ import json
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 HANG = "hang"
 
 
 class WebhookReceiver:
-    """An HTTP server answering POSTs with scripted statuses (then 200), or never answering."""
+    """An HTTP server answering any method with scripted statuses (then 200), or never answering.
+
+    Each request is recorded as a dict: `method`, `path` (with the query), `query`, `headers`,
+    `body` (the raw bytes) and `json` (the parsed body, None when it is not JSON).
+    """
 
     def __init__(self, answers: list[int | str] | None = None, always: int | str | None = None):
         self.requests: list[dict] = []
@@ -47,16 +52,30 @@ class WebhookReceiver:
                 return self._answers.popleft()
         return self._always if self._always is not None else 200
 
+    def _record(self, handler: BaseHTTPRequestHandler) -> None:
+        body = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None
+        with self._lock:
+            self.requests.append(
+                {
+                    "method": handler.command,
+                    "path": handler.path,
+                    "query": urlsplit(handler.path).query,
+                    "headers": dict(handler.headers),
+                    "body": body,
+                    "json": parsed,
+                }
+            )
+
     def _handler_class(self):
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with receiver._lock:
-                    receiver.requests.append(
-                        {"path": self.path, "headers": dict(self.headers), "json": json.loads(body)}
-                    )
+            def answer(self):
+                receiver._record(self)
                 answer = receiver._next_answer()
                 if answer == HANG:
                     receiver._release.wait()
@@ -64,6 +83,8 @@ class WebhookReceiver:
                 self.send_response(answer)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            do_POST = do_PUT = do_PATCH = do_GET = do_DELETE = answer
 
             def log_message(self, *args):
                 pass

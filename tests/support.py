@@ -87,5 +87,5 @@ def record_delivery_report(store, message: dict, status: str, error_code: str, a
 def record_reply(store, message: dict, content: str, at) -> str:
     """Seed a handset's reply to `message` straight into the store; returns its ID."""
     reply = new_reply(message, content, at)
-    store.insert_reply_and_webhook(reply, None)
+    store.insert_reply_and_webhooks(reply, [])
     return reply["id"]

@@ -1,5 +1,6 @@
-"""The typed records every layer passes around: a message, a delivery report, a reply and a webhook
-delivery, each field named once; the builders of new ones; and the API's views of them."""
+"""The typed records every layer passes around: a message, a delivery report, a reply, a webhook
+delivery, an account webhook and a signature key, each field named once; the builders of new
+ones; and the API's views of them."""
 
 from __future__ import annotations
 
@@ -103,6 +104,54 @@ class WebhookDelivery(TypedDict):
     # When the next attempt is due; None once delivered or failed.
     next_attempt_at: datetime | None
     created_at: datetime
+    # The account webhook that made it; None for a message's callback_url.
+    account_webhook_id: str | None
+    method: str
+    headers: dict[str, str]
+    # None when nothing is sent in the body (a GET sends its template in the query).
+    content_type: str | None
+    # A Velocity template rendered with `payload` at each attempt; None: `payload` goes as JSON.
+    template: str | None
+    # What the template rendered for the latest attempt.
+    body: str | None
+    # None: the server's settings (timeout, attempts, exponential backoff with jitter).
+    timeout_seconds: float | None
+    max_attempts: int | None
+    retry_delay_seconds: float | None
+
+
+class AccountWebhook(TypedDict):
+    """A webhook of the Webhooks Management API: where and how an account's events are sent."""
+
+    id: str
+    account_id: str
+    url: str
+    method: str
+    encoding: str
+    headers: dict[str, str]
+    events: list[str]
+    template: str
+    # Milliseconds, as the API gives them.
+    read_timeout: int
+    retries: int
+    # Seconds.
+    retry_delay: int
+    created_at: datetime
+
+
+class SignatureKey(TypedDict):
+    """A key pair of the Signature Key API; callbacks are signed with the enabled one."""
+
+    id: str
+    account_id: str
+    digest: str
+    cipher: str
+    # Base64 of the DER SubjectPublicKeyInfo, as the API returns it.
+    public_key: str
+    # PKCS#8 PEM; never shown.
+    private_key: str
+    enabled: bool
+    created_at: datetime
 
 
 class ReportedMessage(TypedDict):
@@ -178,22 +227,44 @@ def new_inbound_reply(
 
 
 def new_webhook_delivery(
-    account_id: str, message_id: str | None, url: str, event: str, payload: dict, at: datetime
+    account_id: str,
+    message_id: str | None,
+    url: str,
+    event: str,
+    payload: dict,
+    at: datetime,
+    webhook: AccountWebhook | None = None,
+    content_type: str | None = "application/json",
 ) -> WebhookDelivery:
-    """A pending notification, due at `at`."""
+    """A pending notification, due at `at`: a JSON POST of `payload` with the server's timeout and
+    retries, or what `webhook` says (its template rendered with `payload` as variables)."""
     return {
         "id": new_id(),
         "account_id": account_id,
         "message_id": message_id,
         "url": url,
-        "receiver": urlsplit(url).netloc,
+        "receiver": receiver_of(url),
         "event": event,
         "payload": payload,
         "state": WEBHOOK_PENDING,
         "attempts": [],
         "next_attempt_at": at,
         "created_at": at,
+        "account_webhook_id": webhook["id"] if webhook else None,
+        "method": webhook["method"] if webhook else "POST",
+        "headers": webhook["headers"] if webhook else {},
+        "content_type": content_type,
+        "template": webhook["template"] if webhook else None,
+        "body": None,
+        "timeout_seconds": webhook["read_timeout"] / 1000 if webhook else None,
+        "max_attempts": webhook["retries"] + 1 if webhook else None,
+        "retry_delay_seconds": webhook["retry_delay"] if webhook else None,
     }
+
+
+def receiver_of(url: str) -> str:
+    """The host and port a delivery goes to, without any credentials in the URL."""
+    return urlsplit(url).netloc.rpartition("@")[2]
 
 
 def vendor_account_id(account_id: str) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Webhook delivery on a bounded pool: retries with backoff, and fairness between receivers."""
+"""Webhook delivery on a bounded pool: retries with backoff (or a webhook's own delay), signing, and
+fairness between receivers."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from emulator.clock import Clock
 from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
-from emulator.engine.webhooks import WebhookSender
+from emulator.domain.velocity import TemplateProblem
+from emulator.engine.signing import CallbackSigner
+from emulator.engine.webhook_requests import WebhookRequest, build_request, retry_policy
+from emulator.engine.webhooks import AttemptResult, WebhookSender
 from emulator.redaction import redact_url
 from emulator.store import Store
 
@@ -35,6 +39,7 @@ class WebhookDispatcher:
         clock: Clock,
         retry: RetryPolicy,
         sender: WebhookSender,
+        signer: CallbackSigner,
         workers: int = 16,
         rng: random.Random | None = None,
     ) -> None:
@@ -42,6 +47,7 @@ class WebhookDispatcher:
         self._clock = clock
         self._retry = retry
         self._sender = sender
+        self._signer = signer
         self._rng = rng or random.Random()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mm-webhook")
         self._changed = threading.Condition()
@@ -150,18 +156,22 @@ class WebhookDispatcher:
         self, hook: WebhookDelivery, at: datetime, hanging: set[str] | None = None
     ) -> None:
         try:
-            receiver = hook["receiver"]
-            if hanging is not None and receiver in hanging:
-                result = self._sender.still_hanging()
+            body = hook["body"]
+            try:
+                request, body = build_request(hook)
+            except TemplateProblem as problem:
+                # Rendering again would fail again: the delivery fails at once.
+                result = AttemptResult(error=f"the template could not be rendered: {problem}")
+                delay = None
             else:
-                result = self._sender.post(hook["url"], hook["payload"])
-                if hanging is not None and result.timed_out:
-                    hanging.add(receiver)
+                result = self._send(hook, request, hanging)
+                delay = retry_policy(hook, self._retry).delay_after(
+                    len(hook["attempts"]) + 1, self._rng
+                )
             attempts = [*hook["attempts"], result.as_attempt(at)]
             if result.ok:
                 state, next_at = WEBHOOK_DELIVERED, None
             else:
-                delay = self._retry.delay_after(len(attempts), self._rng)
                 state = WEBHOOK_FAILED if delay is None else WEBHOOK_PENDING
                 next_at = None if delay is None else at + timedelta(seconds=delay)
             self._record(
@@ -170,6 +180,7 @@ class WebhookDispatcher:
                     "new_attempts": attempts,
                     "new_state": state,
                     "new_next_attempt_at": next_at,
+                    "new_body": body,
                 }
             )
             log.info(
@@ -185,6 +196,17 @@ class WebhookDispatcher:
             with self._changed:
                 self._in_flight.pop(hook["id"], None)
                 self._changed.notify_all()
+
+    def _send(
+        self, hook: WebhookDelivery, request: WebhookRequest, hanging: set[str] | None
+    ) -> AttemptResult:
+        receiver = hook["receiver"]
+        if hanging is not None and receiver in hanging:
+            return self._sender.still_hanging(request.timeout_seconds)
+        result = self._sender.send(self._signer.sign(hook["account_id"], request))
+        if hanging is not None and result.timed_out:
+            hanging.add(receiver)
+        return result
 
     def _record(self, result: dict) -> None:
         """Store an attempt's result; returns once it is committed.

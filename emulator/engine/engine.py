@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -22,7 +23,9 @@ from emulator.domain.retention import retention_cutoff
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import DELIVERED
 from emulator.engine.dispatcher import WebhookDispatcher
+from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
+from emulator.engine.signing import CallbackSigner
 from emulator.engine.webhooks import WebhookSender
 from emulator.store import Store
 from emulator.store.messages import Planned
@@ -46,13 +49,17 @@ class Engine:
         workers: int = 16,
         tick_seconds: float = 0.2,
         rng: random.Random | None = None,
+        signs_for: Callable[[str], bool] = lambda account_id: True,
     ) -> None:
+        """`signs_for(account_id)` says whether the account may sign its callbacks (its
+        signature_keys feature); it is asked only when the account has an enabled key."""
         self._store = store
         self._clock = clock
         self._delays = delays
         self._handsets = handsets or HandsetScripts([])
         self._tick_seconds = tick_seconds
-        self._dispatcher = WebhookDispatcher(store, clock, retry, sender, workers, rng)
+        signer = CallbackSigner(store, signs_for)
+        self._dispatcher = WebhookDispatcher(store, clock, retry, sender, signer, workers, rng)
         # Advances and the periodic job take turns; `_time` guards each short step that reads
         # or moves the clock against a reset, and is never held while waiting on the network.
         self._turn = threading.Lock()
@@ -72,12 +79,14 @@ class Engine:
                 if not due:
                     return moved
                 planned = Planned()
+                accounts = {message["account_id"] for message in due}
+                subscriptions = Subscriptions(self._store.subscribed_webhooks(accounts, connection))
                 for message in due:
-                    self._plan(message, planned)
+                    self._plan(message, planned, subscriptions)
                 self._store.apply_transitions(connection, planned)
             moved += len(due)
 
-    def _plan(self, message: Message, planned: Planned) -> None:
+    def _plan(self, message: Message, planned: Planned, subscriptions: Subscriptions) -> None:
         transition = next_transition(message, self._delays)
         planned.changes.append(
             {
@@ -96,11 +105,16 @@ class Engine:
             planned.reports.append(report)
             if message["callback_url"]:
                 planned.webhooks.append(delivery_report_webhook(message, report))
+            planned.webhooks.extend(subscriptions.for_report(message, report))
         if transition.status == DELIVERED:
-            self._plan_scripted_reply(message, transition.at, planned)
+            self._plan_scripted_reply(message, transition.at, planned, subscriptions)
 
     def _plan_scripted_reply(
-        self, message: Message, delivered_at: datetime, planned: Planned
+        self,
+        message: Message,
+        delivered_at: datetime,
+        planned: Planned,
+        subscriptions: Subscriptions,
     ) -> None:
         """A scripted handset's reply, stored now with the time it will be received."""
         script = self._handsets.script_for(message)
@@ -110,6 +124,7 @@ class Engine:
         planned.replies.append(reply)
         if reply["callback_url"]:
             planned.webhooks.append(reply_webhook(reply))
+        planned.webhooks.extend(subscriptions.for_reply(reply, message))
 
     # Webhooks
 

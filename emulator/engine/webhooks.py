@@ -1,8 +1,7 @@
-"""POST a webhook payload to a receiver once, with a timeout, and say how it went."""
+"""Send one webhook request to a receiver, with a timeout, and say how it went."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,10 +9,10 @@ from typing import Any
 import urllib3
 
 from emulator import __version__
+from emulator.engine.webhook_requests import WebhookRequest
 from emulator.timestamps import format_timestamp
 
 USER_AGENT = f"mm-emulator/{__version__}"
-_HEADERS = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
 # How much of a receiver's answer is kept with each attempt, for people to read.
 RESPONSE_EXCERPT_BYTES = 2048
 
@@ -45,24 +44,22 @@ class AttemptResult:
 
 
 class WebhookSender:
-    """Sends JSON POSTs over a thread-safe pool of keep-alive connections (urllib3, which
-    requests is built on: the per-request overhead of a full requests session is not needed)."""
+    """Sends requests over a thread-safe pool of keep-alive connections (urllib3, which requests
+    is built on: the per-request overhead of a full requests session is not needed)."""
 
     def __init__(self, timeout_seconds: float, connections_per_receiver: int = 8) -> None:
         self.timeout_seconds = timeout_seconds
-        self._pool = urllib3.PoolManager(
-            maxsize=connections_per_receiver,
-            retries=False,
-            timeout=urllib3.Timeout(total=timeout_seconds),
-        )
+        self._pool = urllib3.PoolManager(maxsize=connections_per_receiver, retries=False)
 
-    def post(self, url: str, payload: dict) -> AttemptResult:
+    def send(self, request: WebhookRequest) -> AttemptResult:
+        timeout = request.timeout_seconds or self.timeout_seconds
         try:
             response = self._pool.request(
-                "POST",
-                url,
-                body=json.dumps(payload).encode(),
-                headers=_HEADERS,
+                request.method,
+                request.url,
+                body=request.body,
+                headers={"User-Agent": USER_AGENT, **request.headers},
+                timeout=urllib3.Timeout(total=timeout),
                 preload_content=False,
             )
             try:
@@ -75,20 +72,19 @@ class WebhookSender:
             # Checked first: urllib3 makes a refused connection a kind of connect timeout.
             return AttemptResult(error=f"could not connect: {_reason(error)}")
         except urllib3.exceptions.TimeoutError:
-            return AttemptResult(
-                error=f"timed out after {self.timeout_seconds:g} s", timed_out=True
-            )
+            return AttemptResult(error=f"timed out after {timeout:g} s", timed_out=True)
         except urllib3.exceptions.HTTPError as error:
             return AttemptResult(error=f"request failed: {_reason(error)}")
         text = excerpt.decode("utf-8", errors="replace")
         return AttemptResult(status_code=response.status, response=text)
 
-    def still_hanging(self) -> AttemptResult:
+    def still_hanging(self, timeout_seconds: float | None) -> AttemptResult:
         """The result of an attempt not made: the receiver timed out moments ago in simulated
         time, during the same clock advance."""
+        timeout = timeout_seconds or self.timeout_seconds
         return AttemptResult(
             error=(
-                f"timed out after {self.timeout_seconds:g} s (not called again: it did not"
+                f"timed out after {timeout:g} s (not called again: it did not"
                 " answer an earlier attempt in this clock advance)"
             ),
             timed_out=True,

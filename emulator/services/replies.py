@@ -6,6 +6,7 @@ from emulator.clock import Clock
 from emulator.domain.accounts import AccountDirectory
 from emulator.domain.ids import normalise_id
 from emulator.domain.records import Message, Reply, new_inbound_reply, new_reply, reply_view
+from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import reply_webhook
 from emulator.errors import BadRequest
 from emulator.store import Store
@@ -14,7 +15,8 @@ INVALID_REPLY = "Invalid reply. Please check the details and try again."
 
 
 class ReplyService:
-    """Turns a handset's answer into a stored reply, announced to the message's callback_url."""
+    """Turns a handset's answer into a stored reply, announced to the message's callback_url and
+    to the account's webhooks subscribed to it."""
 
     def __init__(self, store: Store, clock: Clock, accounts: AccountDirectory) -> None:
         self._store = store
@@ -36,8 +38,10 @@ class ReplyService:
             reply = new_reply(message, content, at, attachments)
         else:
             reply = self._inbound(source_number, content, destination_number, at, attachments)
-        hook = reply_webhook(reply) if reply["callback_url"] else None
-        self._store.insert_reply_and_webhook(reply, hook)
+        hooks = [reply_webhook(reply)] if reply["callback_url"] else []
+        subscriptions = Subscriptions(self._store.subscribed_webhooks([reply["account_id"]]))
+        hooks.extend(subscriptions.for_reply(reply, message))
+        self._store.insert_reply_and_webhooks(reply, hooks)
         return {**reply_view(reply), "account_id": reply["account_id"], "attachments": attachments}
 
     def _message_answered(self, source_number, message_id, destination_number) -> Message | None:

@@ -71,12 +71,12 @@ class InboxQueries(StoreBase):
         with self.transaction() as connection:
             return set(connection.execute(query).scalars())
 
-    def insert_reply_and_webhook(self, reply: Reply, hook: WebhookDelivery | None) -> None:
-        """Store a reply with the webhook that announces it, in one transaction."""
+    def insert_reply_and_webhooks(self, reply: Reply, hooks: list[WebhookDelivery]) -> None:
+        """Store a reply with the webhook deliveries that announce it, in one transaction."""
         with self.transaction() as connection:
             connection.execute(insert(replies), reply)
-            if hook is not None:
-                connection.execute(insert(webhooks), hook)
+            if hooks:
+                connection.execute(insert(webhooks), hooks)
             append_events(connection, [reply_event(reply)])
 
     def confirm_delivery_reports(self, account_id: str, ids: Iterable[str]) -> None:

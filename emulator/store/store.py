@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
+from emulator.store.account_webhooks import AccountWebhookQueries
 from emulator.store.events import (
     FEATURES_CHANGED,
     EventQueries,
@@ -17,21 +18,39 @@ from emulator.store.events import (
 from emulator.store.inbox import InboxQueries
 from emulator.store.inbox_views import InboxViewQueries
 from emulator.store.messages import MessageQueries
-from emulator.store.tables import account_features, delivery_reports, messages, replies, webhooks
+from emulator.store.signature_keys import SignatureKeyQueries
+from emulator.store.tables import (
+    account_features,
+    account_webhooks,
+    delivery_reports,
+    messages,
+    replies,
+    signature_keys,
+    webhooks,
+)
 from emulator.store.webhooks import WebhookQueries
 
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
 
 
-class Store(MessageQueries, InboxQueries, WebhookQueries, EventQueries, InboxViewQueries):
-    """The emulator's truth: messages, delivery reports, replies and webhook deliveries, and the
-    change log that follows them."""
+class Store(
+    MessageQueries,
+    InboxQueries,
+    WebhookQueries,
+    AccountWebhookQueries,
+    SignatureKeyQueries,
+    EventQueries,
+    InboxViewQueries,
+):
+    """The emulator's truth: messages, delivery reports, replies and webhook deliveries, the
+    accounts' webhooks and signature keys, and the change log that follows them."""
 
     def clear(self) -> None:
-        """Delete every message, report, reply and webhook, and every run-time feature change;
-        the change log keeps only a `reset` event."""
+        """Delete every message, report, reply, webhook delivery, account webhook and signature
+        key, and every run-time feature change; the change log keeps only a `reset` event."""
+        configuration = (account_features, account_webhooks, signature_keys)
         with self.transaction() as connection:
-            for table in (*_CHILD_TABLES, messages, account_features):
+            for table in (*_CHILD_TABLES, messages, *configuration):
                 connection.execute(delete(table))
             clear_events(connection)
 

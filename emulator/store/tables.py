@@ -1,5 +1,5 @@
-"""The SQLAlchemy tables that hold every message, delivery report, reply and webhook delivery, and
-the change log that follows them."""
+"""The SQLAlchemy tables that hold every message, delivery report, reply and webhook delivery, the
+accounts' webhooks and signature keys, and the change log that follows them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -132,9 +133,57 @@ webhooks = Table(
     # When the next attempt is due; NULL once delivered or failed.
     Column("next_attempt_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
+    # The account webhook that made it; NULL for a message's callback_url.
+    Column("account_webhook_id", String(36)),
+    Column("method", String(10), nullable=False, default="POST"),
+    Column("headers", JSON, nullable=False, default=dict),
+    Column("content_type", String(100)),
+    # A Velocity template rendered with the payload at each attempt; NULL: the payload as JSON.
+    Column("template", Text),
+    # What the template rendered for the latest attempt.
+    Column("body", Text),
+    # NULL: the server's settings (timeout, attempts, exponential backoff with jitter).
+    Column("timeout_seconds", Float),
+    Column("max_attempts", Integer),
+    Column("retry_delay_seconds", Float),
     Index("ix_webhooks_due", "next_attempt_at"),
     Index("ix_webhooks_message", "message_id"),
     Index("ix_webhooks_state", "state", "seq"),
+)
+
+# Webhooks of the Webhooks Management API (the `webhooks` table holds deliveries).
+account_webhooks = Table(
+    "account_webhooks",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("account_id", String(100), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("encoding", String(20), nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("template", Text, nullable=False),
+    Column("read_timeout", Integer, nullable=False),
+    Column("retries", Integer, nullable=False),
+    Column("retry_delay", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_account_webhooks_account", "account_id", "seq"),
+)
+
+signature_keys = Table(
+    "signature_keys",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("account_id", String(100), nullable=False),
+    Column("digest", String(10), nullable=False),
+    Column("cipher", String(10), nullable=False),
+    Column("public_key", Text, nullable=False),
+    Column("private_key", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_signature_keys_account", "account_id", "enabled"),
 )
 
 account_features = Table(

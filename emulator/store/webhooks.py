@@ -39,7 +39,8 @@ class WebhookQueries(StoreBase):
 
     def record_webhook_attempts(self, results: list[dict]) -> None:
         """Store attempts in one transaction; each result holds `webhook_id`, `new_attempts`,
-        `new_state` and `new_next_attempt_at` (names that differ from the columns they set)."""
+        `new_state`, `new_next_attempt_at` and `new_body` (names that differ from the columns
+        they set)."""
         statement = (
             update(webhooks)
             .where(webhooks.c.id == bindparam("webhook_id"))
@@ -47,6 +48,7 @@ class WebhookQueries(StoreBase):
                 attempts=bindparam("new_attempts"),
                 state=bindparam("new_state"),
                 next_attempt_at=bindparam("new_next_attempt_at"),
+                body=bindparam("new_body"),
             )
         )
         with self.transaction() as connection:
@@ -86,7 +88,8 @@ def _attempt_events(connection: Connection, results: list[dict]) -> list[NewEven
                 datetime.fromisoformat(attempt["at"]),
                 hook.account_id,
                 hook.message_id,
-                hook.payload.get("source_number"),
+                # A template's variables name the handset sourceAddress.
+                hook.payload.get("source_number") or hook.payload.get("sourceAddress"),
                 webhook_id=hook.id,
                 event=hook.event,
                 attempt=len(result["new_attempts"]),

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from emulator.domain.records import (
     MESSAGE_REQUEST_FIELDS,
+    AccountWebhook,
     DeliveryReport,
     Message,
     Reply,
     ReportedMessage,
+    SignatureKey,
     WebhookDelivery,
 )
 from emulator.schemas.messages import MessageRequestSchema
-from emulator.store.tables import delivery_reports, messages, replies, webhooks
+from emulator.store.tables import (
+    account_webhooks,
+    delivery_reports,
+    messages,
+    replies,
+    signature_keys,
+    webhooks,
+)
 
 # The store's own row counter, not part of any record.
 STORE_ONLY = {"seq"}
@@ -27,6 +36,8 @@ def test_each_table_holds_exactly_its_record():
     assert _columns(delivery_reports) == set(DeliveryReport.__annotations__)
     assert _columns(replies) == set(Reply.__annotations__)
     assert _columns(webhooks) == set(WebhookDelivery.__annotations__)
+    assert _columns(account_webhooks) == set(AccountWebhook.__annotations__)
+    assert _columns(signature_keys) == set(SignatureKey.__annotations__)
 
 
 def test_a_message_request_is_what_the_send_schema_accepts():

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from emulator.engine.webhook_requests import WebhookRequest
 from emulator.engine.webhooks import RESPONSE_EXCERPT_BYTES, WebhookSender
 
 
@@ -40,21 +41,25 @@ def answering() -> Iterator[str]:
 
 
 def test_a_short_answer_is_kept_whole(answering):
-    result = WebhookSender(5).post(answering + "/e/12", {"a": 1})
+    result = WebhookSender(5).send(post(answering + "/e/12", {"a": 1}))
     assert result.status_code == 503
     assert result.response == "e" * 12
 
 
 def test_a_long_answer_keeps_its_first_2_kb_and_the_connection_stays_usable(answering):
     sender = WebhookSender(5)
-    first = sender.post(answering + "/x/50000", {"a": 1})
+    first = sender.send(post(answering + "/x/50000", {"a": 1}))
     assert first.ok and first.response == "x" * RESPONSE_EXCERPT_BYTES == "x" * 2048
-    again = sender.post(answering + "/y/3", {"a": 1})
+    again = sender.send(post(answering + "/y/3", {"a": 1}))
     assert again.response == "yyy"
 
 
 def test_an_empty_answer_adds_nothing_to_the_attempt(answering):
-    result = WebhookSender(5).post(answering + "/x/0", {})
+    result = WebhookSender(5).send(post(answering + "/x/0", {}))
     assert "response" not in result.as_attempt(datetime.now(UTC))
-    with_body = WebhookSender(5).post(answering + "/x/2", {})
+    with_body = WebhookSender(5).send(post(answering + "/x/2", {}))
     assert with_body.as_attempt(datetime.now(UTC))["response"] == "xx"
+
+
+def post(url: str, payload: dict) -> WebhookRequest:
+    return WebhookRequest("POST", url, {"Content-Type": "application/json"}, repr(payload).encode())
