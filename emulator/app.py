@@ -24,6 +24,8 @@ from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
+from emulator.services.signature_keys import SignatureKeyService
+from emulator.services.webhooks import WebhookService
 from emulator.settings import Settings
 from emulator.store import Store
 
@@ -62,6 +64,7 @@ def build_emulator(
     clock = clock or Clock()
     accounts = load_accounts(settings.fixtures)
     outcomes = load_outcome_rules(settings.fixtures)
+    features = FeatureService(accounts, store)
     engine = Engine(
         store,
         clock,
@@ -71,8 +74,8 @@ def build_emulator(
         load_handset_scripts(settings.fixtures),
         workers=settings.webhook_workers,
         tick_seconds=settings.tick_seconds,
+        signs_for=lambda account_id: features.features(account_id).signature_keys,
     )
-    features = FeatureService(accounts, store)
     return Emulator(
         settings=settings,
         store=store,
@@ -91,4 +94,6 @@ def build_emulator(
         ),
         inbox=InboxService(store, clock),
         replies=ReplyService(store, clock, accounts),
+        webhooks=WebhookService(store, clock),
+        signature_keys=SignatureKeyService(store, clock, features),
     )

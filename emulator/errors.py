@@ -5,6 +5,7 @@ from __future__ import annotations
 INVALID_CREDENTIALS = "Invalid authentication credentials"
 NOT_FOUND = "Resource not found"
 PARSE_FAILURE = "Request failed to parse correctly. Please ensure input is valid and try again."
+FEATURE_NOT_ENABLED = "This feature has not been enabled in your account."
 
 MESSAGES_BY_STATUS = {
     404: NOT_FOUND,
@@ -26,7 +27,7 @@ class ApiError(Exception):
         self.details = details
 
     def body(self) -> dict:
-        body = {"message": self.message}
+        body: dict[str, str | list[str]] = {"message": self.message}
         if self.details is not None:
             body["details"] = self.details
         return body
@@ -52,8 +53,23 @@ class NotFound(ApiError):
 
     status = 404
 
+    def __init__(self, message: str = NOT_FOUND) -> None:
+        super().__init__(message)
+
+
+class FeatureNotEnabled(ApiError):
+    """403: an API of an account feature (such as signature keys) the account does not have."""
+
+    status = 403
+
     def __init__(self) -> None:
-        super().__init__(NOT_FOUND)
+        super().__init__(FEATURE_NOT_ENABLED)
+
+
+class Conflict(ApiError):
+    """409: the resource would duplicate one that exists."""
+
+    status = 409
 
 
 class UnsupportedMediaType(ApiError):

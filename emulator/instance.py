@@ -13,6 +13,8 @@ from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
+from emulator.services.signature_keys import SignatureKeyService
+from emulator.services.webhooks import WebhookService
 from emulator.settings import Settings
 from emulator.store import Store
 
@@ -32,6 +34,8 @@ class Emulator:
     messages: MessageService
     inbox: InboxService
     replies: ReplyService
+    webhooks: WebhookService
+    signature_keys: SignatureKeyService
 
     def start(self) -> None:
         """Start the engine's periodic jobs (the server does; tests may drive time instead)."""
@@ -44,5 +48,6 @@ class Emulator:
         self.store.close()
 
     def reset(self) -> None:
-        """Forget every message, report, reply, webhook and feature change; back to real time."""
+        """Forget every message, report, reply, webhook delivery, account webhook, signature key
+        and feature change; back to real time."""
         self.engine.forget_everything()

@@ -65,7 +65,9 @@ class WebhookAttemptSchema(Schema):
 
 
 class WebhookSchema(Schema):
-    """One webhook delivery and every attempt made at it."""
+    """One webhook delivery and every attempt made at it. A delivery of an account webhook names
+    it, and its `payload` holds the template's variables and `body` what the template rendered
+    for the latest attempt; a callback_url delivery sends its `payload` as JSON."""
 
     id = fields.String()
     url = fields.String()
@@ -75,6 +77,11 @@ class WebhookSchema(Schema):
     attempts = fields.List(fields.Nested(WebhookAttemptSchema))
     next_attempt_at = Timestamp()
     payload = fields.Dict()
+    account_webhook_id = fields.String(allow_none=True)
+    method = fields.String()
+    headers = fields.Dict()
+    content_type = fields.String(allow_none=True)
+    body = fields.String(allow_none=True)
 
 
 class WebhooksSchema(Schema):

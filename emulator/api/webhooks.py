@@ -1,0 +1,51 @@
+"""/v1/webhooks/messages: create, list, update and delete an account's webhooks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from emulator.api.requests import account_id, current_emulator, json_body, respond
+from emulator.schemas.validation import load_or_reject
+from emulator.schemas.webhooks import (
+    MAX_PAGE_SIZE,
+    CreateWebhookRequestSchema,
+    UpdateWebhookRequestSchema,
+    WebhookPageQuerySchema,
+    WebhookPageSchema,
+    WebhookSchema,
+)
+
+webhooks = Blueprint("webhooks", __name__)
+
+_create_request = CreateWebhookRequestSchema()
+_update_request = UpdateWebhookRequestSchema()
+_page_query = WebhookPageQuerySchema()
+_webhook = WebhookSchema()
+_page = WebhookPageSchema()
+
+
+@webhooks.post("/webhooks/messages")
+def create_webhook():
+    body = load_or_reject(_create_request, json_body())
+    return respond(_webhook, current_emulator().webhooks.create(account_id(), body), 201)
+
+
+# The official SDK lists with a trailing slash.
+@webhooks.get("/webhooks/messages")
+@webhooks.get("/webhooks/messages/")
+def retrieve_webhooks():
+    query = load_or_reject(_page_query, request.args.to_dict())
+    size = query.get("pageSize") or query.get("page_size") or MAX_PAGE_SIZE
+    return respond(_page, current_emulator().webhooks.page(account_id(), query["page"], size))
+
+
+@webhooks.patch("/webhooks/messages/<webhook_id>")
+def update_webhook(webhook_id: str):
+    changes = load_or_reject(_update_request, json_body())
+    return respond(_webhook, current_emulator().webhooks.update(account_id(), webhook_id, changes))
+
+
+@webhooks.delete("/webhooks/messages/<webhook_id>")
+def delete_webhook(webhook_id: str):
+    current_emulator().webhooks.delete(account_id(), webhook_id)
+    return "", 204

@@ -1,0 +1,122 @@
+"""Request and response shapes of /v1/iam/signature_keys, with the spec's error bodies:
+`{"message": "Bad Request", "details": ["/cipher: [RA] is invalid"]}` for a body field,
+`["key_id property value is invalid"]` for a path or query value."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields
+
+from emulator.domain.ids import normalise_id
+from emulator.domain.signing import CIPHERS, DIGESTS
+from emulator.errors import BadRequest
+from emulator.schemas.fields import Timestamp
+
+BAD_REQUEST = "Bad Request"
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 100
+
+
+class Choice(fields.Field):
+    """One of `choices`; anything else is `[value] is invalid`, null `<Label> cannot be null`."""
+
+    def __init__(self, choices: tuple[str, ...], label: str) -> None:
+        missing = f"{label} cannot be null"
+        super().__init__(required=True, error_messages={"required": missing, "null": missing})
+        self.choices = choices
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or value not in self.choices:
+            raise ValidationError(f"[{value}] is invalid")
+        return value
+
+
+class KeyId(Choice):
+    """A key ID: a UUID in any case, loaded in its canonical form."""
+
+    def __init__(self) -> None:
+        super().__init__((), "Key id")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        canonical = normalise_id(value) if isinstance(value, str) else None
+        if canonical is None:
+            raise ValidationError(f"[{value}] is invalid")
+        return canonical
+
+
+class CreateSignatureKeyRequestSchema(Schema):
+    """The body of POST /v1/iam/signature_keys."""
+
+    digest = Choice(tuple(DIGESTS), "Digest")
+    cipher = Choice(CIPHERS, "Cipher")
+
+
+class EnableSignatureKeyRequestSchema(Schema):
+    """The body of PATCH /v1/iam/signature_keys/enabled."""
+
+    key_id = KeyId()
+
+
+class SignatureKeySchema(Schema):
+    """A key as every answer but its creation shows it: without the public key."""
+
+    key_id = fields.String(attribute="id")
+    cipher = fields.String()
+    digest = fields.String()
+    created = Timestamp(attribute="created_at")
+    enabled = fields.Boolean()
+
+
+class CreatedSignatureKeySchema(Schema):
+    """The 201 body of POST /v1/iam/signature_keys, with the public key to verify callbacks."""
+
+    key_id = fields.String(attribute="id")
+    public_key = fields.String()
+    cipher = fields.String()
+    digest = fields.String()
+    created = Timestamp(attribute="created_at")
+    enabled = fields.Boolean()
+
+
+def load_body(schema: Schema, data: object) -> dict:
+    """The validated body, or the API's 400 with a `/field: problem` detail per problem."""
+    if not isinstance(data, dict):
+        raise BadRequest(BAD_REQUEST, ["The request body must be a JSON object."])
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        assert isinstance(error.messages, dict)
+        details = [
+            f"/{name}: {problem}"
+            for name, problems in error.messages.items()
+            for problem in problems
+        ]
+        raise BadRequest(BAD_REQUEST, details) from None
+
+
+def key_id_or_reject(value: str) -> str:
+    """A key ID from the path in its canonical form, or the API's 400."""
+    canonical = normalise_id(value)
+    if canonical is None:
+        raise BadRequest(BAD_REQUEST, ["key_id property value is invalid"])
+    return canonical
+
+
+def page_or_reject(args: dict[str, str]) -> tuple[int, int]:
+    """`page` (from 0) and `page_size` (1 to 100) from the query, defaults when left out."""
+    page = _whole_number(args.get("page", "0"), 0, None)
+    size = _whole_number(args.get("page_size", str(DEFAULT_PAGE_SIZE)), 1, MAX_PAGE_SIZE)
+    invalid = [
+        f"{name} property value is invalid"
+        for name, value in (("page", page), ("page_size", size))
+        if value is None
+    ]
+    if invalid:
+        raise BadRequest(BAD_REQUEST, invalid)
+    assert page is not None and size is not None
+    return page, size
+
+
+def _whole_number(text: str, low: int, high: int | None) -> int | None:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    value = int(text)
+    return value if value >= low and (high is None or value <= high) else None

@@ -1,0 +1,68 @@
+"""The Webhooks Management API without HTTP: an account's webhooks, created, listed, changed and
+deleted; the engine fires them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.domain.ids import new_id, normalise_id
+from emulator.domain.records import AccountWebhook
+from emulator.errors import Conflict, NotFound
+from emulator.store import Store
+
+DUPLICATE = "A webhook with the given url and method already exists."
+
+
+class WebhookService:
+    """What happens when an account manages its webhooks."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def create(self, account_id: str, fields: dict[str, Any]) -> AccountWebhook:
+        """Store a validated webhook; Conflict when the account has one with its URL and method."""
+        webhook: AccountWebhook = {
+            "id": new_id(),
+            "account_id": account_id,
+            "url": fields["url"],
+            "method": fields["method"],
+            "encoding": fields["encoding"],
+            "headers": fields.get("headers") or {},
+            "events": fields["events"],
+            "template": fields["template"],
+            "read_timeout": fields["read_timeout"],
+            "retries": fields["retries"],
+            "retry_delay": fields["retry_delay"],
+            "created_at": self._clock.now(),
+        }
+        if not self._store.save_account_webhook(webhook, new=True):
+            raise Conflict(DUPLICATE)
+        return webhook
+
+    def page(self, account_id: str, page: int, page_size: int) -> dict[str, Any]:
+        """Page `page` (from 0) of the account's webhooks, oldest first."""
+        found = self._store.account_webhooks_page(account_id, page * page_size, page_size)
+        return {"page": page, "pageSize": page_size, "pageData": found}
+
+    def update(self, account_id: str, webhook_id: str, changes: dict[str, Any]) -> AccountWebhook:
+        """Apply the validated changes that are not None; NotFound for an unknown ID."""
+        webhook = self._find(account_id, webhook_id)
+        given = {name: value for name, value in changes.items() if value is not None}
+        changed: AccountWebhook = {**webhook, **given}  # type: ignore[typeddict-item]
+        if not self._store.save_account_webhook(changed, new=False):
+            raise Conflict(DUPLICATE)
+        return changed
+
+    def delete(self, account_id: str, webhook_id: str) -> None:
+        canonical = normalise_id(webhook_id)
+        if canonical is None or not self._store.delete_account_webhook(account_id, canonical):
+            raise NotFound()
+
+    def _find(self, account_id: str, webhook_id: str) -> AccountWebhook:
+        canonical = normalise_id(webhook_id)
+        found = self._store.find_account_webhook(account_id, canonical) if canonical else None
+        if found is None:
+            raise NotFound()
+        return found
