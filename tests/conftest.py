@@ -1,4 +1,5 @@
-"""Fixtures: an app on a real SQLite file, its test client, and a real waitress server."""
+"""Fixtures: an app on a real SQLite file, its test client, a real waitress server, webhook
+receivers on loopback, and time moved by the control plane."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from emulator.app import create_app
 from emulator.instance import Emulator
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
+from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 
 
@@ -81,3 +83,30 @@ def send_as_demo(send):
         return send(message(**fields))[0]["message_id"]
 
     return _send_one
+
+
+@pytest.fixture
+def receivers():
+    """Start receivers on demand: `receivers(answers=[500, 500])`; all are stopped afterwards."""
+    started: list[WebhookReceiver] = []
+
+    def _start(**options) -> WebhookReceiver:
+        receiver = WebhookReceiver(**options).start()
+        started.append(receiver)
+        return receiver
+
+    yield _start
+    for receiver in started:
+        receiver.stop()
+
+
+@pytest.fixture
+def advance(http):
+    """Advance the emulator's clock over HTTP and return the new now."""
+
+    def _advance(seconds: float) -> str:
+        response = http.post("/_emulator/clock/advance", json={"seconds": seconds})
+        assert response.status_code == 200, response.text
+        return response.json()["now"]
+
+    return _advance

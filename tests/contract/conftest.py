@@ -1,20 +1,25 @@
-"""The official SDKs, unpatched, pointed at a live emulator: the Python SDK as a client object,
-the Node SDK installed from its package-lock.json on first use."""
+"""The official SDKs, unpatched, pointed at a live emulator: the Messages Python SDK as a client
+object, the Node SDK installed from its package-lock.json on first use, and the Webhooks and
+Signing Keys Python SDKs in their own virtual environment, made from requirements.txt on first
+use."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from message_media_messages.configuration import Configuration
 from message_media_messages.message_media_messages_client import MessageMediaMessagesClient
 
-from tests.support import DEMO
+from tests.support import DEMO, OTHER
 
 NODE_PROJECT = Path(__file__).parent / "node"
+PYTHON_SDKS = Path(__file__).parent / "python_sdks"
 
 
 @pytest.fixture(params=["basic", "hmac"])
@@ -63,3 +68,65 @@ def installed_as_locked(project: Path) -> bool:
     locked = json.loads((project / "package-lock.json").read_text(encoding="utf-8"))["packages"]
     present = json.loads(installed.read_text(encoding="utf-8"))["packages"]
     return present == {path: package for path, package in locked.items() if path}
+
+
+@pytest.fixture(scope="session")
+def sdk_python() -> Path:
+    """The Python of python_sdks/.venv, holding the Webhooks and Signing Keys SDKs as pinned in
+    python_sdks/requirements.txt.
+
+    They need jsonpickle<1.0 and the Messages SDK jsonpickle>=3.0.1, so they cannot share the
+    test environment. The environment is made once, and again when requirements.txt changes.
+    """
+    venv = PYTHON_SDKS / ".venv"
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    wanted = (PYTHON_SDKS / "requirements.txt").read_text(encoding="utf-8")
+    installed = venv / "installed-requirements.txt"
+    if installed.exists() and installed.read_text(encoding="utf-8") == wanted:
+        return python
+    for command in (
+        [sys.executable, "-m", "venv", "--clear", str(venv)],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            str(PYTHON_SDKS / "requirements.txt"),
+        ],
+    ):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    installed.write_text(wanted, encoding="utf-8")
+    return python
+
+
+@pytest.fixture
+def run_sdk_operations(sdk_python, server, tmp_path):
+    """Run one of python_sdks/*_operations.py against the live server; returns what it saw."""
+
+    def _run(script: str, **environment: str) -> dict:
+        result_file = tmp_path / f"{script}.json"
+        env = {
+            "MM_BASE_URL": server.base_url,
+            "MM_KEY": DEMO.key,
+            "MM_SECRET": DEMO.secret,
+            "MM_OTHER_KEY": OTHER.key,
+            "MM_OTHER_SECRET": OTHER.secret,
+            "MM_RESULT": str(result_file),
+            **environment,
+        }
+        result = subprocess.run(
+            [str(sdk_python), str(PYTHON_SDKS / f"{script}.py")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        return json.loads(result_file.read_text(encoding="utf-8"))
+
+    return _run

@@ -1,38 +1,10 @@
-"""Fixtures for lifecycle tests: webhook receivers and time travel through the control plane."""
+"""Fixtures for lifecycle tests: sending, reading statuses, reports and webhook deliveries."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.receivers import WebhookReceiver
 from tests.support import basic_auth
-
-
-@pytest.fixture
-def receivers():
-    """Start receivers on demand: `receivers(answers=[500, 500])`; all are stopped afterwards."""
-    started: list[WebhookReceiver] = []
-
-    def _start(**options) -> WebhookReceiver:
-        receiver = WebhookReceiver(**options).start()
-        started.append(receiver)
-        return receiver
-
-    yield _start
-    for receiver in started:
-        receiver.stop()
-
-
-@pytest.fixture
-def advance(http):
-    """Advance the emulator's clock over HTTP and return the new now."""
-
-    def _advance(seconds: float) -> str:
-        response = http.post("/_emulator/clock/advance", json={"seconds": seconds})
-        assert response.status_code == 200, response.text
-        return response.json()["now"]
-
-    return _advance
 
 
 @pytest.fixture
