@@ -10,6 +10,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 POSTGRESQL_EXTRA = 'pip install "messagemedia-emulator[postgresql]"'
+# The execution option that marks a connection's transaction as one that writes.
+WRITE = "mm_emulator_write"
 
 
 class StoreError(Exception):
@@ -74,13 +76,23 @@ def _sqlite_engine(url: URL) -> Engine:
     in_memory = path is None
     if path is not None:
         _check_sqlite_path(path)
+    pool: dict = {"poolclass": StaticPool} if in_memory else {"pool_size": 8, "max_overflow": 32}
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
-        poolclass=StaticPool if in_memory else None,
+        # The driver's own transaction handling is off: _begin_sqlite says when one begins.
+        connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+        **pool,
     )
     event.listen(engine, "connect", _tune_sqlite if not in_memory else _enable_foreign_keys)
+    event.listen(engine, "begin", _begin_sqlite)
     return engine
+
+
+def _begin_sqlite(connection) -> None:
+    """Begin every transaction at once (the driver would wait for the first change, so schema
+    changes would not be in one); one that writes takes the write lock from its first read."""
+    writes = connection.get_execution_options().get(WRITE, True)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _check_sqlite_path(path: Path) -> None:

@@ -1,0 +1,1 @@
+"""The store's schema migrations (Alembic), shipped with the package and run at every start."""

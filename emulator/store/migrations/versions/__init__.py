@@ -1,0 +1,1 @@
+"""One module per schema change, oldest first; each names the one before it."""

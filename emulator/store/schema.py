@@ -1,0 +1,33 @@
+"""Bring a store's schema up to date with the migrations shipped in the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, inspect, text
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# Release 0.1.0 created its tables without migrations; its schema is the first one.
+FIRST_RELEASE = "0001"
+# Any constant: the key of PostgreSQL's lock that makes processes starting at once take turns.
+_POSTGRESQL_LOCK = 4_770_215
+
+
+def upgrade_schema(connection: Connection) -> None:
+    """Run the migrations the store has not had, in the caller's transaction.
+
+    On SQLite that transaction holds the write lock, so processes starting at once on one
+    store take turns: the first migrates, the others find nothing left to do. A store written
+    by release 0.1.0, which had no migrations, is taken to have its schema.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _POSTGRESQL_LOCK})
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    tables = inspect(connection).get_table_names()
+    if "alembic_version" not in tables and "messages" in tables:
+        command.stamp(config, FIRST_RELEASE)
+    command.upgrade(config, "head")

@@ -1,0 +1,113 @@
+"""A store written by release 0.1.0 is upgraded in place and keeps everything; the migrations
+build exactly the schema the code declares."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, text
+
+from emulator.store import Store
+from emulator.store.schema import MIGRATIONS
+from emulator.store.tables import metadata
+from tests.test_cli import BANNER, mm_emulator_command
+
+RELEASE_DB = Path(__file__).with_name("release-0.1.0.db")
+SCHEDULED = "141a2ec9-6789-4e80-b7b8-a70c027d2c18"
+DELIVERED = "5c04d435-71f2-4a0b-9f38-a9ee4e7ccb05"
+
+
+@pytest.fixture
+def old_store(tmp_path) -> Path:
+    copy = tmp_path / "mm-emulator.db"
+    shutil.copy(RELEASE_DB, copy)
+    return copy
+
+
+def head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def schema_differences(url: str) -> list:
+    with create_engine(url).connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection), metadata)
+
+
+def test_a_release_store_is_upgraded_and_keeps_its_data(old_store):
+    store = Store(f"sqlite:///{old_store}")
+    try:
+        messages = {message["id"]: message for message in store.list_messages()}
+        assert messages[SCHEDULED]["status"] == "scheduled"
+        assert messages[DELIVERED]["status"] == "delivered"
+        assert messages[DELIVERED]["metadata"] == {"order": "42"}
+        assert len(messages) == 3
+        reports = store.unconfirmed_delivery_reports(
+            "DemoAccount", messages[DELIVERED]["created_at"]
+        )
+        assert {report["status"] for report, _ in reports} >= {"enroute", "submitted", "delivered"}
+        hooks = store.list_webhooks()
+        assert len(hooks) == 4 and {hook["state"] for hook in hooks} == {"pending"}
+        assert {hook["content_type"] for hook in hooks} == {"application/json"}
+        assert store.feature_changes("DemoAccount") == {"deduplication": True}
+        with store.transaction() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            replies = connection.execute(text("SELECT content FROM replies")).scalars().all()
+        assert version == head_revision()
+        assert replies == ["Thanks!"]
+    finally:
+        store.close()
+    assert schema_differences(f"sqlite:///{old_store}") == []
+
+
+def test_the_migrations_build_the_schema_the_code_declares(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    Store(url).close()
+    assert schema_differences(url) == []
+
+
+def test_processes_starting_at_once_on_a_release_store_all_serve_it(old_store):
+    processes = [
+        subprocess.Popen(
+            [
+                *mm_emulator_command(),
+                "serve",
+                "--port",
+                "0",
+                "--workers",
+                "2",
+                "--db",
+                str(old_store),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        for process in processes:
+            line = process.stdout.readline()
+            match = BANNER.search(line)
+            assert match, line + process.stderr.read()
+            found = requests.get(
+                f"{match.group(1)}/_emulator/messages",
+                params={"message_id": SCHEDULED},
+                timeout=10,
+            ).json()["messages"]
+            assert [message["status"] for message in found] == ["scheduled"]
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            assert process.wait(timeout=15) == 0
