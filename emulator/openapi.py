@@ -11,11 +11,11 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
 from emulator import __version__
-from emulator.schemas import common, control, events, inbox, messages
+from emulator.schemas import common, control, events, inbox, messages, signature_keys, webhooks
 
 Security = list[dict[str, list[str]]]
-# Status -> (description, schema of the body or None).
-Answers = dict[int, tuple[str, type[Schema] | None]]
+# Status -> (description, schema of the body, an instance for a list of them, or None).
+Answers = dict[int, tuple[str, type[Schema] | Schema | None]]
 
 V1: Security = [{"basic_auth": []}, {"hmac_auth": []}]
 # Open on loopback; a bearer token when one is configured.
@@ -43,38 +43,73 @@ class Operation:
 BAD_REQUEST: Answers = {400: ("Invalid request", common.BadRequestSchema)}
 NOT_FOUND: Answers = {404: ("Resource not found", common.ErrorSchema)}
 FORBIDDEN: Answers = {403: ("Invalid authentication credentials", common.ErrorSchema)}
+DUPLICATE_WEBHOOK: Answers = {
+    409: ("A webhook with the given url and method already exists.", common.ErrorSchema)
+}
+FEATURE_OFF: Answers = {
+    403: (
+        (
+            "Invalid authentication credentials, or an account without the signature_keys "
+            "feature: This feature has not been enabled in your account."
+        ),
+        common.ErrorSchema,
+    )
+}
+# The Signature Key API's own error bodies.
+KEY_BAD_REQUEST: Answers = {400: ("Bad Request", common.BadRequestSchema)} | FEATURE_OFF
+NO_SUCH_KEY: Answers = {404: ("Entity not found", common.ErrorSchema)}
+WEBHOOK_EXAMPLE = {
+    "url": "http://webhook.com",
+    "method": "POST",
+    "encoding": "JSON",
+    "headers": {"Account": "DeveloperPortal7000"},
+    "events": ["ENROUTE_DR", "DELIVERED_DR"],
+    "template": '{"id":"$mtId","status":"$statusCode"}',
+    "read_timeout": 5000,
+    "retries": 3,
+    "retry_delay": 30,
+}
 # Errors an operation answers by the kind it is rather than by what it does (see `_answers`).
 TOO_LARGE: Answers = {413: ("The body is larger than --max-body-bytes", common.ErrorSchema)}
 NOT_JSON: Answers = {415: ("The body is not application/json", common.ErrorSchema)}
 REFUSED: Answers = {
     403: (
-        "A missing or wrong admin token, a Host not served without a token, "
-        "or a change sent from another site",
+        (
+            "A missing or wrong admin token, a Host not served without a token, "
+            "or a change sent from another site"
+        ),
         common.ErrorSchema,
     )
 }
 
 
-def _v1(method, path, operation_id, summary, tag, answers, body=None, example=None) -> Operation:
-    """A /v1 operation: Basic or HMAC authentication, 403 on bad credentials."""
+def _v1(
+    method, path, operation_id, summary, tag, answers, body=None, example=None, query=None
+) -> Operation:
+    """A /v1 operation: Basic or HMAC authentication, 403 on bad credentials (or the
+    operation's own 403)."""
     return Operation(
         method,
         path,
         operation_id,
         summary,
         tag,
-        answers | FORBIDDEN,
+        FORBIDDEN | answers,
         body=body,
         example=example,
+        query=query,
         security=V1,
     )
 
 
-# Path parameters as the docs page fills them in: the demo account, and a message ID that is
-# well formed (an unknown one answers 404).
-PATH_EXAMPLES = {"messageId": "0b5e2a44-9d7e-4c2f-8a0e-7f1d2c3b4a59", "account_id": "DemoAccount"}
-
-
+# Path parameters as the docs page fills them in: the demo account, and IDs that are well
+# formed (an unknown one answers 404).
+PATH_EXAMPLES = {
+    "messageId": "0b5e2a44-9d7e-4c2f-8a0e-7f1d2c3b4a59",
+    "account_id": "DemoAccount",
+    "webhookId": "a7f11bb0-f299-4861-a5ca-9b29d04bc5ad",
+    "key_id": "7ca628a8-08b0-4e42-aeb8-960b37049c31",
+}
 OPERATIONS = [
     _v1(
         "post",
@@ -152,6 +187,121 @@ OPERATIONS = [
         {202: ("Confirmed", common.EmptySchema)} | BAD_REQUEST,
         body=inbox.ConfirmRepliesRequestSchema,
         example={"reply_ids": ["3487b3fa-6586-4979-a233-2d1b095c7718"]},
+    ),
+    _v1(
+        "post",
+        "/v1/webhooks/messages",
+        "CreateWebhook",
+        "Create a webhook for some of the account's events",
+        "Webhooks Management",
+        {201: ("The webhook", webhooks.AccountWebhookSchema)} | BAD_REQUEST | DUPLICATE_WEBHOOK,
+        body=webhooks.CreateWebhookRequestSchema,
+        example=WEBHOOK_EXAMPLE,
+    ),
+    _v1(
+        "get",
+        "/v1/webhooks/messages",
+        "RetrieveWebhook",
+        "A page of the account's webhooks, oldest first",
+        "Webhooks Management",
+        {200: ("A page", webhooks.WebhookPageSchema)} | BAD_REQUEST,
+        query=webhooks.WebhookPageQuerySchema,
+    ),
+    _v1(
+        "get",
+        "/v1/webhooks/messages/",
+        "RetrieveWebhookWithSlash",
+        "The same, as the official SDK asks for it",
+        "Webhooks Management",
+        {200: ("A page", webhooks.WebhookPageSchema)} | BAD_REQUEST,
+        query=webhooks.WebhookPageQuerySchema,
+    ),
+    _v1(
+        "patch",
+        "/v1/webhooks/messages/{webhookId}",
+        "UpdateWebhook",
+        "Change some of a webhook's fields; null ones keep their value",
+        "Webhooks Management",
+        {200: ("The webhook", webhooks.AccountWebhookSchema)}
+        | BAD_REQUEST
+        | NOT_FOUND
+        | DUPLICATE_WEBHOOK,
+        body=webhooks.UpdateWebhookRequestSchema,
+        example={"method": "PUT", "events": ["FAILED_DR"]},
+    ),
+    _v1(
+        "delete",
+        "/v1/webhooks/messages/{webhookId}",
+        "DeleteWebhook",
+        "Delete a webhook",
+        "Webhooks Management",
+        {204: ("Deleted", None)} | NOT_FOUND,
+    ),
+    _v1(
+        "post",
+        "/v1/iam/signature_keys",
+        "CreateSignatureKey",
+        "Create a key pair, not enabled; the answer holds its public key",
+        "Signature Key Management",
+        {201: ("The key", signature_keys.CreatedSignatureKeySchema)} | KEY_BAD_REQUEST,
+        body=signature_keys.CreateSignatureKeyRequestSchema,
+        example={"digest": "SHA224", "cipher": "RSA"},
+    ),
+    _v1(
+        "get",
+        "/v1/iam/signature_keys",
+        "GetSignatureKeyList",
+        "A page of the account's keys, newest first",
+        "Signature Key Management",
+        {200: ("The keys", signature_keys.SignatureKeySchema(many=True))} | KEY_BAD_REQUEST,
+        query=signature_keys.SignatureKeyPageQuerySchema,
+    ),
+    _v1(
+        "get",
+        "/v1/iam/signature_keys/{key_id}",
+        "GetSignatureKeyDetail",
+        "A key, without its public key",
+        "Signature Key Management",
+        {200: ("The key", signature_keys.SignatureKeySchema)} | KEY_BAD_REQUEST | NO_SUCH_KEY,
+    ),
+    _v1(
+        "delete",
+        "/v1/iam/signature_keys/{key_id}",
+        "DeleteSignatureKey",
+        "Delete a key",
+        "Signature Key Management",
+        {200: ("Deleted", None)} | KEY_BAD_REQUEST | NO_SUCH_KEY,
+    ),
+    _v1(
+        "patch",
+        "/v1/iam/signature_keys/enabled",
+        "EnableSignatureKey",
+        "Enable a key, the one that signs callbacks; any other is disabled",
+        "Signature Key Management",
+        {200: ("The key", signature_keys.SignatureKeySchema)} | KEY_BAD_REQUEST | NO_SUCH_KEY,
+        body=signature_keys.EnableSignatureKeyRequestSchema,
+        example={"key_id": "7ca628a8-08b0-4e42-aeb8-960b37049c31"},
+    ),
+    _v1(
+        "get",
+        "/v1/iam/signature_keys/enabled",
+        "GetEnabledSignatureKey",
+        "The enabled key",
+        "Signature Key Management",
+        {
+            200: ("The key", signature_keys.SignatureKeySchema),
+            404: ("Currently no key is enabled", common.ErrorSchema),
+        }
+        | FEATURE_OFF,
+    ),
+    _v1(
+        "delete",
+        "/v1/iam/signature_keys/enabled",
+        # The official operation ID, full stop included.
+        "DisableTheCurrentEnabledSignatureKey.",
+        "Disable the enabled key, if there is one",
+        "Signature Key Management",
+        {204: ("No key is enabled now", None)} | FEATURE_OFF,
     ),
     Operation(
         "get",
@@ -343,7 +493,7 @@ def _answers(operation: Operation) -> Answers:
     return answers
 
 
-def _answer(description: str, schema: type[Schema] | None) -> dict:
+def _answer(description: str, schema: type[Schema] | Schema | None) -> dict:
     if schema is None:
         return {"description": description}
     return {"description": description, "content": {"application/json": {"schema": schema}}}

@@ -8,11 +8,11 @@ from emulator.api.requests import account_id, current_emulator, json_body, respo
 from emulator.schemas.validation import load_or_reject
 from emulator.schemas.webhooks import (
     MAX_PAGE_SIZE,
+    AccountWebhookSchema,
     CreateWebhookRequestSchema,
     UpdateWebhookRequestSchema,
     WebhookPageQuerySchema,
     WebhookPageSchema,
-    WebhookSchema,
 )
 
 webhooks = Blueprint("webhooks", __name__)
@@ -20,7 +20,7 @@ webhooks = Blueprint("webhooks", __name__)
 _create_request = CreateWebhookRequestSchema()
 _update_request = UpdateWebhookRequestSchema()
 _page_query = WebhookPageQuerySchema()
-_webhook = WebhookSchema()
+_webhook = AccountWebhookSchema()
 _page = WebhookPageSchema()
 
 

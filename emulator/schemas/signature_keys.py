@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from emulator.domain.ids import normalise_id
 from emulator.domain.signing import CIPHERS, DIGESTS
@@ -12,15 +12,19 @@ from emulator.errors import BadRequest
 from emulator.schemas.fields import Timestamp
 
 BAD_REQUEST = "Bad Request"
-DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 100
+MAX_PAGE_SIZE = 100
 
 
-class Choice(fields.Field):
+class Choice(fields.String):
     """One of `choices`; anything else is `[value] is invalid`, null `<Label> cannot be null`."""
 
     def __init__(self, choices: tuple[str, ...], label: str) -> None:
         missing = f"{label} cannot be null"
-        super().__init__(required=True, error_messages={"required": missing, "null": missing})
+        super().__init__(
+            required=True,
+            error_messages={"required": missing, "null": missing},
+            metadata={"enum": list(choices)} if choices else {},
+        )
         self.choices = choices
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -53,6 +57,18 @@ class EnableSignatureKeyRequestSchema(Schema):
     """The body of PATCH /v1/iam/signature_keys/enabled."""
 
     key_id = KeyId()
+
+
+class SignatureKeyPageQuerySchema(Schema):
+    """The query of GET /v1/iam/signature_keys; other parameters are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    page_size = fields.Integer(
+        load_default=MAX_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
+    )
 
 
 class SignatureKeySchema(Schema):
@@ -101,22 +117,14 @@ def key_id_or_reject(value: str) -> str:
 
 
 def page_or_reject(args: dict[str, str]) -> tuple[int, int]:
-    """`page` (from 0) and `page_size` (1 to 100) from the query, defaults when left out."""
-    page = _whole_number(args.get("page", "0"), 0, None)
-    size = _whole_number(args.get("page_size", str(DEFAULT_PAGE_SIZE)), 1, MAX_PAGE_SIZE)
-    invalid = [
-        f"{name} property value is invalid"
-        for name, value in (("page", page), ("page_size", size))
-        if value is None
-    ]
-    if invalid:
-        raise BadRequest(BAD_REQUEST, invalid)
-    assert page is not None and size is not None
-    return page, size
+    """`page` (from 0) and `page_size` (1 to 100) of the query, each defaulted when left out."""
+    try:
+        query = _page_query.load(args)
+    except ValidationError as error:
+        names = sorted(error.messages, key=list(_page_query.fields).index)
+        details = [f"{name} property value is invalid" for name in names]
+        raise BadRequest(BAD_REQUEST, details) from None
+    return query["page"], query["page_size"]
 
 
-def _whole_number(text: str, low: int, high: int | None) -> int | None:
-    if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        return None
-    value = int(text)
-    return value if value >= low and (high is None or value <= high) else None
+_page_query = SignatureKeyPageQuerySchema()

@@ -106,7 +106,7 @@ class UpdateWebhookRequestSchema(_WebhookFields):
         field_obj.load_default = None
 
 
-class WebhookSchema(Schema):
+class AccountWebhookSchema(Schema):
     """A webhook as the API shows it (the spec's example's order)."""
 
     url = fields.String()
@@ -126,7 +126,7 @@ class WebhookPageSchema(Schema):
 
     page = fields.Integer()
     pageSize = fields.Integer()
-    pageData = fields.List(fields.Nested(WebhookSchema))
+    pageData = fields.List(fields.Nested(AccountWebhookSchema))
 
 
 class WebhookPageQuerySchema(Schema):

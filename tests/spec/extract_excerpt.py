@@ -3,7 +3,8 @@
     python tests/spec/extract_excerpt.py PATH/TO/messagemedia-openapi.yaml
 
 writes `messagemedia-openapi-excerpt.yaml` beside this script: the path items of `PATHS`, copied
-as they are, with every component they reference (directly or through other components) and the
+as they are (but for response codes written as numbers, which become strings), with every
+component they reference (directly or through other components) and the
 security schemes their operations name. To compare more of the API, add its paths to `PATHS` and
 run the script again on the full specification.
 """
@@ -23,6 +24,11 @@ PATHS = (
     "/v1/delivery_reports/confirmed",
     "/v1/replies",
     "/v1/replies/confirmed",
+    "/v1/webhooks/messages",
+    "/v1/webhooks/messages/{webhookId}",
+    "/v1/iam/signature_keys",
+    "/v1/iam/signature_keys/{key_id}",
+    "/v1/iam/signature_keys/enabled",
 )
 INFO_KEYS = ("title", "version", "license")
 HEADER = """\
@@ -35,7 +41,7 @@ HEADER = """\
 
 def excerpt(spec: dict, paths: tuple[str, ...] = PATHS) -> dict:
     """A self-contained OpenAPI document holding `paths` of `spec` and what they reference."""
-    chosen = {path: spec["paths"][path] for path in paths}
+    chosen = {path: _quoted_statuses(spec["paths"][path]) for path in paths}
     components: dict[str, dict] = {}
     pending = _references(chosen)
     while pending:
@@ -56,6 +62,19 @@ def excerpt(spec: dict, paths: tuple[str, ...] = PATHS) -> dict:
         "components": {
             section: dict(sorted(items.items())) for section, items in sorted(components.items())
         },
+    }
+
+
+def _quoted_statuses(path_item: dict) -> dict:
+    """The path item with its response codes as strings, as OpenAPI requires: some paths of the
+    specification write them as bare YAML integers."""
+    return {
+        method: (
+            {**operation, "responses": {str(k): v for k, v in operation["responses"].items()}}
+            if isinstance(operation, dict) and "responses" in operation
+            else operation
+        )
+        for method, operation in path_item.items()
     }
 
 
