@@ -13,10 +13,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import pytest
 import urllib3
+
+from emulator.domain.signing import signed_bytes, verify
 
 DEMO_KEY, DEMO_SECRET = "demo_api_key", "demo_api_secret"
 _BANNER = re.compile(r"listening on (http://\S+)")
@@ -24,7 +26,8 @@ _EVENTS_PAGE = 1000
 
 
 class RunningEmulator:
-    """A running emulator and helpers over its control plane."""
+    """A running emulator and helpers over its control plane (and the /v1 APIs that configure
+    webhooks and signature keys)."""
 
     api_key = DEMO_KEY
     api_secret = DEMO_SECRET
@@ -55,6 +58,30 @@ class RunningEmulator:
     def webhooks(self, **filters) -> list[dict]:
         """Webhook deliveries and their attempts, newest first; filters: message_id, limit."""
         return self._call("GET", "/_emulator/webhooks", fields=filters)["webhooks"]
+
+    def webhook(
+        self, url: str, events: list[str], template: str, account: str | None = None, **fields
+    ) -> dict:
+        """Create an account webhook with the Webhooks Management API, as DemoAccount or its
+        sub-account `account`; `fields` override POST and JSON and add headers, retries...:
+        `webhook(url, ["DELIVERED_DR"], '{"id": "$mtId"}', method="PUT")`. Returns it."""
+        body = {"url": url, "method": "POST", "encoding": "JSON", "events": events}
+        body.update(template=template, **fields)
+        return self._call("POST", "/v1/webhooks/messages", body, account=account)
+
+    def signature_key(
+        self, digest: str = "SHA256", enable: bool = True, account: str | None = None
+    ) -> dict:
+        """Create a signature key with the Signature Key API and, unless `enable` is False,
+        enable it: every callback and webhook of the account is signed from then on. Returns
+        the key with its `public_key`, for `verify_signature`."""
+        body = {"digest": digest, "cipher": "RSA"}
+        key = self._call("POST", "/v1/iam/signature_keys", body, account=account)
+        if enable:
+            enabled = {"key_id": key["key_id"]}
+            self._call("PATCH", "/v1/iam/signature_keys/enabled", enabled, account=account)
+            key["enabled"] = True
+        return key
 
     def set_features(self, account: str = "DemoAccount", **features) -> dict:
         """Change account features, e.g. `set_features(deduplication=True)`."""
@@ -114,18 +141,45 @@ class RunningEmulator:
         self._process.terminate()
         self._process.wait(timeout=15)
 
-    def _call(self, method: str, path: str, body: dict | None = None, fields=None) -> dict:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        fields=None,
+        account: str | None = None,
+    ) -> dict:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        if path.startswith("/v1/"):
+            headers.update(urllib3.make_headers(basic_auth=f"{self.api_key}:{self.api_secret}"))
+            if account:
+                headers["Account"] = account
         response = self._http.request(
             method,
             self.base_url + path,
             body=None if body is None else json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"} if body is not None else None,
+            headers=headers,
             fields=fields,
         )
         payload = json.loads(response.data or b"{}")
         if response.status >= 400:
             raise AssertionError(f"{method} {path} answered {response.status}: {payload}")
         return payload
+
+
+def verify_signature(
+    public_key: str, method: str, target: str, headers: Mapping[str, str], body: bytes
+) -> bool:
+    """Whether a request your receiver got was signed with the key whose `public_key` the
+    Signature Key API returned. `target` is the path and query as received (`/hook?a=1`),
+    `headers` its headers (any case) and `body` its raw bytes."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    needed = ("date", "x-messagemedia-digest-type", "x-messagemedia-signature")
+    if any(name not in lowered for name in needed):
+        return False
+    signed = signed_bytes(method, target, lowered["date"], body)
+    digest, signature = lowered["x-messagemedia-digest-type"], lowered["x-messagemedia-signature"]
+    return verify(public_key, digest, signature, signed)
 
 
 def start_emulator(*args: str) -> RunningEmulator:

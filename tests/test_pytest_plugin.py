@@ -108,3 +108,56 @@ def test_events_and_wait_for_event(pytester):
     )
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=3)
+
+
+def test_webhook_signature_key_and_verify_signature(pytester):
+    pytester.makepyfile(
+        test_signed="""
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        import urllib3
+
+        from emulator.pytest_plugin import verify_signature
+
+        def receiver(public_key, seen):
+            class Handler(BaseHTTPRequestHandler):
+                def do_PUT(self):
+                    body = self.rfile.read(int(self.headers["Content-Length"]))
+                    ok = verify_signature(public_key, "PUT", self.path, self.headers, body)
+                    seen.append((json.loads(body), ok))
+                    self.send_response(200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+
+                def log_message(self, *args):
+                    pass
+
+            server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            return server
+
+        def test_a_signed_webhook_verifies(mm_emulator):
+            key = mm_emulator.signature_key("SHA512")
+            assert key["enabled"] is True and key["public_key"]
+            seen = []
+            server = receiver(key["public_key"], seen)
+            url = f"http://127.0.0.1:{server.server_address[1]}/hook?from=mm"
+            hook = mm_emulator.webhook(url, ["DELIVERED_DR"], '{"id": "$mtId"}', method="PUT")
+            assert hook["method"] == "PUT"
+            body = {"messages": [{"content": "Hi", "destination_number": "+61491570156",
+                                  "delivery_report": True}]}
+            headers = urllib3.make_headers(basic_auth="demo_api_key:demo_api_secret")
+            headers["Content-Type"] = "application/json"
+            sent = json.loads(urllib3.PoolManager().request(
+                "POST", mm_emulator.base_url + "/v1/messages", body=json.dumps(body),
+                headers=headers).data)["messages"][0]["message_id"]
+            mm_emulator.advance(10)
+            assert seen == [({"id": sent}, True)]
+            assert not verify_signature(key["public_key"], "PUT", "/other", {}, b"")
+            server.shutdown()
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
