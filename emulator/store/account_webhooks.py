@@ -37,7 +37,7 @@ class AccountWebhookQueries(StoreBase):
         query = select(account_webhooks).where(
             account_webhooks.c.account_id == account_id, account_webhooks.c.id == webhook_id
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return as_record(connection.execute(query).mappings().first())
 
     def account_webhooks_page(
@@ -51,7 +51,7 @@ class AccountWebhookQueries(StoreBase):
             .offset(offset)
             .limit(limit)
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return as_records(connection.execute(query).mappings())
 
     def delete_account_webhook(self, account_id: str, webhook_id: str) -> bool:
@@ -72,5 +72,5 @@ class AccountWebhookQueries(StoreBase):
         )
         if connection is not None:
             return as_records(connection.execute(query).mappings())
-        with self.transaction() as own:
+        with self.reading() as own:
             return as_records(own.execute(query).mappings())

@@ -21,7 +21,7 @@ class SignatureKeyQueries(StoreBase):
         query = select(signature_keys).where(
             signature_keys.c.account_id == account_id, signature_keys.c.id == key_id
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return as_record(connection.execute(query).mappings().first())
 
     def signature_keys_page(self, account_id: str, offset: int, limit: int) -> list[SignatureKey]:
@@ -33,7 +33,7 @@ class SignatureKeyQueries(StoreBase):
             .offset(offset)
             .limit(limit)
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return as_records(connection.execute(query).mappings())
 
     def delete_signature_key(self, account_id: str, key_id: str) -> bool:
@@ -59,7 +59,7 @@ class SignatureKeyQueries(StoreBase):
         query = select(signature_keys).where(
             signature_keys.c.account_id == account_id, signature_keys.c.enabled.is_(True)
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return as_record(connection.execute(query).mappings().first())
 
 
