@@ -56,11 +56,17 @@ class WebhookQueries(StoreBase):
             append_events(connection, _attempt_events(connection, results))
 
     def list_webhooks(
-        self, message_id: str | None = None, limit: int | None = None
+        self, message_id: str | None = None, limit: int | None = None, offset: int = 0
     ) -> list[WebhookDelivery]:
         """Webhook deliveries, newest first."""
         conditions = [webhooks.c.message_id == message_id] if message_id else []
-        query = select(webhooks).where(*conditions).order_by(webhooks.c.seq.desc()).limit(limit)
+        query = (
+            select(webhooks)
+            .where(*conditions)
+            .order_by(webhooks.c.seq.desc())
+            .limit(limit)
+            .offset(offset)
+        )
         with self.transaction() as connection:
             return as_records(connection.execute(query).mappings())
 
