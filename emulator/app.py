@@ -28,6 +28,7 @@ from emulator.services.signature_keys import SignatureKeyService
 from emulator.services.webhooks import WebhookService
 from emulator.settings import Settings
 from emulator.store import Store
+from emulator.ui import ui
 
 
 class _JSONProvider(DefaultJSONProvider):
@@ -51,6 +52,7 @@ def create_app(
     app.register_blueprint(control)
     app.register_blueprint(docs)
     app.register_blueprint(events)
+    app.register_blueprint(ui)
     register_error_handlers(app)
     log_requests(app)
     return app

@@ -109,7 +109,20 @@ PATH_EXAMPLES = {
     "account_id": "DemoAccount",
     "webhookId": "a7f11bb0-f299-4861-a5ca-9b29d04bc5ad",
     "key_id": "7ca628a8-08b0-4e42-aeb8-960b37049c31",
+    "number": "+61491570156",
 }
+# The web inbox's pages send a browser without the admin cookie to sign in first.
+SIGN_IN_FIRST: Answers = {302: ("To /sign-in, with --admin-token and no admin cookie", None)}
+
+
+def _page(path: str, operation_id: str, summary: str, answers: Answers | None = None) -> Operation:
+    """A page of the web inbox: HTML, behind the control plane's guard."""
+    html: Answers = {200: ("HTML", None)}
+    return Operation(
+        "get", path, operation_id, summary, "Web inbox", html | SIGN_IN_FIRST | (answers or {})
+    )
+
+
 OPERATIONS = [
     _v1(
         "post",
@@ -419,6 +432,36 @@ OPERATIONS = [
         "This document, readable",
         "Emulator",
         {200: ("HTML", None)},
+        security=OPEN,
+    ),
+    _page("/", "InboxHandsets", "Handsets, latest message first; ?account, ?q, ?page"),
+    _page(
+        "/handsets/{number}",
+        "InboxConversation",
+        "A handset's messages and replies, with timelines, segments and a composer; ?account",
+        NOT_FOUND,
+    ),
+    _page("/webhooks", "InboxWebhooks", "Webhook deliveries and attempts; ?message_id, ?state"),
+    _page("/accounts", "InboxAccounts", "Accounts and their features, the clock, and reset"),
+    Operation(
+        "get",
+        "/sign-in",
+        "InboxSignIn",
+        "The form that asks for the admin token",
+        "Web inbox",
+        {200: ("HTML", None), 302: ("Without --admin-token: on to the page asked for", None)},
+        security=OPEN,
+    ),
+    Operation(
+        "post",
+        "/sign-in",
+        "InboxSignInSubmit",
+        "Check the form's `token` and keep it in an HttpOnly, SameSite=Strict cookie",
+        "Web inbox",
+        {
+            302: ("On to the form's `next` page", None),
+            403: ("A wrong token, or a form sent from another site", None),
+        },
         security=OPEN,
     ),
 ]

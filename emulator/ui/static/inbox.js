@@ -1,0 +1,417 @@
+// The web inbox's behaviour: follow the change log and redraw what changed, keep the clock
+// ticking, and send what the page changes to the control plane as same-origin JSON.
+// Text from the store only ever reaches the page as text: regions are redrawn from the
+// server's escaped HTML, parsed inertly, and messages are set with textContent.
+(() => {
+  "use strict";
+
+  const POLL_MS = 1000;
+  const CLOCK_SYNC_MS = 15000;
+  const EVENTS_PAGE = 1000;
+  const body = document.body;
+  const page = body.dataset.page;
+  const number = body.dataset.number || null;
+  let cursor = Number(body.dataset.cursor || 0);
+
+  document.documentElement.classList.add("js");
+
+  // Talking to the control plane
+
+  async function call(method, path, payload) {
+    const options = {
+      method,
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+    };
+    if (payload !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(payload);
+    }
+    const response = await fetch(path, options);
+    let data = {};
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = {};
+    }
+    if (!response.ok) {
+      const details = Array.isArray(data.details) ? data.details.join(" ") : "";
+      const message = data.message || `The emulator answered ${response.status}.`;
+      throw new Error(details ? `${message} ${details}` : message);
+    }
+    return data;
+  }
+
+  function say(element, text, tone) {
+    if (!element) return;
+    element.textContent = text;
+    if (tone) element.dataset.tone = tone;
+    else delete element.dataset.tone;
+  }
+
+  // The clock: the emulator's time, ticking locally and re-read from time to time
+
+  const clocks = [
+    { element: document.getElementById("emulator-clock"), withYear: false },
+    { element: document.getElementById("clock-large"), withYear: true },
+  ].filter((clock) => clock.element);
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  let clockBase = clocks.length ? Date.parse(clocks[0].element.dateTime) : Date.now();
+  let clockRead = performance.now();
+
+  function two(value) {
+    return String(value).padStart(2, "0");
+  }
+
+  function formatClock(moment, withYear) {
+    const date = new Date(moment);
+    const day = `${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]}`;
+    const time = `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
+    return withYear ? `${day} ${date.getUTCFullYear()} ${time}` : `${day} ${time}`;
+  }
+
+  function setClock(iso) {
+    const moment = Date.parse(iso);
+    if (Number.isNaN(moment)) return;
+    clockBase = moment;
+    clockRead = performance.now();
+    tick();
+  }
+
+  function tick() {
+    const now = clockBase + (performance.now() - clockRead);
+    for (const clock of clocks) {
+      clock.element.textContent = formatClock(now, clock.withYear);
+      clock.element.dateTime = new Date(now).toISOString();
+    }
+  }
+
+  async function syncClock() {
+    try {
+      setClock((await call("GET", "/_emulator/clock")).now);
+    } catch (error) {
+      // The live indicator already tells when the emulator cannot be reached.
+    }
+  }
+
+  // Live updates
+
+  const indicator = document.getElementById("live-indicator");
+
+  function setLive(state, label) {
+    if (!indicator) return;
+    indicator.dataset.state = state;
+    indicator.querySelector(".live-label").textContent = label;
+  }
+
+  function concerns(event) {
+    if (event.kind === "reset") return true;
+    switch (page) {
+      case "handsets":
+        return ["message_accepted", "status_changed", "reply"].includes(event.kind);
+      case "conversation":
+        return event.number === number && event.kind !== "webhook_attempt";
+      case "webhooks":
+        return event.kind !== "features_changed";
+      case "accounts":
+        return event.kind === "features_changed";
+      default:
+        return false;
+    }
+  }
+
+  async function poll() {
+    let changed = false;
+    try {
+      for (;;) {
+        const query = `after=${cursor}&limit=${EVENTS_PAGE}`;
+        const answer = await call("GET", `/_emulator/events?${query}`);
+        if (answer.last_seq < cursor) {
+          // A new store: its log starts again from the beginning.
+          cursor = 0;
+          changed = true;
+          continue;
+        }
+        changed = changed || answer.events.some(concerns);
+        cursor = answer.next;
+        if (answer.events.length < EVENTS_PAGE) break;
+      }
+      setLive("live", "Live");
+      if (changed) await redraw();
+    } catch (error) {
+      setLive("offline", "Offline");
+    } finally {
+      window.setTimeout(poll, POLL_MS);
+    }
+  }
+
+  let drawing = null;
+  let drawAgain = false;
+
+  function redraw() {
+    if (drawing) {
+      drawAgain = true;
+      return drawing;
+    }
+    drawing = (async () => {
+      do {
+        drawAgain = false;
+        const response = await fetch(window.location.href, {
+          credentials: "same-origin",
+          cache: "no-store",
+          headers: { Accept: "text/html" },
+        });
+        if (!response.ok || response.redirected) return;
+        const html = await response.text();
+        swapRegions(new DOMParser().parseFromString(html, "text/html"));
+      } while (drawAgain);
+    })().finally(() => {
+      drawing = null;
+    });
+    return drawing;
+  }
+
+  function keyOf(element) {
+    const keyed = element && element.closest("[data-key]");
+    return keyed ? keyed.dataset.key.split("|")[0] : null;
+  }
+
+  function swapRegions(doc) {
+    const scroller = document.getElementById("thread-scroller");
+    const atBottom =
+      scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+    for (const fresh of doc.querySelectorAll("[data-region]")) {
+      const selector = `[data-region="${CSS.escape(fresh.dataset.region)}"]`;
+      const current = document.querySelector(selector);
+      if (!current) continue;
+      const opened = [...current.querySelectorAll("details[open][id]")].map((item) => item.id);
+      const known = new Set([...current.querySelectorAll("[data-key]")].map((item) => item.dataset.key));
+      const active = document.activeElement;
+      const focused = active && current.contains(active) ? active : null;
+      const focusedDetails = focused && focused.closest("details[id]");
+      const replacement = document.importNode(fresh, true);
+      for (const id of opened) {
+        const details = replacement.querySelector(`#${CSS.escape(id)}`);
+        if (details) details.open = true;
+      }
+      for (const item of replacement.querySelectorAll("[data-key]")) {
+        if (!known.has(item.dataset.key)) item.classList.add("fresh");
+      }
+      current.replaceWith(replacement);
+      if (focused) restoreFocus(replacement, focused, focusedDetails);
+    }
+    const clock = doc.getElementById("emulator-clock");
+    if (clock) setClock(clock.dateTime);
+    if (scroller && atBottom) scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function restoreFocus(region, focused, focusedDetails) {
+    let target = focused.id ? region.querySelector(`#${CSS.escape(focused.id)}`) : null;
+    if (!target && focusedDetails) {
+      const details = region.querySelector(`#${CSS.escape(focusedDetails.id)}`);
+      target = details && details.querySelector("summary");
+    }
+    const key = keyOf(focused);
+    if (!target && key) {
+      for (const item of region.querySelectorAll("[data-key]")) {
+        if (item.dataset.key.split("|")[0] === key) {
+          target = item.matches("a, button, input, select, textarea, summary")
+            ? item
+            : item.querySelector("a, button, input, select, textarea, summary");
+          break;
+        }
+      }
+    }
+    if (target) target.focus({ preventScroll: true });
+  }
+
+  // The conversation: scrolled to the latest, and the composer
+
+  const scroller = document.getElementById("thread-scroller");
+  if (scroller) scroller.scrollTop = scroller.scrollHeight;
+
+  const composer = document.getElementById("composer");
+
+  function readAsBase64(file) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+      reader.onerror = () => reject(new Error("The image could not be read."));
+      reader.readAsDataURL(file);
+    });
+  }
+
+  async function sendReply() {
+    const text = composer.querySelector("textarea");
+    const image = document.getElementById("composer-image");
+    const status = document.getElementById("composer-status");
+    const button = composer.querySelector("button[type=submit]");
+    const content = text.value.trim();
+    if (!content) {
+      say(status, "Write something to send.", "bad");
+      text.focus();
+      return;
+    }
+    const reply = { source_number: composer.dataset.number, content };
+    if (composer.dataset.destination) reply.destination_number = composer.dataset.destination;
+    button.disabled = true;
+    say(status, "Sending…");
+    try {
+      const file = image.files && image.files[0];
+      if (file) {
+        reply.attachments = [
+          { content_type: file.type || "image/png", content: await readAsBase64(file), original_name: file.name },
+        ];
+      }
+      await call("POST", "/_emulator/replies", reply);
+      text.value = "";
+      image.value = "";
+      say(document.getElementById("composer-image-name"), "");
+      fitComposer(text);
+      say(status, content.toUpperCase() === "STOP" ? "Sent STOP: this handset is now opted out." : "Sent.", "ok");
+      await redraw();
+    } catch (error) {
+      say(status, error.message, "bad");
+    } finally {
+      button.disabled = false;
+      text.focus();
+    }
+  }
+
+  function fitComposer(textarea) {
+    textarea.style.height = "auto";
+    textarea.style.height = `${Math.min(textarea.scrollHeight + 2, 128)}px`;
+  }
+
+  if (composer) {
+    const text = composer.querySelector("textarea");
+    composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      sendReply();
+    });
+    text.addEventListener("input", () => fitComposer(text));
+    text.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        sendReply();
+      }
+    });
+    for (const quick of composer.querySelectorAll("[data-quick]")) {
+      quick.addEventListener("click", () => {
+        text.value = quick.dataset.quick;
+        sendReply();
+      });
+    }
+    document.getElementById("composer-image").addEventListener("change", (event) => {
+      const file = event.target.files && event.target.files[0];
+      say(document.getElementById("composer-image-name"), file ? file.name : "");
+    });
+  }
+
+  // Accounts and time
+
+  async function advance(seconds) {
+    const status = document.getElementById("clock-status");
+    const buttons = document.querySelectorAll("[data-advance], #advance-form button");
+    for (const button of buttons) button.disabled = true;
+    say(status, "Advancing…");
+    try {
+      const answer = await call("POST", "/_emulator/clock/advance", { seconds });
+      setClock(answer.now);
+      say(status, `Advanced ${seconds} s. Now ${formatClock(Date.parse(answer.now), true)} UTC.`, "ok");
+    } catch (error) {
+      say(status, error.message, "bad");
+    } finally {
+      for (const button of buttons) button.disabled = false;
+    }
+  }
+
+  async function changeFeature(control, value, undo) {
+    const card = control.closest("[data-account]");
+    const status = card.querySelector(".form-status");
+    say(status, "Saving…");
+    try {
+      await call("PATCH", `/_emulator/accounts/${encodeURIComponent(card.dataset.account)}`, {
+        features: { [control.dataset.feature]: value },
+      });
+      say(status, "Saved.", "ok");
+    } catch (error) {
+      undo();
+      say(status, error.message, "bad");
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const step = event.target.closest("[data-advance]");
+    if (step) advance(Number(step.dataset.advance));
+    const start = document.getElementById("reset-start");
+    const confirm = document.getElementById("reset-confirm");
+    if (event.target === start) {
+      confirm.hidden = false;
+      start.setAttribute("aria-expanded", "true");
+      document.getElementById("reset-no").focus();
+    } else if (event.target.id === "reset-no") {
+      confirm.hidden = true;
+      start.setAttribute("aria-expanded", "false");
+      start.focus();
+    } else if (event.target.id === "reset-yes") {
+      resetEmulator(start, confirm);
+    }
+  });
+
+  async function resetEmulator(start, confirm) {
+    const status = document.getElementById("reset-status");
+    say(status, "Resetting…");
+    try {
+      await call("POST", "/_emulator/reset", {});
+      confirm.hidden = true;
+      start.setAttribute("aria-expanded", "false");
+      start.focus();
+      say(status, "Reset: every message, report, reply and webhook is gone; real time again.", "ok");
+      await syncClock();
+      await redraw();
+    } catch (error) {
+      say(status, error.message, "bad");
+    }
+  }
+
+  document.addEventListener("change", (event) => {
+    const control = event.target;
+    if (control.matches("select[data-autosubmit]")) {
+      control.form.submit();
+    } else if (control.matches("input[type=checkbox][data-feature]")) {
+      const value = control.checked;
+      changeFeature(control, value, () => {
+        control.checked = !value;
+      });
+    } else if (control.matches("select[data-feature]")) {
+      const previous = control.querySelector("option[selected]");
+      changeFeature(control, control.value, () => {
+        if (previous) control.value = previous.value;
+      });
+    }
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.id === "advance-form") {
+      event.preventDefault();
+      const seconds = Number(form.elements.seconds.value);
+      if (Number.isFinite(seconds) && seconds >= 0) advance(seconds);
+    } else if (form.matches("[data-feature-form]")) {
+      event.preventDefault();
+      const input = form.querySelector("[data-feature]");
+      const previous = input.defaultValue;
+      changeFeature(input, input.value.trim(), () => {
+        input.value = previous;
+      });
+    }
+  });
+
+  // Start
+
+  if (clocks.length) window.setInterval(tick, 1000);
+  window.setInterval(syncClock, CLOCK_SYNC_MS);
+  poll();
+})();

@@ -1,0 +1,147 @@
+"""The pages of the web inbox: handsets, a conversation, webhooks, accounts and time.
+
+The pages only read; what they change goes through the control plane's JSON routes, called
+from the page's script (same origin, JSON only, so another site cannot forge them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, render_template, request
+
+from emulator.api.requests import current_emulator
+from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
+from emulator.services.conversations import ConversationService
+from emulator.timestamps import format_timestamp
+from emulator.ui import access
+
+ui = Blueprint(
+    "ui",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/ui/static",
+)
+WEBHOOK_STATES = (WEBHOOK_PENDING, WEBHOOK_DELIVERED, WEBHOOK_FAILED)
+ADVANCE_STEPS = (("1 s", 1), ("10 s", 10), ("1 min", 60), ("1 h", 3600), ("1 day", 86400))
+_OPEN_ENDPOINTS = ("ui.static", "ui.sign_in")
+
+
+@ui.before_request
+def guard():
+    if request.endpoint in _OPEN_ENDPOINTS:
+        return None
+    return access.guard_page()
+
+
+@ui.after_request
+def page_headers(response):
+    response.headers.update(access.PAGE_HEADERS)
+    if request.endpoint != "ui.static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@ui.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    return access.sign_in_page()
+
+
+@ui.get("/")
+def handsets():
+    cursor, service = _cursor_and_service()
+    account = request.args.get("account", "")
+    search = request.args.get("q", "").strip()
+    page = service.handsets(account, search, _page_number())
+    return _render(
+        "handsets.html",
+        cursor,
+        page=page,
+        account=account,
+        search=search,
+        choices=service.account_choices(),
+    )
+
+
+@ui.get("/handsets/<number>")
+def conversation(number: str):
+    cursor, service = _cursor_and_service()
+    account = request.args.get("account", "")
+    return _render(
+        "conversation.html",
+        cursor,
+        conversation=service.conversation(number, account),
+        account=account,
+        choices=service.account_choices(),
+        number=number,
+    )
+
+
+@ui.get("/webhooks")
+def webhooks():
+    message_id = request.args.get("message_id", "").strip()
+    state = request.args.get("state", "")
+    state = state if state in WEBHOOK_STATES else ""
+    cursor, service = _cursor_and_service()
+    page = service.webhooks(message_id, state, _page_number())
+    return _render(
+        "webhooks.html",
+        cursor,
+        page=page,
+        message_id=message_id,
+        state=state,
+        states=WEBHOOK_STATES,
+    )
+
+
+@ui.get("/accounts")
+def accounts():
+    cursor, service = _cursor_and_service()
+    return _render("accounts.html", cursor, accounts=service.accounts(), steps=ADVANCE_STEPS)
+
+
+@ui.app_template_filter("iso")
+def iso(moment: datetime | None) -> str:
+    return format_timestamp(moment) or ""
+
+
+@ui.app_template_filter("short_time")
+def short_time(moment: datetime, now: datetime) -> str:
+    """`10:32:05` today, `26 Nov 10:32` this year, `26 Nov 2025 10:32` otherwise (UTC)."""
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M:%S")
+    if moment.year == now.year:
+        return moment.strftime("%d %b %H:%M")
+    return moment.strftime("%d %b %Y %H:%M")
+
+
+@ui.app_template_filter("codepoint")
+def codepoint(char: str) -> str:
+    """`U+2019` for a character."""
+    return f"U+{ord(char):04X}"
+
+
+def _cursor_and_service() -> tuple[int, ConversationService]:
+    """The change log's position, read before the page's data so that no change made while
+    the page is drawn is missed by its live updates, and the service that reads the data."""
+    emulator = current_emulator()
+    service = ConversationService(
+        emulator.store, emulator.clock, emulator.accounts, emulator.features
+    )
+    return emulator.store.last_event_seq(), service
+
+
+def _render(template: str, cursor: int, **context):
+    return render_template(
+        template,
+        page_name=(request.endpoint or "").removeprefix("ui."),
+        cursor=cursor,
+        now=current_emulator().clock.now(),
+        **context,
+    )
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
