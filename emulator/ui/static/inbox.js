@@ -38,7 +38,9 @@
     if (!response.ok) {
       const details = Array.isArray(data.details) ? data.details.join(" ") : "";
       const message = data.message || `The emulator answered ${response.status}.`;
-      throw new Error(details ? `${message} ${details}` : message);
+      const error = new Error(details ? `${message} ${details}` : message);
+      error.status = response.status;
+      throw error;
     }
     return data;
   }
@@ -140,7 +142,8 @@
       setLive("live", "Live");
       if (changed) await redraw();
     } catch (error) {
-      setLive("offline", "Offline");
+      // A 403 means the admin token changed or the cookie went: reloading asks for it again.
+      setLive("offline", error.status === 403 ? "Reload to sign in" : "Offline");
     } finally {
       window.setTimeout(poll, POLL_MS);
     }
