@@ -3,7 +3,7 @@ error handlers."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
 from emulator.api import create_v1_blueprint
@@ -16,6 +16,7 @@ from emulator.control.docs import docs
 from emulator.control.events import events
 from emulator.engine.engine import Engine
 from emulator.engine.webhooks import WebhookSender
+from emulator.errors import NotFound
 from emulator.fixture_files import load_accounts, load_handset_scripts, load_outcome_rules
 from emulator.instance import Emulator
 from emulator.logs import log_requests
@@ -47,6 +48,8 @@ def create_app(
     app.json_provider_class = _JSONProvider
     app.json = _JSONProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.url_map.merge_slashes = False
+    app.before_request(_refuse_empty_path_segments)
     app.extensions[EXTENSION_KEY] = build_emulator(settings, store=store, clock=clock)
     app.register_blueprint(create_v1_blueprint())
     app.register_blueprint(control)
@@ -56,6 +59,16 @@ def create_app(
     register_error_handlers(app)
     log_requests(app)
     return app
+
+
+def _refuse_empty_path_segments() -> None:
+    """`//v1/messages` is not a route: a JSON 404, not a redirect built from the Host header."""
+    # The server may have merged them in PATH_INFO already; the raw target shows them.
+    raw_path = (request.environ.get("REQUEST_URI") or request.path).split("?", 1)[0]
+    if "://" in raw_path:  # an absolute-form target: only its path counts
+        raw_path = "/" + raw_path.split("://", 1)[1].partition("/")[2]
+    if "//" in raw_path or "//" in request.path:
+        raise NotFound()
 
 
 def build_emulator(
