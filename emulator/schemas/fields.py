@@ -53,9 +53,9 @@ class UtcDateTime(fields.DateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
-        moment = super()._deserialize(value, attr, data, **kwargs)
+        moment: datetime | None = super()._deserialize(value, attr, data, **kwargs)
         try:
-            moment = as_utc(moment)
+            moment = as_utc(moment) if moment is not None else None
         except OverflowError:
             moment = None
         if moment is None or not EARLIEST <= moment <= LATEST:
