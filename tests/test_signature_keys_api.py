@@ -67,6 +67,12 @@ def test_create_refuses_invalid_values_as_the_spec_shows(client, body, details):
     assert response.json == {"message": "Bad Request", "details": details}
 
 
+def test_an_error_body_stays_small_whatever_the_request_holds(client):
+    body = {f"field{n}": n for n in range(500)}
+    details = client.post(KEYS, json=body, headers=AUTH).json["details"]
+    assert len(details) == 51 and details[-1].startswith("… and")
+
+
 def test_get_shows_a_key_without_its_public_key(client, create):
     created = create()
     response = client.get(f"{KEYS}/{created['key_id']}", headers=AUTH)

@@ -10,6 +10,7 @@ from emulator.domain.ids import normalise_id
 from emulator.domain.signing import CIPHERS, DIGESTS
 from emulator.errors import BadRequest
 from emulator.schemas.fields import Timestamp
+from emulator.schemas.validation import bounded
 
 BAD_REQUEST = "Bad Request"
 MAX_PAGE_SIZE = 100
@@ -105,7 +106,7 @@ def load_body(schema: Schema, data: object) -> dict:
             for name, problems in error.messages.items()
             for problem in problems
         ]
-        raise BadRequest(BAD_REQUEST, details) from None
+        raise BadRequest(BAD_REQUEST, bounded(details)) from None
 
 
 def key_id_or_reject(value: str) -> str:
