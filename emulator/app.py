@@ -76,7 +76,8 @@ def build_emulator(
 ) -> Emulator:
     """The emulator's parts, built from the settings and the fixture files."""
     store = store or Store(settings.database_url)
-    clock = clock or Clock()
+    # Every process on the store reads and moves the same clock.
+    clock = clock or Clock(store)
     accounts = load_accounts(settings.fixtures)
     outcomes = load_outcome_rules(settings.fixtures)
     features = FeatureService(accounts, store)

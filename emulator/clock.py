@@ -1,39 +1,81 @@
-"""The emulator's time: real UTC time plus an offset that the control plane can advance."""
+"""The emulator's time: real UTC time plus an offset that the control plane can advance.
+
+The offset and the generation (how many resets there have been) live in a `ClockState`: this
+process's memory by default, or the store, so that every process sharing a store reads the same
+time and sees an advance or a reset made by any of them before it answers.
+"""
 
 from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class ClockState(Protocol):
+    """Where the offset and the generation are kept."""
+
+    def clock_offset(self) -> timedelta: ...
+
+    def raise_clock_offset(self, offset: timedelta) -> None:
+        """Make the offset `offset` unless it is already larger."""
+
+    def reset_clock(self) -> None:
+        """Offset zero, and a new generation."""
+
+    def clock_generation(self) -> int: ...
+
+
+class LocalClockState:
+    """The offset and generation in this process's memory."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+        self._generation = 0
+        self._lock = threading.Lock()
+
+    def clock_offset(self) -> timedelta:
+        return self._offset
+
+    def raise_clock_offset(self, offset: timedelta) -> None:
+        with self._lock:
+            self._offset = max(self._offset, offset)
+
+    def reset_clock(self) -> None:
+        with self._lock:
+            self._offset = timedelta(0)
+            self._generation += 1
+
+    def clock_generation(self) -> int:
+        return self._generation
 
 
 class Clock:
     """Every part of the emulator asks `now()` instead of reading the system time."""
 
-    def __init__(self) -> None:
-        self._offset = timedelta(0)
-        self._lock = threading.Lock()
+    def __init__(self, state: ClockState | None = None) -> None:
+        self._state = state or LocalClockState()
 
     def now(self) -> datetime:
         """The emulator's current time, timezone-aware UTC."""
-        return datetime.now(UTC) + self._offset
+        return datetime.now(UTC) + self._state.clock_offset()
 
     def advance(self, seconds: float) -> datetime:
         """Move the emulator's time forward and return the new now."""
         if seconds < 0:
             raise ValueError("the clock only moves forward")
-        with self._lock:
-            self._offset += timedelta(seconds=seconds)
+        self._state.raise_clock_offset(self._state.clock_offset() + timedelta(seconds=seconds))
         return self.now()
 
     def reset(self) -> None:
-        """Go back to real time."""
-        with self._lock:
-            self._offset = timedelta(0)
+        """Go back to real time, starting a new generation."""
+        self._state.reset_clock()
+
+    def generation(self) -> int:
+        """How many resets there have been; an advance that sees it change stops."""
+        return self._state.clock_generation()
 
     def advance_to(self, moment: datetime) -> datetime:
         """Move forward to `moment`; a moment in the past leaves the clock where it is."""
-        with self._lock:
-            gap = moment - (datetime.now(UTC) + self._offset)
-            if gap > timedelta(0):
-                self._offset += gap
+        self._state.raise_clock_offset(moment - datetime.now(UTC))
         return self.now()

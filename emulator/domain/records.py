@@ -118,6 +118,9 @@ class WebhookDelivery(TypedDict):
     timeout_seconds: float | None
     max_attempts: int | None
     retry_delay_seconds: float | None
+    # While a process attempts it: until when (real time), and which claim holds it.
+    claimed_until: datetime | None
+    claim_token: str | None
 
 
 class AccountWebhook(TypedDict):
@@ -259,6 +262,8 @@ def new_webhook_delivery(
         "timeout_seconds": webhook["read_timeout"] / 1000 if webhook else None,
         "max_attempts": webhook["retries"] + 1 if webhook else None,
         "retry_delay_seconds": webhook["retry_delay"] if webhook else None,
+        "claimed_until": None,
+        "claim_token": None,
     }
 
 

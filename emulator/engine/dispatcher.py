@@ -8,7 +8,7 @@ import random
 import threading
 from collections import Counter, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor, wait
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from emulator.clock import Clock
 from emulator.domain.records import WebhookDelivery
@@ -28,6 +28,12 @@ BATCH_SIZE = 500
 LANES_PER_RECEIVER = 4
 # Due webhooks of a receiver waiting in memory; beyond this they wait in the store.
 QUEUE_LIMIT_PER_RECEIVER = 200
+# A process claims the deliveries it will attempt for this many times the webhook timeout (plus
+# the margin): long enough to attempt them, short enough that another process soon takes over
+# those of a process that died.
+CLAIM_TIMEOUTS = 3
+# An attempt starts only if its claim will outlast it by this much.
+CLAIM_MARGIN_SECONDS = 2.0
 
 
 class WebhookDispatcher:
@@ -49,6 +55,7 @@ class WebhookDispatcher:
         self._sender = sender
         self._signer = signer
         self._rng = rng or random.Random()
+        self._lease_seconds = CLAIM_TIMEOUTS * sender.timeout_seconds + CLAIM_MARGIN_SECONDS
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mm-webhook")
         self._changed = threading.Condition()
         self._in_flight: dict[str, str] = {}  # webhook id -> receiver, queued or being attempted
@@ -68,9 +75,7 @@ class WebhookDispatcher:
         """
         attempted = 0
         while True:
-            with self._changed:
-                skip = list(self._in_flight)
-            due = self._store.due_webhooks(now, BATCH_SIZE, skip)
+            due = self._claim(now)
             by_receiver: dict[str, deque[WebhookDelivery]] = defaultdict(deque)
             for hook in due:
                 by_receiver[hook["receiver"]].append(hook)
@@ -86,16 +91,13 @@ class WebhookDispatcher:
             if len(due) < BATCH_SIZE:
                 return attempted
 
-    def in_flight(self) -> list[str]:
-        """IDs of the deliveries queued in memory or being attempted."""
-        with self._changed:
-            return list(self._in_flight)
-
     def queue_due(self, now: datetime) -> int:
-        """Hand due webhooks to per-receiver lanes and return at once; returns how many."""
+        """Claim due webhooks and hand them to per-receiver lanes; returns at once, with how
+        many."""
         with self._changed:
             backed_up = [r for r, q in self._queues.items() if len(q) >= QUEUE_LIMIT_PER_RECEIVER]
-            due = self._store.due_webhooks(now, BATCH_SIZE, list(self._in_flight), backed_up)
+        due = self._claim(now, backed_up)
+        with self._changed:
             for hook in due:
                 receiver = hook["receiver"]
                 self._in_flight[hook["id"]] = receiver
@@ -106,13 +108,16 @@ class WebhookDispatcher:
         return len(due)
 
     def drop_queued(self) -> None:
-        """Forget what waits in memory; it stays pending in the store. Attempts under way go on:
-        nothing here waits on the network."""
+        """Forget what waits in memory and give up its claims; it stays pending in the store.
+        Attempts under way go on: nothing here waits on the network."""
+        dropped: list[WebhookDelivery] = []
         with self._changed:
             for queue in self._queues.values():
                 for hook in queue:
                     self._in_flight.pop(hook["id"], None)
+                dropped.extend(queue)
                 queue.clear()
+        self._store.release_webhook_claims(dropped)
 
     def settle(self, timeout: float | None = None) -> bool:
         """Drop what is queued and wait for attempts under way; False if some still are."""
@@ -156,6 +161,9 @@ class WebhookDispatcher:
         self, hook: WebhookDelivery, at: datetime, hanging: set[str] | None = None
     ) -> None:
         try:
+            if not self._claim_outlasts_attempt(hook):
+                # It waited in memory too long: its claim runs out and any process may take it.
+                return
             body = hook["body"]
             try:
                 request, body = build_request(hook)
@@ -177,6 +185,7 @@ class WebhookDispatcher:
             self._record(
                 {
                     "webhook_id": hook["id"],
+                    "claim": hook["claim_token"],
                     "new_attempts": attempts,
                     "new_state": state,
                     "new_next_attempt_at": next_at,
@@ -196,6 +205,33 @@ class WebhookDispatcher:
             with self._changed:
                 self._in_flight.pop(hook["id"], None)
                 self._changed.notify_all()
+
+    def _claim(
+        self, now: datetime, skip_receivers: list[str] | None = None
+    ) -> list[WebhookDelivery]:
+        """Claim due deliveries; those of a webhook with a longer timeout than the server's get
+        a claim long enough for it."""
+        hooks = self._store.claim_due_webhooks(
+            now, BATCH_SIZE, self._lease_seconds, skip_receivers or ()
+        )
+        slow = [hook for hook in hooks if not self._claim_outlasts_attempt(hook)]
+        if slow:
+            real_now = datetime.now(UTC)
+            for hook in slow:
+                lease = CLAIM_TIMEOUTS * self._timeout(hook) + CLAIM_MARGIN_SECONDS
+                hook["claimed_until"] = real_now + timedelta(seconds=lease)
+            self._store.extend_webhook_claims(slow)
+        return hooks
+
+    def _claim_outlasts_attempt(self, hook: WebhookDelivery) -> bool:
+        claimed_until = hook["claimed_until"]
+        if claimed_until is None:
+            return False
+        left = (claimed_until - datetime.now(UTC)).total_seconds()
+        return left > self._timeout(hook) + CLAIM_MARGIN_SECONDS
+
+    def _timeout(self, hook: WebhookDelivery) -> float:
+        return hook["timeout_seconds"] or self._sender.timeout_seconds
 
     def _send(
         self, hook: WebhookDelivery, request: WebhookRequest, hanging: set[str] | None

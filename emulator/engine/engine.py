@@ -10,18 +10,22 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Connection
 
 from emulator.clock import Clock
 from emulator.domain.handsets import HandsetScripts
-from emulator.domain.lifecycle import StepDelays, next_transition
-from emulator.domain.records import Message, new_delivery_report, new_reply
+from emulator.domain.ids import new_id
+from emulator.domain.lifecycle import StepDelays
+from emulator.domain.records import Message, new_reply
 from emulator.domain.retention import retention_cutoff
 from emulator.domain.retry import RetryPolicy
-from emulator.domain.statuses import DELIVERED
+from emulator.domain.statuses import DELIVERED, QUEUED
 from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
@@ -29,10 +33,15 @@ from emulator.engine.signing import CallbackSigner
 from emulator.engine.webhooks import WebhookSender
 from emulator.store import Store
 from emulator.store.messages import Planned
+from emulator.store.transitions import Step
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# An advance holds the engine of every process this long (real time) past its latest step.
+ADVANCE_LEASE_SECONDS = 120.0
+# How often an advance waiting for another one to finish looks again.
+TAKE_TURNS_SECONDS = 0.01
 
 
 class Engine:
@@ -58,56 +67,61 @@ class Engine:
         self._delays = delays
         self._handsets = handsets or HandsetScripts([])
         self._tick_seconds = tick_seconds
+        self._sender_timeout = sender.timeout_seconds
         signer = CallbackSigner(store, signs_for)
         self._dispatcher = WebhookDispatcher(store, clock, retry, sender, signer, workers, rng)
         # Advances and the periodic job take turns; `_time` guards each short step that reads
         # or moves the clock against a reset, and is never held while waiting on the network.
         self._turn = threading.Lock()
         self._time = threading.Lock()
-        self._generation = 0
         self._stopping = False
         self._scheduler: BackgroundScheduler | None = None
 
     # Messages
 
     def advance_due_messages(self, now: datetime) -> int:
-        """Move every message due by `now` through its due transitions; returns how many moved."""
+        """Move every message due by `now` through its due transitions; returns how many moved.
+
+        Each batch is one transaction: a few statements move the whole batch one step and write
+        its reports (emulator.store.transitions); Python then builds only the webhooks and
+        scripted replies of the messages that need them. A process that dies mid-batch leaves
+        nothing half done, and two processes never move the same message.
+        """
         moved = 0
         while True:
             with self._store.transaction() as connection:
-                due = self._store.due_messages(connection, now, BATCH_SIZE)
-                if not due:
+                step = self._store.step_due_messages(connection, now, BATCH_SIZE, self._delays)
+                if not step.moved:
                     return moved
-                planned = Planned()
-                accounts = {message["account_id"] for message in due}
-                subscriptions = Subscriptions(self._store.subscribed_webhooks(accounts, connection))
-                for message in due:
-                    self._plan(message, planned, subscriptions)
-                self._store.apply_transitions(connection, planned)
-            moved += len(due)
+                self._plan_notifications(connection, step)
+            moved += len(step.moved)
 
-    def _plan(self, message: Message, planned: Planned, subscriptions: Subscriptions) -> None:
-        transition = next_transition(message, self._delays)
-        planned.changes.append(
-            {
-                "change_id": message["id"],
-                "change_status": transition.status,
-                "change_error_code": transition.error_code,
-                "change_at": transition.at,
-                "change_next_at": transition.next_at,
-            }
-        )
-        log.debug("message %s %s -> %s", message["id"], message["status"], transition.status)
-        if message["delivery_report"] and transition.is_reported:
-            report = new_delivery_report(
-                message, transition.status, transition.error_code, transition.at
+    def _plan_notifications(self, connection: Connection, step: Step) -> None:
+        """Webhooks and scripted replies for the messages of `step` that cause any."""
+        accounts = {row["account_id"] for row in step.moved}
+        subscriptions = Subscriptions(self._store.subscribed_webhooks(accounts, connection))
+        subscribed = subscriptions.accounts
+        notified = [
+            row["id"]
+            for row in step.moved
+            if (
+                row["delivery_report"]
+                and row["status"] != QUEUED
+                and (row["callback_url"] or row["account_id"] in subscribed)
             )
-            planned.reports.append(report)
-            if message["callback_url"]:
-                planned.webhooks.append(delivery_report_webhook(message, report))
-            planned.webhooks.extend(subscriptions.for_report(message, report))
-        if transition.status == DELIVERED:
-            self._plan_scripted_reply(message, transition.at, planned, subscriptions)
+            or (row["status"] == DELIVERED and self._handsets.script_for(cast(Message, row)))
+        ]
+        if not notified:
+            return
+        planned = Planned()
+        for message, report in self._store.messages_with_new_reports(connection, notified):
+            if report is not None:
+                if message["callback_url"]:
+                    planned.webhooks.append(delivery_report_webhook(message, report))
+                planned.webhooks.extend(subscriptions.for_report(message, report))
+            if message["status"] == DELIVERED:
+                self._plan_scripted_reply(message, message["updated_at"], planned, subscriptions)
+        self._store.apply_transitions(connection, planned)
 
     def _plan_scripted_reply(
         self,
@@ -138,43 +152,71 @@ class Engine:
         """Move the clock forward, processing everything that falls due on the way, in time order,
         each as of its own due time.
 
-        Advances take turns with each other and with the periodic job. A reset or a stop while
-        one runs ends it at its next step; neither waits for it.
+        Advances take turns with each other and hold off the periodic job, in this process and
+        in every other process on the store (a lease in the clock's row, renewed at each step).
+        A reset or a stop while one runs ends it at its next step; neither waits for it.
         """
         with self._turn:
-            generation = self._generation
-            self._dispatcher.drop_queued()
-            target = self._clock.now() + timedelta(seconds=seconds)
-            hanging: set[str] = set()
-            while True:
-                with self._time:
-                    if self._generation != generation or self._stopping:
-                        return self._clock.now()
-                    due = self._store.next_due_time(self._dispatcher.in_flight())
-                    if due is None or due > target:
-                        break
-                    self._clock.advance_to(due)
-                self.advance_due_messages(due)
-                self._dispatcher.attempt_due_and_wait(due, hanging)
-            with self._time:
-                if self._generation == generation:
-                    self._clock.advance_to(target)
-                return self._clock.now()
+            generation = self._clock.generation()
+            lease = new_id()
+            while not self._store.take_advance_lease(lease, ADVANCE_LEASE_SECONDS):
+                if self._stopping or self._clock.generation() != generation:
+                    return self._clock.now()
+                time.sleep(TAKE_TURNS_SECONDS)
+            try:
+                return self._advance(seconds, generation, lease)
+            finally:
+                self._store.release_advance_lease(lease)
+
+    def _advance(self, seconds: float, generation: int, lease: str) -> datetime:
+        # Attempts the periodic job started here finish first (a receiver that hangs costs one
+        # timeout), so the advance sees their results.
+        self._dispatcher.settle(self._sender_timeout)
+        target = self._clock.now() + timedelta(seconds=seconds)
+        hanging: set[str] = set()
+        while True:
+            # One transaction: a reset in any process either comes before it (and this advance
+            # ends) or after it.
+            with self._time, self._store.transaction():
+                if self._clock.generation() != generation or self._stopping:
+                    return self._clock.now()
+                self._store.take_advance_lease(lease, ADVANCE_LEASE_SECONDS)
+                due = self._next_due_time()
+                if due is None or due > target:
+                    break
+                self._clock.advance_to(due)
+            self.advance_due_messages(due)
+            self._dispatcher.attempt_due_and_wait(due, hanging)
+        with self._time, self._store.transaction():
+            if self._clock.generation() == generation:
+                self._clock.advance_to(target)
+            return self._clock.now()
+
+    def _next_due_time(self) -> datetime | None:
+        """The earliest message transition or webhook attempt no other process has claimed."""
+        candidates = (self._store.next_transition_time(), self._store.next_attempt_time())
+        due = [moment for moment in candidates if moment is not None]
+        return min(due) if due else None
 
     def forget_everything(self) -> None:
-        """Empty the store and go back to real time, without waiting for any advance or
-        webhook attempt under way (their results find nothing left to update)."""
-        with self._time:
-            self._generation += 1
-            self._dispatcher.drop_queued()
+        """Empty the store and go back to real time in a new generation, without waiting for
+        any advance or webhook attempt under way, here or in another process (their results
+        find nothing left to update)."""
+        self._dispatcher.drop_queued()
+        with self._time, self._store.transaction():
             self._store.clear()
             self._clock.reset()
 
     def run_due(self) -> None:
-        """The periodic job: process what is due now; skipped while `advance` is running."""
+        """The periodic job: process what is due now; skipped while an advance is running in
+        this process or another."""
         if not self._turn.acquire(blocking=False):
             return
         try:
+            if self._store.advance_under_way():
+                # The advance attempts what this process queued, each as of its due time.
+                self._dispatcher.drop_queued()
+                return
             now = self._clock.now()
             self.advance_due_messages(now)
             self.deliver_due_webhooks(now)

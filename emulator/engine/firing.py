@@ -32,6 +32,11 @@ class Subscriptions:
         for webhook in webhooks:
             self._by_account[webhook["account_id"]].append(webhook)
 
+    @property
+    def accounts(self) -> frozenset[str]:
+        """The accounts with at least one webhook."""
+        return frozenset(self._by_account)
+
     def for_report(self, message: Message, report: DeliveryReport) -> list[WebhookDelivery]:
         """Deliveries of `report` to the account's webhooks subscribed to its `*_DR` event."""
         webhooks = self._by_account.get(report["account_id"])

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from emulator.domain.lifecycle import StepDelays
 from emulator.domain.records import DeliveryReport, Message, Reply, WebhookDelivery
 from emulator.domain.statuses import CANCELLED, SCHEDULED
 from emulator.store.base import StoreBase, as_record, as_records
@@ -21,6 +22,7 @@ from emulator.store.events import (
     reply_event,
 )
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
+from emulator.store.transitions import Step, step_due_messages
 
 
 @dataclass
@@ -131,15 +133,34 @@ class MessageQueries(StoreBase):
             result = connection.execute(select(messages).where(messages.c.id == message_id))
             return as_record(result.mappings().first())
 
-    def due_messages(self, connection: Connection, now: datetime, limit: int) -> list[Message]:
-        """Messages whose next transition is due at or before `now`, earliest first."""
-        query = (
-            select(messages)
-            .where(messages.c.next_transition_at <= now)
-            .order_by(messages.c.next_transition_at, messages.c.seq)
-            .limit(limit)
+    def step_due_messages(
+        self, connection: Connection, now: datetime, limit: int, delays: StepDelays
+    ) -> Step:
+        """Move up to `limit` messages due by `now` one step, with their reports, in the
+        caller's transaction (see emulator.store.transitions)."""
+        return step_due_messages(connection, now, limit, delays, self.engine.dialect.name)
+
+    def messages_with_new_reports(
+        self, connection: Connection, ids: Collection[str]
+    ) -> list[tuple[Message, DeliveryReport | None]]:
+        """The messages, each with the report of the status it has just reached, if any."""
+        found = as_records(
+            connection.execute(select(messages).where(messages.c.id.in_(list(ids)))).mappings()
         )
-        return as_records(connection.execute(query).mappings())
+        query = (
+            select(delivery_reports)
+            .join(messages, messages.c.id == delivery_reports.c.message_id)
+            .where(
+                delivery_reports.c.message_id.in_(list(ids)),
+                delivery_reports.c.status == messages.c.status,
+                delivery_reports.c.date_received == messages.c.updated_at,
+            )
+        )
+        reports = {
+            report["message_id"]: report
+            for report in as_records(connection.execute(query).mappings())
+        }
+        return [(message, reports.get(message["id"])) for message in found]
 
     def apply_transitions(self, connection: Connection, planned: Planned) -> None:
         """Store new statuses with the reports, replies and webhooks they cause, in the caller's
@@ -169,19 +190,10 @@ class MessageQueries(StoreBase):
                 connection.execute(insert(table), rows)
         append_events(connection, _transition_events(connection, planned))
 
-    def next_due_time(self, skip_webhook_ids: Collection[str] = ()) -> datetime | None:
-        """The earliest pending message transition or webhook attempt, except the given ones."""
-        with self.transaction() as connection:
-            message_due = connection.execute(
-                select(func.min(messages.c.next_transition_at))
-            ).scalar()
-            hook_due = connection.execute(
-                select(func.min(webhooks.c.next_attempt_at)).where(
-                    webhooks.c.id.not_in(list(skip_webhook_ids))
-                )
-            ).scalar()
-        candidates = [moment for moment in (message_due, hook_due) if moment is not None]
-        return min(candidates) if candidates else None
+    def next_transition_time(self) -> datetime | None:
+        """When the earliest pending message transition is due."""
+        with self.reading() as connection:
+            return connection.execute(select(func.min(messages.c.next_transition_at))).scalar()
 
 
 def _accepted(message: Message) -> NewEvent:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select
 
 from emulator.store.account_webhooks import AccountWebhookQueries
+from emulator.store.clock import ClockQueries
 from emulator.store.events import (
     FEATURES_CHANGED,
     EventQueries,
@@ -41,6 +42,7 @@ class Store(
     SignatureKeyQueries,
     EventQueries,
     InboxViewQueries,
+    ClockQueries,
 ):
     """The emulator's truth: messages, delivery reports, replies and webhook deliveries, the
     accounts' webhooks and signature keys, and the change log that follows them."""

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -146,6 +147,11 @@ webhooks = Table(
     Column("timeout_seconds", Float),
     Column("max_attempts", Integer),
     Column("retry_delay_seconds", Float),
+    # A process attempting the delivery holds it until then (real time); once that has passed,
+    # as when the process died, any process may attempt it.
+    Column("claimed_until", UtcDateTime),
+    # Which claim holds it: only that claim's result is recorded.
+    Column("claim_token", String(36)),
     Index("ix_webhooks_due", "next_attempt_at"),
     Index("ix_webhooks_message", "message_id"),
     Index("ix_webhooks_state", "state", "seq"),
@@ -185,6 +191,20 @@ signature_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_signature_keys_account", "account_id", "enabled"),
 )
+
+# The emulator's time, one row shared by every process on the store: the offset added to real time,
+# the generation each reset starts, and the lease of the clock advance under way, if any.
+clock = Table(
+    "clock",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("offset_microseconds", BigInteger, nullable=False),
+    Column("generation", Integer, nullable=False),
+    # Real time until which an advance holds the engine: periodic runs wait for it.
+    Column("advancing_until", UtcDateTime),
+    Column("advance_token", String(36)),
+)
+CLOCK_ROW = 1
 
 account_features = Table(
     "account_features",

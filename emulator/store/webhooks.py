@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, Select, bindparam, func, or_, select, update
 
+from emulator.domain.ids import new_id
 from emulator.domain.records import WebhookDelivery
 from emulator.store.base import StoreBase, as_records
 from emulator.store.events import WEBHOOK_ATTEMPT, NewEvent, append_events, new_event
@@ -16,44 +17,108 @@ from emulator.store.tables import webhooks
 class WebhookQueries(StoreBase):
     """Queries the Store gathers; each commits before it returns."""
 
-    def due_webhooks(
+    def claim_due_webhooks(
         self,
         now: datetime,
         limit: int,
-        skip_ids: Collection[str] = (),
+        lease_seconds: float,
         skip_receivers: Collection[str] = (),
     ) -> list[WebhookDelivery]:
-        """Pending deliveries due at or before `now`, earliest first, except the given ones."""
-        query = (
-            select(webhooks)
+        """Claim pending deliveries due at or before `now` that no live claim holds, earliest
+        first, for `lease_seconds` of real time; each comes back with its `claim_token`.
+
+        One UPDATE picks and claims them, so two processes never claim the same delivery: under
+        SQLite's single writer here, with FOR UPDATE SKIP LOCKED in the choice elsewhere.
+        """
+        real_now = datetime.now(UTC)
+        choice = (
+            select(webhooks.c.id)
             .where(
                 webhooks.c.next_attempt_at <= now,
-                webhooks.c.id.not_in(list(skip_ids)),
+                or_(webhooks.c.claimed_until.is_(None), webhooks.c.claimed_until < real_now),
                 webhooks.c.receiver.not_in(list(skip_receivers)),
             )
             .order_by(webhooks.c.next_attempt_at, webhooks.c.seq)
             .limit(limit)
         )
-        with self.transaction() as connection:
-            return as_records(connection.execute(query).mappings())
-
-    def record_webhook_attempts(self, results: list[dict]) -> None:
-        """Store attempts in one transaction; each result holds `webhook_id`, `new_attempts`,
-        `new_state`, `new_next_attempt_at` and `new_body` (names that differ from the columns
-        they set)."""
         statement = (
             update(webhooks)
-            .where(webhooks.c.id == bindparam("webhook_id"))
+            .where(webhooks.c.id.in_(_skip_locked(choice, self.engine.dialect.name)))
+            .values(claimed_until=real_now + timedelta(seconds=lease_seconds), claim_token=new_id())
+            .returning(*webhooks.columns)
+        )
+        with self.transaction() as connection:
+            claimed = as_records(connection.execute(statement).mappings())
+        return sorted(claimed, key=lambda hook: (hook["next_attempt_at"], hook["seq"]))
+
+    def release_webhook_claims(self, hooks: Collection[WebhookDelivery]) -> None:
+        """Give up claims on deliveries not attempted after all; any process may take them."""
+        if not hooks:
+            return
+        statement = (
+            update(webhooks)
+            .where(
+                webhooks.c.id == bindparam("webhook_id"),
+                webhooks.c.claim_token == bindparam("token"),
+            )
+            .values(claimed_until=None, claim_token=None)
+        )
+        with self.transaction() as connection:
+            connection.execute(
+                statement,
+                [{"webhook_id": hook["id"], "token": hook["claim_token"]} for hook in hooks],
+            )
+
+    def extend_webhook_claims(self, hooks: Collection[WebhookDelivery]) -> None:
+        """Move the claims of these deliveries to their `claimed_until`, where still held."""
+        statement = (
+            update(webhooks)
+            .where(
+                webhooks.c.id == bindparam("webhook_id"),
+                webhooks.c.claim_token == bindparam("token"),
+            )
+            .values(claimed_until=bindparam("until"))
+        )
+        rows = [
+            {"webhook_id": hook["id"], "token": hook["claim_token"], "until": hook["claimed_until"]}
+            for hook in hooks
+        ]
+        with self.transaction() as connection:
+            connection.execute(statement, rows)
+
+    def next_attempt_time(self) -> datetime | None:
+        """The earliest pending attempt no other process holds a claim on."""
+        query = select(func.min(webhooks.c.next_attempt_at)).where(
+            or_(webhooks.c.claimed_until.is_(None), webhooks.c.claimed_until < datetime.now(UTC))
+        )
+        with self.reading() as connection:
+            return connection.execute(query).scalar()
+
+    def record_webhook_attempts(self, results: list[dict]) -> None:
+        """Store attempts in one transaction, ending their claims; each result holds
+        `webhook_id`, `claim`, `new_attempts`, `new_state`, `new_next_attempt_at` and `new_body`
+        (names that differ from the columns they set). A result whose claim has run out and
+        been taken by another process is dropped: that process's attempt counts."""
+        statement = (
+            update(webhooks)
+            .where(
+                webhooks.c.id == bindparam("webhook_id"),
+                webhooks.c.claim_token == bindparam("claim"),
+            )
             .values(
                 attempts=bindparam("new_attempts"),
                 state=bindparam("new_state"),
                 next_attempt_at=bindparam("new_next_attempt_at"),
                 body=bindparam("new_body"),
+                claimed_until=None,
+                claim_token=None,
             )
         )
         with self.transaction() as connection:
-            connection.execute(statement, results)
-            append_events(connection, _attempt_events(connection, results))
+            recorded = [
+                result for result in results if connection.execute(statement, result).rowcount
+            ]
+            append_events(connection, _attempt_events(connection, recorded))
 
     def list_webhooks(
         self, message_id: str | None = None, limit: int | None = None, offset: int = 0
@@ -105,3 +170,8 @@ def _attempt_events(connection: Connection, results: list[dict]) -> list[NewEven
             )
         )
     return found
+
+
+def _skip_locked(choice: Select, dialect: str) -> Select:
+    """Where rows can be locked one by one, pass over those another transaction is claiming."""
+    return choice.with_for_update(skip_locked=True) if dialect == "postgresql" else choice

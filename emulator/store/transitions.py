@@ -1,0 +1,305 @@
+"""The engine's step over due messages as a few statements, whatever the batch size.
+
+One UPDATE moves every message of a batch one step of its life (the set form of
+`emulator.domain.lifecycle.next_transition`: same rules, same times), one INSERT ... SELECT writes
+the delivery reports that step causes, and two more append them to the change log. No row goes
+through Python unless a webhook or a scripted reply must be built for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    insert,
+    literal,
+    not_,
+    select,
+    update,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from emulator.domain.error_codes import (
+    ENROUTE_CODE,
+    EXPIRED_BEFORE_DELIVERY,
+    EXPIRED_BEFORE_SUBMISSION,
+    SUBMITTED_CODE,
+)
+from emulator.domain.lifecycle import StepDelays
+from emulator.domain.statuses import (
+    DELIVERED,
+    ENROUTE,
+    EXPIRED,
+    NOT_YET_SUBMITTED,
+    QUEUED,
+    SCHEDULED,
+    SUBMITTED,
+)
+from emulator.store.events import DELIVERY_REPORT, STATUS_CHANGED
+from emulator.store.tables import UtcDateTime, delivery_reports, events, messages
+
+# What the engine needs of each moved message to decide whether Python has more to do.
+MOVED_COLUMNS = (
+    messages.c.id,
+    messages.c.account_id,
+    messages.c.status,
+    messages.c.delivery_report,
+    messages.c.callback_url,
+    messages.c.content,
+    messages.c.destination_number,
+)
+
+
+@dataclass
+class Step:
+    """The messages one step moved, with the columns in MOVED_COLUMNS (status is the new one)."""
+
+    moved: list[dict[str, Any]]
+
+    @property
+    def ids(self) -> list[str]:
+        return [row["id"] for row in self.moved]
+
+
+def step_due_messages(
+    connection: Connection, now: datetime, limit: int, delays: StepDelays, dialect: str
+) -> Step:
+    """Move up to `limit` messages due at or before `now` one step, earliest first, writing the
+    reports and change-log events of that step, in the caller's transaction."""
+    due = (
+        select(messages.c.id)
+        .where(messages.c.next_transition_at <= now)
+        .order_by(messages.c.next_transition_at, messages.c.seq)
+        .limit(limit)
+    )
+    if dialect == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    statement = (
+        update(messages)
+        .where(messages.c.id.in_(due))
+        .values(_next_values(delays))
+        .returning(*MOVED_COLUMNS)
+    )
+    moved = [dict(row) for row in connection.execute(statement).mappings()]
+    if moved:
+        ids = [row["id"] for row in moved]
+        connection.execute(_status_events(), {"ids": ids})
+        connection.execute(_reports(), {"ids": ids})
+        connection.execute(_report_events(), {"ids": ids})
+    return Step(moved)
+
+
+def _next_values(delays: StepDelays) -> dict[str, ColumnElement]:
+    """The SET clause: every value is computed from the row as it was before the step."""
+    at = messages.c.next_transition_at
+    expiry = messages.c.message_expiry_timestamp
+    status = messages.c.status
+    outcome_status = messages.c.outcome["status"].as_string()
+    outcome_code = messages.c.outcome["error_code"].as_string()
+    expires = and_(expiry.is_not(None), at >= expiry)
+    # Gateway failures (codes below 400) end a message while it is enroute.
+    ends_enroute = and_(outcome_status != DELIVERED, cast(outcome_code, Integer) < 400)
+    submits = and_(status == ENROUTE, not_(ends_enroute))
+
+    def wait(step: str) -> ColumnElement:
+        override = messages.c.outcome[("delays", step)].as_float()
+        return _capped(plus_seconds(at, func.coalesce(override, getattr(delays, step))), expiry)
+
+    return {
+        "status": case(
+            (expires, EXPIRED),
+            (status == SCHEDULED, QUEUED),
+            (status == QUEUED, ENROUTE),
+            (submits, SUBMITTED),
+            else_=outcome_status,
+        ),
+        "error_code": case(
+            (
+                expires,
+                case(
+                    (status.in_(sorted(NOT_YET_SUBMITTED)), EXPIRED_BEFORE_SUBMISSION),
+                    else_=EXPIRED_BEFORE_DELIVERY,
+                ),
+            ),
+            (status == SCHEDULED, literal(None, String)),
+            (status == QUEUED, ENROUTE_CODE),
+            (submits, SUBMITTED_CODE),
+            else_=outcome_code,
+        ),
+        "updated_at": at,
+        "next_transition_at": case(
+            (expires, literal(None, UtcDateTime)),
+            (status == SCHEDULED, wait(QUEUED)),
+            (status == QUEUED, wait(ENROUTE)),
+            (submits, wait(SUBMITTED)),
+            else_=literal(None, UtcDateTime),
+        ),
+    }
+
+
+def _status_events():
+    moved = messages.c.id.in_(bindparam("ids", expanding=True))
+    return insert(events).from_select(
+        ["kind", "account_id", "message_id", "number", "at", "data"],
+        select(
+            literal(STATUS_CHANGED),
+            messages.c.account_id,
+            messages.c.id,
+            messages.c.destination_number,
+            messages.c.updated_at,
+            json_object(status=messages.c.status, error_code=messages.c.error_code),
+        )
+        .where(moved)
+        .order_by(messages.c.updated_at, messages.c.seq),
+    )
+
+
+def _reports():
+    """A report for each moved message that asked for reports, from enroute on."""
+    moved = messages.c.id.in_(bindparam("ids", expanding=True))
+    return insert(delivery_reports).from_select(
+        [
+            "id",
+            "account_id",
+            "message_id",
+            "status",
+            "error_code",
+            "billing_units",
+            "submitted_date",
+            "date_received",
+            "confirmed",
+        ],
+        select(
+            new_uuid(),
+            messages.c.account_id,
+            messages.c.id,
+            messages.c.status,
+            messages.c.error_code,
+            messages.c.billing_units,
+            messages.c.updated_at,
+            messages.c.updated_at,
+            false(),
+        )
+        .where(moved, messages.c.delivery_report.is_(True), messages.c.status != QUEUED)
+        .order_by(messages.c.updated_at, messages.c.seq),
+    )
+
+
+def _report_events():
+    """A change-log event for each report the step wrote: the report of a message's new status,
+    received at the time of the step."""
+    report = delivery_reports
+    message = messages
+    return insert(events).from_select(
+        ["kind", "account_id", "message_id", "number", "at", "data"],
+        select(
+            literal(DELIVERY_REPORT),
+            report.c.account_id,
+            report.c.message_id,
+            message.c.destination_number,
+            report.c.date_received,
+            json_object(
+                status=report.c.status, error_code=report.c.error_code, report_id=report.c.id
+            ),
+        )
+        .join(message, message.c.id == report.c.message_id)
+        .where(
+            report.c.message_id.in_(bindparam("ids", expanding=True)),
+            report.c.status == message.c.status,
+            report.c.date_received == message.c.updated_at,
+        )
+        .order_by(report.c.seq),
+    )
+
+
+def _capped(moment: ColumnElement, expiry: ColumnElement) -> ColumnElement:
+    """`moment`, or the expiry when that comes first."""
+    return case((and_(expiry.is_not(None), expiry < moment), expiry), else_=moment)
+
+
+class plus_seconds(FunctionElement):
+    """A stored datetime plus a number of seconds, to the microsecond, as a stored datetime."""
+
+    type = UtcDateTime()
+    inherit_cache = True
+    name = "plus_seconds"
+
+
+@compiles(plus_seconds, "sqlite")
+def _plus_seconds_sqlite(element, compiler, **kw) -> str:
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds through unixepoch, microseconds as
+    # an integer, so nothing is lost to floating point.
+    moment, seconds = (compiler.process(argument, **kw) for argument in element.clauses)
+    micros = (
+        f"(CAST(strftime('%s', {moment}) AS INTEGER) * 1000000"
+        f" + CAST(substr({moment}, 21, 6) AS INTEGER)"
+        f" + CAST(round(({seconds}) * 1000000) AS INTEGER))"
+    )
+    return (
+        f"(strftime('%Y-%m-%d %H:%M:%S', {micros} / 1000000, 'unixepoch')"
+        f" || '.' || printf('%06d', {micros} % 1000000))"
+    )
+
+
+@compiles(plus_seconds)
+def _plus_seconds(element, compiler, **kw) -> str:
+    moment, seconds = (compiler.process(argument, **kw) for argument in element.clauses)
+    return f"({moment} + make_interval(secs => {seconds}))"
+
+
+class new_uuid(FunctionElement):
+    """A new random (version 4) UUID as lowercase text, made by the database."""
+
+    type = String()
+    inherit_cache = True
+    name = "new_uuid"
+
+
+@compiles(new_uuid, "sqlite")
+def _new_uuid_sqlite(element, compiler, **kw) -> str:
+    return (
+        "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4'"
+        " || substr(lower(hex(randomblob(2))), 2) || '-'"
+        " || substr('89ab', 1 + (abs(random()) % 4), 1)"
+        " || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))"
+    )
+
+
+@compiles(new_uuid)
+def _new_uuid(element, compiler, **kw) -> str:
+    return "CAST(gen_random_uuid() AS VARCHAR(36))"
+
+
+class json_object(FunctionElement):
+    """A JSON object of the given names and values, made by the database."""
+
+    inherit_cache = True
+    name = "json_object"
+
+    def __init__(self, **pairs: ColumnElement) -> None:
+        arguments: list[Any] = []
+        for name, value in pairs.items():
+            arguments.extend((literal(name), value))
+        super().__init__(*arguments)
+
+
+@compiles(json_object, "sqlite")
+def _json_object_sqlite(element, compiler, **kw) -> str:
+    return f"json_object({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_object)
+def _json_object(element, compiler, **kw) -> str:
+    return f"json_build_object({compiler.process(element.clauses, **kw)})"
