@@ -19,14 +19,16 @@ class InboxService:
 
     def delivery_reports(self, account_id: str) -> list[dict]:
         """The oldest 100 unconfirmed reports within the retention period, in the API's shape."""
-        cutoff = retention_cutoff(self._clock.now())
-        rows = self._store.unconfirmed_delivery_reports(account_id, cutoff)
+        with self._store.reading():
+            cutoff = retention_cutoff(self._clock.now())
+            rows = self._store.unconfirmed_delivery_reports(account_id, cutoff)
         return [delivery_report_view(report, message) for report, message in rows]
 
     def replies(self, account_id: str) -> list[dict]:
         """The oldest 100 unconfirmed replies within the retention period, in the API's shape."""
-        now = self._clock.now()
-        rows = self._store.unconfirmed_replies(account_id, retention_cutoff(now), now)
+        with self._store.reading():
+            now = self._clock.now()
+            rows = self._store.unconfirmed_replies(account_id, retention_cutoff(now), now)
         return [reply_view(row) for row in rows]
 
     def confirm_delivery_reports(self, account_id: str, ids: Iterable[str]) -> None:

@@ -36,20 +36,27 @@ class MessageService:
         self._on_due_now = on_due_now
 
     def send(self, account_id: str, messages: list[dict]) -> list[dict]:
-        """Store every validated message (all or none) and return their echoes, `queued`."""
-        now = self._clock.now()
+        """Store every validated message (all or none) and return their echoes, `queued`.
+
+        One transaction reads the time, the features, opt-outs and recent messages, and inserts:
+        two identical requests racing with de-duplication on are one accepted and one withheld,
+        whichever process answers them.
+        """
         account = self._features.account(account_id)
-        features = self._features.features(account_id)
-        batch = self._policy.batch(account, features, now, messages)
         rows: list[Message] = []
         echoes = []
-        for message in messages:
-            request = {name: message.get(name) for name in MESSAGE_REQUEST_FIELDS}
-            identity = {"id": new_id(), "account_id": account_id, "created_at": now}
-            row = {**request, **self._policy.accept(message, batch), **identity, "updated_at": now}
-            rows.append(cast(Message, row))
-            echoes.append({**message, "message_id": identity["id"], "status": QUEUED})
-        self._store.insert_messages(rows)
+        with self._store.transaction():
+            now = self._clock.now()
+            features = self._features.features(account_id)
+            batch = self._policy.batch(account, features, now, messages)
+            for message in messages:
+                request = {name: message.get(name) for name in MESSAGE_REQUEST_FIELDS}
+                identity = {"id": new_id(), "account_id": account_id, "created_at": now}
+                accepted = self._policy.accept(message, batch)
+                row = {**request, **accepted, **identity, "updated_at": now}
+                rows.append(cast(Message, row))
+                echoes.append({**message, "message_id": identity["id"], "status": QUEUED})
+            self._store.insert_messages(rows)
         # Waking the engine only pays when something is already due (instant mode, past expiry).
         due_times = [row["next_transition_at"] for row in rows]
         if any(due is not None and due <= now for due in due_times):
@@ -59,13 +66,16 @@ class MessageService:
     def get(self, account_id: str, message_id: str) -> dict:
         """The message as the account may see it; NotFound for unknown, foreign or expired IDs."""
         canonical = normalise_id(message_id)
-        message = self._store.find_message(account_id, canonical) if canonical else None
-        if message is None or message["created_at"] <= retention_cutoff(self._clock.now()):
+        with self._store.reading():
+            message = self._store.find_message(account_id, canonical) if canonical else None
+            now = self._clock.now()
+        if message is None or message["created_at"] <= retention_cutoff(now):
             raise NotFound()
         return {**message, "message_id": message["id"]}
 
     def cancel(self, account_id: str, message_id: str) -> None:
         """Cancel a scheduled message; any other status is a 400."""
-        message = self.get(account_id, message_id)
-        if not self._store.cancel_if_scheduled(account_id, message["id"], self._clock.now()):
-            raise BadRequest(NOT_SCHEDULED)
+        with self._store.transaction():
+            message = self.get(account_id, message_id)
+            if not self._store.cancel_if_scheduled(account_id, message["id"], self._clock.now()):
+                raise BadRequest(NOT_SCHEDULED)

@@ -106,10 +106,10 @@ class EventQueries(StoreBase):
     def events_after(self, after: int, limit: int) -> list[Event]:
         """Up to `limit` events with a seq above `after`, oldest first."""
         query = select(events).where(events.c.seq > after).order_by(events.c.seq).limit(limit)
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return as_records(connection.execute(query).mappings())
 
     def last_event_seq(self) -> int:
         """The seq of the newest event; 0 when the log is empty."""
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return connection.execute(select(func.max(events.c.seq))).scalar() or 0

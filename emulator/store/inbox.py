@@ -33,7 +33,7 @@ class InboxQueries(StoreBase):
             .limit(PAGE_SIZE)
         )
         report_columns = [column.name for column in delivery_reports.columns]
-        with self.transaction() as connection:
+        with self.reading() as connection:
             rows = connection.execute(query).mappings().all()
         return [
             (
@@ -57,7 +57,7 @@ class InboxQueries(StoreBase):
             .order_by(replies.c.date_received, replies.c.seq)
             .limit(PAGE_SIZE)
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return as_records(connection.execute(query).mappings())
 
     def opted_out(self, account_id: str, numbers: Collection[str], now: datetime) -> set[str]:
@@ -68,7 +68,7 @@ class InboxQueries(StoreBase):
             func.upper(func.trim(replies.c.content)) == "STOP",
             replies.c.date_received <= now,
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return set(connection.execute(query).scalars())
 
     def insert_reply_and_webhooks(self, reply: Reply, hooks: list[WebhookDelivery]) -> None:

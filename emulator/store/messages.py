@@ -47,7 +47,7 @@ class MessageQueries(StoreBase):
         query = select(messages).where(
             messages.c.id == message_id, messages.c.account_id == account_id
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             row = connection.execute(query).mappings().first()
         return as_record(row)
 
@@ -100,7 +100,7 @@ class MessageQueries(StoreBase):
             .limit(limit)
             .offset(offset)
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return as_records(connection.execute(query).mappings())
 
     def recently_sent(
@@ -114,7 +114,7 @@ class MessageQueries(StoreBase):
             messages.c.created_at > since,
             messages.c.is_duplicate.is_(False),
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return {(row[0], row[1]) for row in connection.execute(query)}
 
     def latest_message_to(self, number: str, account_number: str | None = None) -> Message | None:
@@ -123,13 +123,13 @@ class MessageQueries(StoreBase):
         if account_number:
             conditions.append(messages.c.source_number == account_number)
         query = select(messages).where(*conditions).order_by(messages.c.seq.desc()).limit(1)
-        with self.transaction() as connection:
+        with self.reading() as connection:
             row = connection.execute(query).mappings().first()
         return as_record(row)
 
     def message_by_id(self, message_id: str) -> Message | None:
         """A message of any account."""
-        with self.transaction() as connection:
+        with self.reading() as connection:
             result = connection.execute(select(messages).where(messages.c.id == message_id))
             return as_record(result.mappings().first())
 

@@ -60,7 +60,7 @@ class Store(
         query = select(account_features.c.features).where(
             account_features.c.account_id == account_id
         )
-        with self.transaction() as connection:
+        with self.reading() as connection:
             return connection.execute(query).scalar() or {}
 
     def save_feature_changes(self, account_id: str, features: dict) -> None:
