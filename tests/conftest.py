@@ -1,5 +1,5 @@
-"""Fixtures: an app on a real SQLite file, its test client, a real waitress server, webhook
-receivers on loopback, and time moved by the control plane."""
+"""Fixtures: an app on a real SQLite file (or a PostgreSQL database), its test client, a real
+waitress server, webhook receivers on loopback, and time moved by the control plane."""
 
 from __future__ import annotations
 
@@ -14,10 +14,44 @@ from emulator.settings import Settings
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 
+pytest_plugins = ["tests.postgresql"]
+
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
+# The suites of the store, the engine and the API, run on SQLite and again on PostgreSQL.
+BOTH_BACKENDS = (
+    "tests/engine/",
+    "tests/services/",
+    "tests/migrations/",
+    "tests/test_control.py",
+    "tests/test_events.py",
+    "tests/test_hostile_input.py",
+    "tests/test_inbox.py",
+    "tests/test_isolation.py",
+    "tests/test_messages.py",
+    "tests/test_signature_keys_api.py",
+    "tests/test_webhooks_api.py",
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test of the BOTH_BACKENDS modules whose store comes from `store_db` runs twice."""
+    path = metafunc.definition.path.relative_to(metafunc.config.rootpath).as_posix()
+    if "store_db" in metafunc.fixturenames and path.startswith(BOTH_BACKENDS):
+        metafunc.parametrize("store_db", [SQLITE, POSTGRESQL], indirect=True)
+
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(db=str(tmp_path / "emulator.db"))
+def store_db(request, tmp_path) -> str:
+    """The test's store for Settings.db: a SQLite file, or a new PostgreSQL database when the
+    test runs on PostgreSQL (skipped where there is none)."""
+    if getattr(request, "param", SQLITE) == POSTGRESQL:
+        return request.getfixturevalue("postgresql_url")
+    return str(tmp_path / "emulator.db")
+
+
+@pytest.fixture
+def settings(store_db) -> Settings:
+    return Settings(db=store_db)
 
 
 @pytest.fixture

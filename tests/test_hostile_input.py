@@ -60,8 +60,28 @@ def test_lone_surrogates_are_refused_before_anything_is_stored(
     assert emulator.store.list_messages() == []
 
 
+NUL_BODIES = {
+    "content": '"content": "a\\u0000b"',
+    "metadata": '"content": "hi", "metadata": {"k": "\\u0000"}',
+    "metadata_key": '"content": "hi", "metadata": {"\\u0000": "v"}',
+}
+NUL_REFUSED = "The request body holds a NUL character (\\u0000), which is not accepted in text."
+
+
+@pytest.mark.parametrize("where", NUL_BODIES)
+def test_nul_is_refused_before_anything_is_stored_whatever_the_store(
+    http, emulator, still_answering, where
+):
+    # PostgreSQL's text cannot hold NUL; SQLite's can, and answers alike.
+    fragment = NUL_BODIES[where]
+    raw = f'{{"messages": [{{"destination_number": "+61491570156", {fragment}}}]}}'.encode()
+    assert _refused(_raw_post(http, "/v1/messages", raw, AUTH))["details"] == [NUL_REFUSED]
+    reply = b'{"source_number": "+61491570156", "content": "a\\u0000b"}'
+    assert _refused(_raw_post(http, "/_emulator/replies", reply, {}))["details"] == [NUL_REFUSED]
+    assert emulator.store.list_messages() == []
+
+
 ODD_TEXTS = [
-    "nul \x00 in the middle",
     "emoji 😀👍🏽 and a family 👨‍👩‍👧",
     "right-to-left \u202e mark and Hebrew שלום",
     "combining e\u0301 and a\u0308",

@@ -20,6 +20,7 @@ LONE_SURROGATE = (
     "The request body holds a lone UTF-16 surrogate escape (such as \\udfff), which is not text."
 )
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+NUL = "The request body holds a NUL character (\\u0000), which is not accepted in text."
 
 
 def current_emulator() -> Emulator:
@@ -80,11 +81,14 @@ def unstorable_text(value: object, depth: int = 0) -> str | None:
     """Why a parsed JSON value cannot be stored and shown again as it is, or None.
 
     JSON may escape half of a UTF-16 surrogate pair (`"\\udfff"`), which no UTF-8 text can
-    hold: it is refused before anything is stored, never half-stored.
+    hold, and NUL (`"\\u0000"`), which PostgreSQL's text cannot: either is refused before
+    anything is stored, never half-stored, whatever the store.
     """
     if depth >= MAX_JSON_DEPTH:
         return TOO_DEEP
     if isinstance(value, str):
+        if "\x00" in value:
+            return NUL
         return LONE_SURROGATE if _LONE_SURROGATE.search(value) else None
     if isinstance(value, dict):
         items: Iterable[object] = (part for pair in value.items() for part in pair)

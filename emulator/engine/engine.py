@@ -203,7 +203,7 @@ class Engine:
         any advance or webhook attempt under way, here or in another process (their results
         find nothing left to update)."""
         self._dispatcher.drop_queued()
-        with self._time, self._store.transaction():
+        with self._time, self._store.transaction(alone=True):
             self._store.clear()
             self._clock.reset()
 

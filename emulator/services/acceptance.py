@@ -15,7 +15,7 @@ from emulator.domain.outcomes import Outcome, OutcomeRules
 from emulator.domain.records import OutcomeData
 from emulator.domain.social_hours import next_social_start
 from emulator.domain.statuses import QUEUED, SCHEDULED
-from emulator.store import Store
+from emulator.store import Store, account_subject
 
 DEDUPLICATION_WINDOW = timedelta(hours=24)
 OPTED_OUT = Outcome("rejected", "302")
@@ -60,14 +60,15 @@ class AcceptancePolicy:
         self._delays = delays
 
     def batch(self, account: Account, features: Features, now: datetime, messages: list) -> Batch:
-        """Read what the store knows of these messages' destinations, in two queries at most."""
+        """Read what the store knows of these messages' destinations, in two queries at most, in
+        the caller's writing transaction."""
         numbers = {message["destination_number"] for message in messages}
         opted_out = self._store.opted_out(account.id, numbers, now)
-        sent = (
-            self._store.recently_sent(account.id, numbers, now - DEDUPLICATION_WINDOW)
-            if features.deduplication
-            else set()
-        )
+        sent: set[tuple[str, str]] = set()
+        if features.deduplication:
+            # Sends of the account take turns: of two identical ones, the later sees the first.
+            self._store.take_turns(account_subject(account.id))
+            sent = self._store.recently_sent(account.id, numbers, now - DEDUPLICATION_WINDOW)
         return Batch(account, features, now, opted_out, sent)
 
     def accept(self, message: dict, batch: Batch) -> Acceptance:

@@ -6,7 +6,7 @@ from dataclasses import asdict, fields
 
 from emulator.domain.accounts import Account, AccountDirectory, Features
 from emulator.errors import NotFound
-from emulator.store import Store
+from emulator.store import Store, account_subject
 
 _FEATURE_NAMES = frozenset(field.name for field in fields(Features))
 
@@ -44,6 +44,9 @@ class FeatureService:
     def change_features(self, account_id: str, changes: dict) -> dict:
         """Apply validated feature changes and return the account as it now is."""
         self.account(account_id)
-        merged = {**self._store.feature_changes(account_id), **changes}
-        self._store.save_feature_changes(account_id, merged)
+        with self._store.transaction():
+            # Two changes at once each keep the other's.
+            self._store.take_turns(account_subject(account_id))
+            merged = {**self._store.feature_changes(account_id), **changes}
+            self._store.save_feature_changes(account_id, merged)
         return self.describe(account_id)

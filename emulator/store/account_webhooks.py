@@ -7,7 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import Connection, delete, insert, select, update
 
 from emulator.domain.records import AccountWebhook
-from emulator.store.base import StoreBase, as_record, as_records
+from emulator.store.base import StoreBase, account_subject, as_record, as_records
 from emulator.store.tables import account_webhooks
 
 
@@ -24,6 +24,7 @@ class AccountWebhookQueries(StoreBase):
             account_webhooks.c.id != webhook["id"],
         )
         with self.transaction() as connection:
+            self.take_turns(account_subject(webhook["account_id"]))
             if connection.execute(taken.limit(1)).first() is not None:
                 return False
             if new:

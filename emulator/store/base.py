@@ -1,5 +1,5 @@
-"""The engine, the transactions every group of queries shares, and the lock that lets one writer
-at a time into a SQLite store."""
+"""The engine, the transactions every group of queries shares, and the locks that make writers
+take turns where they must: every writer on SQLite, writers about one subject on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping
+from sqlalchemy import Connection, RowMapping, text
 
 from emulator.store.database import WRITE, create_database_engine, sqlite_file
 from emulator.store.schema import upgrade_schema
@@ -23,10 +23,16 @@ except ImportError:  # Windows: one process, so the lock among threads is enough
     fcntl = None  # type: ignore[assignment]
 
 
+# Any constant: the key of PostgreSQL's lock that every writing transaction holds shared and a
+# transaction that must run alone (a reset) holds exclusive.
+_POSTGRESQL_WRITERS = 4_770_216
+
+
 @dataclass(frozen=True)
 class _Open:
     connection: Connection
     write: bool
+    alone: bool
 
 
 class StoreBase:
@@ -35,6 +41,8 @@ class StoreBase:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_database_engine(url)
+        self.dialect: str = self.engine.dialect.name
+        self._postgresql = self.dialect == "postgresql"
         self._in_memory = url.startswith("sqlite") and sqlite_file(url) is None
         path = sqlite_file(url) if url.startswith("sqlite") else None
         self._writers = WriterLock(path.with_name(path.name + "-lock") if path else None)
@@ -52,38 +60,64 @@ class StoreBase:
         self.engine.dispose(close=False)
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[Connection]:
+    def transaction(self, write: bool = True, alone: bool = False) -> Iterator[Connection]:
         """A connection whose work is committed when the outermost block ends without an error.
 
         Store calls inside the block join its transaction, so a service can make one unit of
-        several queries. A writing transaction takes the store's write lock from its start: its
-        reads see what it then writes over, and two of them never interleave.
+        several queries. On SQLite a writing transaction takes the store's write lock from its
+        start: its reads see what it then writes over, and two of them never interleave. On
+        PostgreSQL writers work side by side; those that read and then write on what they read
+        call `take_turns` first. An `alone` transaction (a reset) runs while no other writes.
         """
         current = self._open.get()
         if current is not None:
             if write and not current.write:
                 raise RuntimeError("a write inside a read-only transaction")
+            if alone and not current.alone:
+                raise RuntimeError("a transaction that must run alone inside one that need not")
             yield current.connection
             return
-        if write or self._in_memory:
+        if self._in_memory or (write and not self._postgresql):
             # In memory, every thread shares the one connection: reads wait their turn too.
-            with self._writers.hold(), self._begin(write) as connection:
+            with self._writers.hold(), self._begin(write, alone) as connection:
                 yield connection
         else:
-            with self._begin(write) as connection:
+            with self._begin(write, alone) as connection:
                 yield connection
 
     def reading(self) -> AbstractContextManager[Connection]:
-        """A read-only transaction: one consistent view, taking no lock (the writer may commit
+        """A read-only transaction: one consistent view, taking no lock (a writer may commit
         meanwhile; this transaction does not see it)."""
         return self.transaction(write=False)
 
+    def take_turns(self, subject: str) -> None:
+        """Until the open writing transaction ends, other writers about `subject` (an account)
+        wait for it, and it for those before it: what it reads next is what they left, and
+        what it writes on the strength of that (a withheld duplicate, a webhook whose URL is
+        free) is right. SQLite has one writer at a time already."""
+        current = self._open.get()
+        if current is None or not current.write:
+            raise RuntimeError("take_turns outside a writing transaction")
+        if self._postgresql:
+            current.connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:subject, 0))"),
+                {"subject": subject},
+            )
+
     @contextmanager
-    def _begin(self, write: bool) -> Iterator[Connection]:
+    def _begin(self, write: bool, alone: bool) -> Iterator[Connection]:
         with self.engine.connect() as connection:
             connection.execution_options(**{WRITE: write})
+            if self._postgresql and not write:
+                # Every statement of a read sees the same moment, as on SQLite.
+                connection.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
             with connection.begin():
-                token = self._open.set(_Open(connection, write))
+                if self._postgresql and write:
+                    lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+                    connection.execute(text(f"SELECT {lock}({_POSTGRESQL_WRITERS})"))
+                token = self._open.set(_Open(connection, write, alone))
                 try:
                     yield connection
                 finally:
@@ -127,6 +161,11 @@ class WriterLock:
             self._pid = os.getpid()
         assert self._file_descriptor is not None
         return self._file_descriptor
+
+
+def account_subject(account_id: str) -> str:
+    """What writers about one account take turns on (see StoreBase.take_turns)."""
+    return f"account {account_id}"
 
 
 def as_record(row: RowMapping | None) -> Any:

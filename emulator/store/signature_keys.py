@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, insert, select, update
 
 from emulator.domain.records import SignatureKey
-from emulator.store.base import StoreBase, as_record, as_records
+from emulator.store.base import StoreBase, account_subject, as_record, as_records
 from emulator.store.tables import signature_keys
 
 
@@ -46,6 +46,7 @@ class SignatureKeyQueries(StoreBase):
     def enable_signature_key(self, account_id: str, key_id: str) -> SignatureKey | None:
         """Enable the key and disable every other key of the account; None for an unknown key."""
         with self.transaction() as connection:
+            self.take_turns(account_subject(account_id))
             if not _set_enabled(connection, account_id, key_id):
                 return None
             query = select(signature_keys).where(signature_keys.c.id == key_id)
@@ -53,6 +54,7 @@ class SignatureKeyQueries(StoreBase):
 
     def disable_signature_keys(self, account_id: str) -> None:
         with self.transaction() as connection:
+            self.take_turns(account_subject(account_id))
             _set_enabled(connection, account_id, None)
 
     def enabled_signature_key(self, account_id: str) -> SignatureKey | None:

@@ -51,7 +51,8 @@ class Store(
         """Delete every message, report, reply, webhook delivery, account webhook and signature
         key, and every run-time feature change; the change log keeps only a `reset` event."""
         configuration = (account_features, account_webhooks, signature_keys)
-        with self.transaction() as connection:
+        # Alone: a writer beside it could add a report to a message it has just deleted.
+        with self.transaction(alone=True) as connection:
             for table in (*_CHILD_TABLES, messages, *configuration):
                 connection.execute(delete(table))
             clear_events(connection)

@@ -17,9 +17,9 @@ ATTEMPTS = 10
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
+def settings(store_db) -> Settings:
     return Settings(
-        db=str(tmp_path / "emulator.db"),
+        db=store_db,
         webhook_timeout_seconds=TIMEOUT,
         webhook_max_attempts=ATTEMPTS,
     )

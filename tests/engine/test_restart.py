@@ -16,7 +16,7 @@ from tests.support import basic_auth, message
 
 
 class Running:
-    """One emulator process's worth of parts on a given SQLite file."""
+    """One emulator process's worth of parts on a given store."""
 
     def __init__(self, db: str) -> None:
         app = create_app(Settings(db=db, webhook_retry_jitter=0))
@@ -44,8 +44,8 @@ class Running:
 
 
 @pytest.fixture
-def db(tmp_path) -> str:
-    return str(tmp_path / "restart.db")
+def db(store_db) -> str:
+    return store_db
 
 
 def test_restart_in_the_middle_of_a_lifecycle(db, receivers):

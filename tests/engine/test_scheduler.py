@@ -16,9 +16,9 @@ LANES = 4
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
+def settings(store_db) -> Settings:
     return Settings(
-        db=str(tmp_path / "emulator.db"),
+        db=store_db,
         instant=True,
         # Longer than any wait below: a hanging receiver holds its workers for the whole test.
         webhook_timeout_seconds=60,

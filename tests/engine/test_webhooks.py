@@ -22,10 +22,10 @@ DEADLINE_SECONDS = 10
 
 
 @pytest.fixture
-def settings(request, tmp_path) -> Settings:
+def settings(request, store_db) -> Settings:
     """Short timeouts and few attempts; a test may change them with indirect parametrisation."""
     settings = Settings(
-        db=str(tmp_path / "emulator.db"),
+        db=store_db,
         webhook_timeout_seconds=0.3,
         webhook_max_attempts=4,
     )

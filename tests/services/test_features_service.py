@@ -25,11 +25,11 @@ accounts:
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
+def settings(tmp_path, store_db) -> Settings:
     fixtures = tmp_path / "fixtures"
     fixtures.mkdir()
     (fixtures / "accounts.yaml").write_text(ACCOUNTS)
-    return Settings(db=str(tmp_path / "emulator.db"), fixtures=str(fixtures))
+    return Settings(db=store_db, fixtures=str(fixtures))
 
 
 def test_features_start_as_the_fixture_gives_them(features):
