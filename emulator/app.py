@@ -16,7 +16,7 @@ from emulator.control.docs import docs
 from emulator.control.events import events
 from emulator.engine.engine import Engine
 from emulator.engine.webhooks import WebhookSender
-from emulator.errors import NotFound
+from emulator.errors import PARSE_FAILURE, BadRequest, NotFound
 from emulator.fixture_files import load_accounts, load_handset_scripts, load_outcome_rules
 from emulator.instance import Emulator
 from emulator.logs import log_requests
@@ -30,6 +30,8 @@ from emulator.services.webhooks import WebhookService
 from emulator.settings import Settings
 from emulator.store import Store
 from emulator.ui import ui
+
+NUL_IN_QUERY = "The query string holds a NUL character (%00), which is not accepted."
 
 
 class _JSONProvider(DefaultJSONProvider):
@@ -50,6 +52,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.url_map.merge_slashes = False
     app.before_request(_refuse_empty_path_segments)
+    app.before_request(_refuse_nul)
     app.extensions[EXTENSION_KEY] = build_emulator(settings, store=store, clock=clock)
     app.register_blueprint(create_v1_blueprint())
     app.register_blueprint(control)
@@ -69,6 +72,15 @@ def _refuse_empty_path_segments() -> None:
         raw_path = "/" + raw_path.split("://", 1)[1].partition("/")[2]
     if "//" in raw_path or "//" in request.path:
         raise NotFound()
+
+
+def _refuse_nul() -> None:
+    """NUL in a path or a query is refused before any query sees it, whatever the store (the
+    JSON body's text is checked as it is read): PostgreSQL's text cannot hold it."""
+    if "\x00" in request.path:
+        raise NotFound()
+    if any("\x00" in part for pair in request.args.items(multi=True) for part in pair):
+        raise BadRequest(PARSE_FAILURE, [NUL_IN_QUERY])
 
 
 def build_emulator(

@@ -320,9 +320,12 @@ OPERATIONS = [
         "get",
         "/_emulator/health",
         "Health",
-        "Is it up",
+        "Is it up, and does its store answer (a readiness probe)",
         "Emulator",
-        {200: ("Up", common.StatusSchema)},
+        {
+            200: ("Up, and the store answers", common.StatusSchema),
+            503: ("The store does not answer", common.UnavailableSchema),
+        },
         security=OPEN,
     ),
     Operation(

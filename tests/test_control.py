@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import create_engine
 
 from emulator.app import create_app
 from emulator.settings import Settings
@@ -15,6 +16,27 @@ def test_health_needs_no_auth(http):
     response = http.get("/_emulator/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_health_is_503_with_a_message_while_the_store_does_not_answer(
+    http, emulator, store_db, request, monkeypatch, caplog
+):
+    if emulator.store.dialect == "postgresql":
+        # The database goes away under the running emulator, its connections with it.
+        request.getfixturevalue("postgresql_server").drop(store_db)
+    else:
+        # A store on a volume that has gone.
+        monkeypatch.setattr(emulator.store, "engine", create_engine("sqlite:////gone/store.db"))
+
+    response = http.get("/_emulator/health")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "message": "The store does not answer; the log says why.",
+    }
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "emulator.control.routes"]
+    assert logged.startswith("health: the store does not answer: ")
 
 
 def test_reset_clears_messages_reports_and_replies_but_keeps_accounts(http, emulator, send):

@@ -81,6 +81,17 @@ def test_nul_is_refused_before_anything_is_stored_whatever_the_store(
     assert emulator.store.list_messages() == []
 
 
+@pytest.mark.parametrize(
+    "query", ["/_emulator/messages?account=a%00b", "/_emulator/webhooks?%00=1", "/?q=%00"]
+)
+def test_nul_in_a_query_is_400_and_in_a_path_404_whatever_the_store(http, still_answering, query):
+    assert _refused(http.get(query, headers=AUTH))["details"] == [
+        "The query string holds a NUL character (%00), which is not accepted."
+    ]
+    _refused(http.get("/handsets/%00", headers=AUTH), 404)
+    _refused(http.get("/v1/messages/%00", headers=AUTH), 404)
+
+
 ODD_TEXTS = [
     "emoji 😀👍🏽 and a family 👨‍👩‍👧",
     "right-to-left \u202e mark and Hebrew שלום",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, jsonify, request
 
 from emulator.api.requests import current_emulator, json_body, respond
@@ -33,6 +35,9 @@ _reply_response = SimulatedReplyResponseSchema()
 _account = AccountSchema()
 _account_change = AccountChangeSchema()
 OPEN_ROUTES = ("control.health",)
+# The reason is logged, not answered: the route is open and the reason may name hosts and users.
+STORE_UNAVAILABLE = "The store does not answer; the log says why."
+log = logging.getLogger(__name__)
 
 
 @control.before_request
@@ -45,6 +50,12 @@ def guard() -> None:
 
 @control.get("/health")
 def health():
+    """200 while the store answers a trivial query, 503 when it does not: a load balancer or a
+    readiness probe sends requests only to an instance that can serve them."""
+    problem = current_emulator().store.unavailable_reason()
+    if problem is not None:
+        log.warning("health: the store does not answer: %s", problem)
+        return jsonify({"status": "unavailable", "message": STORE_UNAVAILABLE}), 503
     return jsonify({"status": "ok"})
 
 

@@ -25,3 +25,9 @@ class StatusSchema(Schema):
     """`{"status": "ok"}`."""
 
     status = fields.String()
+
+
+class UnavailableSchema(StatusSchema):
+    """`{"status": "unavailable", "message": ...}`: the store does not answer."""
+
+    message = fields.String(required=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, text
+from sqlalchemy.exc import DBAPIError
 
 from emulator.store.database import WRITE, create_database_engine, sqlite_file
 from emulator.store.schema import upgrade_schema
@@ -89,6 +90,20 @@ class StoreBase:
         """A read-only transaction: one consistent view, taking no lock (a writer may commit
         meanwhile; this transaction does not see it)."""
         return self.transaction(write=False)
+
+    def writing(self) -> bool:
+        """Whether a writing transaction is open in this thread or task."""
+        current = self._open.get()
+        return current is not None and current.write
+
+    def unavailable_reason(self) -> str | None:
+        """None while the database answers a trivial query; why it does not, in one line."""
+        try:
+            with self.reading() as connection:
+                connection.execute(text("SELECT 1"))
+        except DBAPIError as error:
+            return " ".join(str(error.orig).split())
+        return None
 
     def take_turns(self, subject: str) -> None:
         """Until the open writing transaction ends, other writers about `subject` (an account)

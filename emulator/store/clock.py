@@ -48,8 +48,13 @@ class ClockQueries(StoreBase):
             connection.execute(statement)
 
     def clock_generation(self) -> int:
+        """The generation; in a writing transaction, the row stays as read until it ends (a
+        reset in another process waits), so what the transaction does next is in this one."""
+        query = select(clock.c.generation).where(_ROW)
+        if self.writing():
+            query = query.with_for_update()
         with self.reading() as connection:
-            return connection.execute(select(clock.c.generation).where(_ROW)).scalar() or 0
+            return connection.execute(query).scalar() or 0
 
     def take_advance_lease(self, token: str, seconds: float) -> bool:
         """Hold the engine for an advance for `seconds` of real time, unless another advance

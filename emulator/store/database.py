@@ -59,8 +59,14 @@ def _server_engine(url: URL, shown: str) -> Engine:
     # SQLAlchemy before 2.1 picks psycopg2 for a bare postgresql://; the extra installs psycopg 3.
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
+    connect_args = {}
+    if url.get_backend_name() == "postgresql":
+        # A server that cannot be reached is an answer (a 503 from the health route) in seconds,
+        # not after the system's TCP timeout; the URL's own settings win.
+        defaults = {"connect_timeout": 10, "application_name": "mm-emulator"}
+        connect_args = {name: value for name, value in defaults.items() if name not in url.query}
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except NoSuchModuleError:
         reason = f"unknown database {url.drivername}"
     except ImportError as error:
