@@ -187,7 +187,15 @@ def _serve_from_worker_processes(settings: Settings, generated_token: str | None
         emulator.store.after_fork()
         base_url = _base_url(settings.host, listening.getsockname()[1])
         announce = partial(_announce, base_url, emulator, generated_token)
-        processes = WorkerProcesses(app, listening.fileno(), settings.workers, announce)
+        processes = WorkerProcesses(
+            app,
+            listening.fileno(),
+            settings.workers,
+            on_ready=announce,
+            start_worker=emulator.start_after_fork,
+            threads=settings.threads,
+            idle_timeout_seconds=settings.idle_timeout_seconds,
+        )
         # From here the master's listener owns the socket and closes it.
         listening.detach()
         processes.run()

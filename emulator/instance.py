@@ -41,6 +41,13 @@ class Emulator:
         """Start the engine's periodic jobs (the server does; tests may drive time instead)."""
         self.engine.start()
 
+    def start_after_fork(self) -> Emulator:
+        """In a worker process forked from the one that built it: open this process's own
+        store connections (those before the fork are the parent's), then start the engine."""
+        self.store.after_fork()
+        self.start()
+        return self
+
     def close(self, grace_seconds: float | None = None) -> None:
         """Stop the engine, let webhook attempts in flight finish (waiting at most
         `grace_seconds`), and release the store."""

@@ -114,7 +114,7 @@ class EmulatorServer:
             wasyncore.close_all(server._map)
 
 
-def shut_down_and_exit(server: EmulatorServer | None, emulator: Closable) -> None:
+def shut_down_and_exit(server: EmulatorServer | None, emulator: Closable | None) -> None:
     """Stop within about two seconds whatever is in flight, then exit.
 
     A clock advance or a webhook attempt cut short loses nothing: everything accepted is
@@ -125,7 +125,8 @@ def shut_down_and_exit(server: EmulatorServer | None, emulator: Closable) -> Non
     try:
         if server is not None:
             server.stop(grace_seconds=SHUTDOWN_GRACE_SECONDS)
-        emulator.close(grace_seconds=SHUTDOWN_GRACE_SECONDS)
+        if emulator is not None:
+            emulator.close(grace_seconds=SHUTDOWN_GRACE_SECONDS)
     finally:
         logging.shutdown()
         for stream in (sys.stdout, sys.stderr):

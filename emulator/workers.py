@@ -20,9 +20,7 @@ from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.base import Worker
 
-from emulator.api.requests import EXTENSION_KEY
-from emulator.instance import Emulator
-from emulator.server import EmulatorServer, StopServing, shut_down_and_exit
+from emulator.server import Closable, EmulatorServer, StopServing, shut_down_and_exit
 
 # The master kills a worker that has not stopped this long after SIGTERM.
 STOP_TIMEOUT_SECONDS = 2
@@ -31,15 +29,27 @@ HEARTBEAT_TIMEOUT_SECONDS = 30
 
 
 class WorkerProcesses(BaseApplication):
-    """`workers` processes serving `app` on the listening socket `listening_fd`."""
+    """`workers` processes serving `app` on the listening socket `listening_fd`, each with
+    `threads` threads; `start_worker` runs in each worker before it serves and returns what to
+    close when it stops; `on_ready` runs in the master once it listens."""
 
     def __init__(
-        self, app: Flask, listening_fd: int, workers: int, on_ready: Callable[[], None]
+        self,
+        app: Flask,
+        listening_fd: int,
+        workers: int,
+        on_ready: Callable[[], None],
+        start_worker: Callable[[], Closable],
+        threads: int = 8,
+        idle_timeout_seconds: int = 30,
     ) -> None:
         self._app = app
         self._listening_fd = listening_fd
         self._workers = workers
         self._on_ready = on_ready
+        self.start_worker = start_worker
+        self.threads = threads
+        self.idle_timeout_seconds = idle_timeout_seconds
         super().__init__()
 
     def load_config(self) -> None:
@@ -76,27 +86,23 @@ class WaitressWorker(Worker):
             signal.signal(number, _stop_serving)
 
     def run(self) -> None:
-        app = self.wsgi
-        emulator: Emulator = app.extensions[EXTENSION_KEY]
+        processes: WorkerProcesses = self.app
         server: EmulatorServer | None = None
+        started: Closable | None = None
         try:
-            # Connections opened before the fork belong to the master.
-            emulator.store.after_fork()
-            settings = emulator.settings
             server = EmulatorServer(
-                app,
-                settings.host,
-                threads=settings.threads,
-                idle_timeout_seconds=settings.idle_timeout_seconds,
+                self.wsgi,
+                threads=processes.threads,
+                idle_timeout_seconds=processes.idle_timeout_seconds,
                 listening=self.sockets[0].sock,
             )
             threading.Thread(target=self._heartbeat, name="mm-heartbeat", daemon=True).start()
-            emulator.start()
+            started = processes.start_worker()
             server.serve_forever()
         except StopServing:
             pass
         finally:
-            shut_down_and_exit(server, emulator)
+            shut_down_and_exit(server, started)
 
     def _heartbeat(self) -> None:
         """Tell the master this worker is alive; stop when the master is gone."""
