@@ -194,6 +194,7 @@
       const focused = active && current.contains(active) ? active : null;
       const focusedDetails = focused && focused.closest("details[id]");
       const replacement = document.importNode(fresh, true);
+      keepWhatThePersonDid(current, replacement);
       for (const id of opened) {
         const details = replacement.querySelector(`#${CSS.escape(id)}`);
         if (details) details.open = true;
@@ -207,6 +208,22 @@
     const clock = doc.getElementById("emulator-clock");
     if (clock) setClock(clock.dateTime);
     if (scroller && atBottom) scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  // A redraw must not wipe what the person is typing or the answer to what they just did.
+  function keepWhatThePersonDid(current, replacement) {
+    for (const status of current.querySelectorAll(".form-status")) {
+      const owner = status.closest("[data-account]");
+      if (!owner || !status.textContent) continue;
+      const selector = `[data-account="${CSS.escape(owner.dataset.account)}"] .form-status`;
+      const kept = replacement.querySelector(selector);
+      if (kept) say(kept, status.textContent, status.dataset.tone);
+    }
+    for (const input of current.querySelectorAll("input[id], textarea[id]")) {
+      if (input.type === "checkbox" || input.value === input.defaultValue) continue;
+      const kept = replacement.querySelector(`#${CSS.escape(input.id)}`);
+      if (kept) kept.value = input.value;
+    }
   }
 
   function restoreFocus(region, focused, focusedDetails) {
