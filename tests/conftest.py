@@ -21,7 +21,6 @@ SQLITE, POSTGRESQL = "sqlite", "postgresql"
 BOTH_BACKENDS = (
     "tests/engine/",
     "tests/services/",
-    "tests/migrations/",
     "tests/test_control.py",
     "tests/test_events.py",
     "tests/test_hostile_input.py",

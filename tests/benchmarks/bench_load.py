@@ -2,6 +2,7 @@
 ratios; asserts nothing.
 
     python tests/benchmarks/bench_load.py [--workers 2] [--duration 30] [--seed 100000]
+        [--postgresql postgresql://user@host:port [--instances 1,2,3]]
 
 In one run, with wrk (Debian's package `wrk`) as the load, 16 connections on 2 threads:
 
@@ -16,6 +17,11 @@ In one run, with wrk (Debian's package `wrk`) as the load, 16 connections on 2 t
    about as many reports wait unconfirmed): GET /v1/messages/{id} of random messages and GET
    /v1/delivery_reports, with their latency percentiles, then the resident memory of all the
    emulator's processes. Start-up is the time from running the command to a healthy answer.
+4. with `--postgresql URL` (a server where the user may create databases), the loads of 2 again
+   for each number of `--instances` on one new PostgreSQL database (`--workers 1` each), the
+   connections split evenly among the instances (one wrk each): a round-robin client. For every
+   load, the CPU seconds the emulator's processes, PostgreSQL's and wrk spent: where the time
+   goes.
 """
 
 from __future__ import annotations
@@ -27,7 +33,6 @@ import os
 import random
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -37,6 +42,13 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from emulator.settings import Settings
+from emulator.store.tables import messages
 
 BANNER = re.compile(r"listening on (http://\S+)")
 AUTH = "Basic " + base64.b64encode(b"demo_api_key:demo_api_secret").decode()
@@ -108,7 +120,7 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def emulator_command(db: Path, workers: int) -> list[str]:
+def emulator_command(db: Path | str, workers: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -128,26 +140,52 @@ def emulator_command(db: Path, workers: int) -> list[str]:
 
 def wrk(base_url: str, script: str, duration: float, path: str = "/v1/messages") -> dict:
     """Run wrk with a Lua script; requests per second and latency percentiles (ms)."""
+    return round_robin([base_url], script, duration, path)
+
+
+def round_robin(base_urls: list[str], script: str, duration: float, path: str = "/v1/messages"):
+    """One wrk per server, the connections (and threads) split evenly among them, at once: the
+    summed requests per second, the worst of their latency percentiles, and the CPU seconds
+    the wrk processes spent."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write(script)
-    command = [
-        "wrk",
-        f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
-        f"-d{duration:g}s",
-        "--latency",
-        "-s",
-        file.name,
-        base_url + path,
+    count = len(base_urls)
+    threads = [THREADS // count + (n < THREADS % count) for n in range(count)]
+    connections = [CONNECTIONS // count + (n < CONNECTIONS % count) for n in range(count)]
+    before = os.times()
+    running = [
+        subprocess.Popen(
+            [
+                "wrk",
+                f"-t{max(1, threads[n])}",
+                f"-c{connections[n]}",
+                f"-d{duration:g}s",
+                "--latency",
+                "-s",
+                file.name,
+                base_url + path,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for n, base_url in enumerate(base_urls)
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    outputs = [process.communicate()[0] for process in running]
+    after = os.times()
     os.unlink(file.name)
-    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
-    for percentile in ("50", "99"):
-        value, unit = re.search(rf"\s{percentile}%\s+([\d.]+)(us|ms|s)", output).groups()
-        result[f"p{percentile}"] = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    result["errors"] = int(errors.group(1)) if errors else 0
+    result = {
+        "rps": sum(float(re.search(r"Requests/sec:\s+([\d.]+)", o).group(1)) for o in outputs),
+        "errors": 0,
+        "wrk cpu": (after.children_user + after.children_system)
+        - (before.children_user + before.children_system),
+    }
+    for output in outputs:
+        for percentile in ("50", "99"):
+            value, unit = re.search(rf"\s{percentile}%\s+([\d.]+)(us|ms|s)", output).groups()
+            milliseconds = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+            result[f"p{percentile}"] = max(result.get(f"p{percentile}", 0.0), milliseconds)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        result["errors"] += int(errors.group(1)) if errors else 0
     return result
 
 
@@ -179,9 +217,9 @@ def lua_string(text: str) -> str:
 
 
 class LagMonitor:
-    """Samples how far behind real time the oldest due transition is, from the store file."""
+    """Samples how far behind real time the oldest due transition is, from the store."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | str) -> None:
         self._db = db
         self.worst = 0.0
         self._stop = threading.Event()
@@ -200,36 +238,117 @@ class LagMonitor:
             self.worst = max(self.worst, due_lag(self._db))
 
 
-def due_lag(db: Path) -> float:
-    """Seconds between the earliest transition still due and now (0 when none is due)."""
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+def read_store(db: Path | str, query):
+    """One value read from a SQLite store file or a PostgreSQL database, without the Store (no
+    migrations, no pool left behind)."""
+    engine = create_engine(Settings(db=str(db)).database_url, poolclass=NullPool)
     try:
-        earliest = connection.execute("SELECT min(next_transition_at) FROM messages").fetchone()[0]
+        with engine.connect() as connection:
+            return connection.execute(query).scalar()
     finally:
-        connection.close()
+        engine.dispose()
+
+
+def due_lag(db: Path | str) -> float:
+    """Seconds between the earliest transition still due and now (0 when none is due)."""
+    earliest = read_store(db, select(func.min(messages.c.next_transition_at)))
     if earliest is None:
         return 0.0
-    due = datetime.fromisoformat(earliest).replace(tzinfo=UTC)
-    return max(0.0, (datetime.now(UTC) - due).total_seconds())
+    return max(0.0, (datetime.now(UTC) - earliest).total_seconds())
 
 
-def count_due(db: Path) -> int:
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+def count_due(db: Path | str) -> int:
+    due = messages.c.next_transition_at <= datetime.now(UTC)
+    return read_store(db, select(func.count()).where(due))
+
+
+# Where the time goes
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [pid, *(each for child in children.split() for each in process_tree(int(child)))]
+
+
+def tree_cpu_seconds(root: int | None) -> float:
+    """User and system CPU seconds spent so far by a process and its descendants, those that
+    have exited included (their time is added to the parent that waited for them)."""
+    if root is None:
+        return 0.0
+    total = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, cutime and cstime, in clock ticks.
+        total += sum(int(field) for field in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_of(db: Path | str) -> int | None:
+    """The PID of the PostgreSQL server holding `db`, when it runs on this machine."""
+    if make_url(Settings(db=str(db)).database_url).get_backend_name() != "postgresql":
+        return None
+    query = text("SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")
     try:
-        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        query = "SELECT count(*) FROM messages WHERE next_transition_at <= ?"
-        return connection.execute(query, (now,)).fetchone()[0]
-    finally:
-        connection.close()
+        checkpointer = read_store(db, query)
+        return int(Path(f"/proc/{checkpointer}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, TypeError):
+        return None
+
+
+class CpuMeter:
+    """CPU seconds spent during a load by the emulator's processes and by PostgreSQL's."""
+
+    def __init__(self, emulators: list[subprocess.Popen], postmaster: int | None) -> None:
+        self._emulators = [process.pid for process in emulators]
+        self._postmaster = postmaster
+
+    def __enter__(self) -> CpuMeter:
+        self._start = (self._emulator_seconds(), tree_cpu_seconds(self._postmaster))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.emulator = self._emulator_seconds() - self._start[0]
+        self.postgresql = tree_cpu_seconds(self._postmaster) - self._start[1]
+
+    def _emulator_seconds(self) -> float:
+        return sum(tree_cpu_seconds(pid) for pid in self._emulators)
+
+
+class PostgreSQLDatabases:
+    """New databases on a PostgreSQL server, dropped at the end."""
+
+    def __init__(self, url: str) -> None:
+        self._url = make_url(url).set(drivername="postgresql+psycopg")
+        self._made: list[str] = []
+
+    def new(self) -> str:
+        name = f"mm_bench_{os.getpid()}_{len(self._made)}"
+        self._execute(f"CREATE DATABASE {name}")
+        self._made.append(name)
+        return self._url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        for name in self._made:
+            self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def _execute(self, statement: str) -> None:
+        server = self._url.set(database="postgres")
+        engine = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text(statement))
+        finally:
+            engine.dispose()
 
 
 def resident_megabytes(pid: int) -> float:
     """Resident memory of a process and all its descendants."""
-    children = subprocess.run(
-        ["pgrep", "-P", str(pid)], capture_output=True, text=True
-    ).stdout.split()
     total = 0
-    for each in [str(pid), *children]:
+    for each in process_tree(pid):
         for line in Path(f"/proc/{each}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
@@ -254,41 +373,91 @@ def seed(base_url: str, count: int) -> list[str]:
 # The run
 
 
+def send_loads(db: Path | str, commands: list[list[str]], scripts: dict, duration: float) -> dict:
+    """Start the emulators, put each load on them round robin, and measure it."""
+    started = [start(command) for command in commands]
+    emulators = [process for process, _, _ in started]
+    postmaster = postmaster_of(db)
+    figures: dict[str, dict] = {}
+    try:
+        for name, script in scripts.items():
+            with LagMonitor(db) as lag, CpuMeter(emulators, postmaster) as cpu:
+                figures[name] = round_robin([url for _, url, _ in started], script, duration)
+            time.sleep(5)
+            figures[name].update(
+                {
+                    "worst lag": lag.worst,
+                    "due 5 s after": count_due(db),
+                    "emulator cpu": cpu.emulator,
+                    "postgresql cpu": cpu.postgresql,
+                }
+            )
+    finally:
+        for process in emulators:
+            stop(process)
+    figures["started"] = max(seconds for _, _, seconds in started)
+    return figures
+
+
+def show_loads(figures: dict, echo: dict, duration: float) -> None:
+    for load, per in (("single", 1), ("batch", 100)):
+        figure, rps = figures[load], figures[load]["rps"]
+        echo_rps = echo[load]["rps"]
+        print(
+            f"  {load}: emulator {rps:,.0f} req/s ({rps * per:,.0f} messages/s, p99"
+            f" {figure['p99']:.1f} ms, {figure['errors']} errors);"
+            f" bare echo {echo_rps:,.0f} req/s; ratio {rps / echo_rps:.2f};"
+            f" engine's worst lag {figure['worst lag']:.2f} s;"
+            f" due 5 s after the load: {figure['due 5 s after']}"
+        )
+        cores = (os.cpu_count() or 1) * duration
+        postgresql = figure["postgresql cpu"]
+        # Per message accepted; the engine's work on them during the load included.
+        per_message = 1000 / max(1.0, rps * per * duration)
+        print(
+            f"    CPU seconds over the {duration:g} s ({cores:g} core-seconds):"
+            f" emulator {figure['emulator cpu']:.1f},"
+            + (f" PostgreSQL {postgresql:.1f}," if postgresql else "")
+            + f" wrk {figure['wrk cpu']:.1f}; per message: emulator"
+            f" {figure['emulator cpu'] * per_message:.2f} ms"
+            + (f", PostgreSQL {postgresql * per_message:.2f} ms" if postgresql else "")
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--seed", type=int, default=100_000)
+    parser.add_argument("--postgresql", metavar="URL", help="also on PostgreSQL, on this server")
+    parser.add_argument("--instances", default="1,2,3", help="instance counts on PostgreSQL")
     parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve_echo:
         serve_echo(options.workers)
         return
 
-    single = post_script([message(0)])
-    batch = post_script([message(n) for n in range(100)])
-    figures: dict[str, dict] = {}
+    scripts = {
+        "single": post_script([message(0)]),
+        "batch": post_script([message(n) for n in range(100)]),
+    }
+    echo_figures: dict[str, dict] = {}
 
     echo, echo_url, _ = start(
         [sys.executable, __file__, "--serve-echo", "--workers", str(options.workers)]
     )
-    figures["echo single"] = wrk(echo_url, single, options.duration)
-    figures["echo batch"] = wrk(echo_url, batch, options.duration)
+    for name, script in scripts.items():
+        echo_figures[name] = wrk(echo_url, script, options.duration)
     stop(echo)
 
+    figures: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "load.db"
-        emulator, base_url, started = start(emulator_command(db, options.workers))
-        for name, script in (("single", single), ("batch", batch)):
-            with LagMonitor(db) as lag:
-                figures[name] = wrk(base_url, script, options.duration)
-            time.sleep(5)
-            figures[name]["worst lag"] = lag.worst
-            figures[name]["due 5 s after"] = count_due(db)
-        stop(emulator)
+        command = emulator_command(db, options.workers)
+        figures["sqlite"] = send_loads(db, [command], scripts, options.duration)
 
         seeded = Path(folder) / "seeded.db"
-        emulator, base_url, started = start(emulator_command(seeded, options.workers))
+        emulator, base_url, _ = start(emulator_command(seeded, options.workers))
         ids = seed(base_url, options.seed)
         time.sleep(6)  # every message reaches its final status
         paths = [f"/v1/messages/{message_id}" for message_id in random.sample(ids, 2000)]
@@ -297,20 +466,26 @@ def main() -> None:
         memory = resident_megabytes(emulator.pid)
         stop(emulator)
 
+    instance_counts = [int(count) for count in options.instances.split(",")]
+    if options.postgresql:
+        databases = PostgreSQLDatabases(options.postgresql)
+        try:
+            for count in instance_counts:
+                url = databases.new()
+                commands = [emulator_command(url, 1) for _ in range(count)]
+                figures[f"postgresql {count}"] = send_loads(
+                    url, commands, scripts, options.duration
+                )
+        finally:
+            databases.drop_all()
+
     print(
         f"{options.workers} worker processes, wrk -t{THREADS} -c{CONNECTIONS},"
-        f" {options.duration:g} s each"
+        f" {options.duration:g} s each, {os.cpu_count()} CPUs"
     )
-    print(f"start-up to healthy: {started * 1000:.0f} ms")
-    for load, per in (("single", 1), ("batch", 100)):
-        echo_rps, rps = figures[f"echo {load}"]["rps"], figures[load]["rps"]
-        print(
-            f"{load}: emulator {rps:,.0f} req/s ({rps * per:,.0f} messages/s, p99"
-            f" {figures[load]['p99']:.1f} ms, {figures[load]['errors']} errors);"
-            f" bare echo {echo_rps:,.0f} req/s; ratio {rps / echo_rps:.2f};"
-            f" engine's worst lag {figures[load]['worst lag']:.2f} s;"
-            f" due 5 s after the load: {figures[load]['due 5 s after']}"
-        )
+    print(f"start-up to healthy: {figures['sqlite']['started'] * 1000:.0f} ms")
+    print(f"SQLite file, one emulator with {options.workers} worker processes:")
+    show_loads(figures["sqlite"], echo_figures, options.duration)
     for name in ("get message", "get reports"):
         figure = figures[name]
         print(
@@ -318,6 +493,14 @@ def main() -> None:
             f" p50 {figure['p50']:.1f} ms, p99 {figure['p99']:.1f} ms, {figure['errors']} errors"
         )
     print(f"resident memory of all processes after {options.seed:,} messages: {memory:.0f} MB")
+    if options.postgresql:
+        for count in instance_counts:
+            figure = figures[f"postgresql {count}"]
+            print(
+                f"PostgreSQL, {count} instance(s) with 1 worker process each, the connections"
+                f" split among them (start-up to healthy {figure['started'] * 1000:.0f} ms):"
+            )
+            show_loads(figure, echo_figures, options.duration)
 
 
 if __name__ == "__main__":

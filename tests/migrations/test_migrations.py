@@ -1,5 +1,6 @@
 """A store written by release 0.1.0 is upgraded in place and keeps everything; the migrations
-build exactly the schema the code declares."""
+build exactly the schema the code declares, on SQLite and on PostgreSQL; processes starting at
+once on one store take turns to migrate it."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ from tests.test_cli import BANNER, mm_emulator_command
 RELEASE_DB = Path(__file__).with_name("release-0.1.0.db")
 SCHEDULED = "141a2ec9-6789-4e80-b7b8-a70c027d2c18"
 DELIVERED = "5c04d435-71f2-4a0b-9f38-a9ee4e7ccb05"
+
+
+@pytest.fixture
+def empty_postgresql(postgresql_server):
+    """A PostgreSQL database with nothing in it."""
+    url = postgresql_server.database(migrated=False)
+    yield url
+    postgresql_server.drop(url)
 
 
 @pytest.fixture
@@ -76,38 +85,64 @@ def test_the_migrations_build_the_schema_the_code_declares(tmp_path):
     assert schema_differences(url) == []
 
 
-def test_processes_starting_at_once_on_a_release_store_all_serve_it(old_store):
-    processes = [
-        subprocess.Popen(
-            [
-                *mm_emulator_command(),
-                "serve",
-                "--port",
-                "0",
-                "--workers",
-                "2",
-                "--db",
-                str(old_store),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(3)
-    ]
+def test_the_migrations_build_the_schema_the_code_declares_on_postgresql(empty_postgresql):
+    Store(empty_postgresql).close()
+    assert schema_differences(empty_postgresql) == []
+    with create_engine(empty_postgresql).connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == head_revision()
+
+
+def test_instances_starting_at_once_on_an_empty_postgresql_database_all_serve_it(
+    empty_postgresql,
+):
+    # An advisory lock makes them take turns: the first migrates, the others find it done.
+    processes = [serve("--workers", "1", "--db", empty_postgresql) for _ in range(3)]
     try:
         for process in processes:
-            line = process.stdout.readline()
-            match = BANNER.search(line)
-            assert match, line + process.stderr.read()
+            base_url = base_url_of(process)
+            health = requests.get(f"{base_url}/_emulator/health", timeout=10)
+            assert health.json() == {"status": "ok"}
+            assert requests.get(f"{base_url}/_emulator/messages", timeout=10).json() == {
+                "messages": []
+            }
+    finally:
+        stop(processes)
+    assert schema_differences(empty_postgresql) == []
+
+
+def test_processes_starting_at_once_on_a_release_store_all_serve_it(old_store):
+    processes = [serve("--workers", "2", "--db", str(old_store)) for _ in range(3)]
+    try:
+        for process in processes:
             found = requests.get(
-                f"{match.group(1)}/_emulator/messages",
+                f"{base_url_of(process)}/_emulator/messages",
                 params={"message_id": SCHEDULED},
                 timeout=10,
             ).json()["messages"]
             assert [message["status"] for message in found] == ["scheduled"]
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            assert process.wait(timeout=15) == 0
+        stop(processes)
+
+
+def serve(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*mm_emulator_command(), "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def base_url_of(process: subprocess.Popen) -> str:
+    line = process.stdout.readline()
+    match = BANNER.search(line)
+    assert match, line + process.stderr.read()
+    return match.group(1)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        assert process.wait(timeout=15) == 0
