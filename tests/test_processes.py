@@ -1,5 +1,5 @@
-"""Several processes on one store: the same clock, each step and webhook attempt made once, and
-the claims of a process that dies finished by another."""
+"""Several processes on one store (a SQLite file, or a PostgreSQL database): the same clock, each
+step and webhook attempt made once, and the claims of a process that dies finished by another."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import requests
 from sqlalchemy import func, select
 
+from emulator.settings import Settings
 from emulator.store import Store
 from emulator.store.events import STATUS_CHANGED
 from emulator.store.tables import delivery_reports, events, webhooks
@@ -69,8 +70,8 @@ def wait_until(condition, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def test_an_advance_or_a_reset_through_one_process_is_what_another_answers(tmp_path):
-    db = str(tmp_path / "shared.db")
+def test_an_advance_or_a_reset_through_one_process_is_what_another_answers(store_db):
+    db = store_db
     with serving(db, "--workers", "1") as first, serving(db, "--workers", "1") as second:
         [message_id] = send(first, message(delivery_report=True))
         requests.post(f"{second}/_emulator/clock/advance", json={"seconds": 3600}, timeout=30)
@@ -84,8 +85,8 @@ def test_an_advance_or_a_reset_through_one_process_is_what_another_answers(tmp_p
         assert found == []
 
 
-def test_two_engine_processes_make_each_step_report_and_attempt_once(tmp_path):
-    db = str(tmp_path / "shared.db")
+def test_two_engine_processes_make_each_step_report_and_attempt_once(store_db):
+    db = store_db
     receiver = WebhookReceiver().start()
     fast = ["--queued-seconds", "0.2", "--enroute-seconds", "0.2", "--submitted-seconds", "0.2"]
     count = 400
@@ -107,7 +108,7 @@ def test_two_engine_processes_make_each_step_report_and_attempt_once(tmp_path):
             time.sleep(1)  # any attempt made twice would arrive by now
     finally:
         receiver.stop()
-    store = Store(f"sqlite:///{db}")
+    store = Store(Settings(db=db).database_url)
     try:
         with store.reading() as connection:
             reports = Counter(connection.execute(select(delivery_reports.c.message_id)).scalars())
@@ -130,8 +131,8 @@ def test_two_engine_processes_make_each_step_report_and_attempt_once(tmp_path):
     assert len(report_ids) == len(set(report_ids)) == 3 * count
 
 
-def test_the_claims_of_a_killed_process_are_finished_by_another(tmp_path):
-    db = str(tmp_path / "shared.db")
+def test_the_claims_of_a_killed_process_are_finished_by_another(store_db):
+    db = store_db
     # The three notifications hang until the first process is killed; then 200s.
     receiver = WebhookReceiver(answers=[HANG, HANG, HANG]).start()
     options = ("--workers", "1", "--instant", "--webhook-timeout-seconds", "2")
