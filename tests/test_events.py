@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -9,6 +13,7 @@ import pytest
 from emulator.app import create_app
 from emulator.control.guard import ADMIN_COOKIE
 from emulator.settings import Settings
+from emulator.store.events import FEATURES_CHANGED, append_events, new_event
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 
@@ -162,3 +167,40 @@ def test_events_need_the_admin_token_as_bearer_or_cookie():
     assert bearer.status_code == 200
     client.set_cookie(ADMIN_COOKIE, "s3cret")
     assert client.get("/_emulator/events").status_code == 200
+
+
+def test_a_follower_by_cursor_never_passes_an_event_committed_later(emulator):
+    # Writers hold their transactions open a moment after appending, for different lengths:
+    # on PostgreSQL, where they work side by side, one that drew a lower seq could commit after
+    # one with a higher seq, unless numbers are drawn in commit order.
+    store = emulator.store
+    writers, appends = 8, 10
+    done = threading.Event()
+    seen: list[int] = []
+
+    def write(writer: int) -> None:
+        pause = random.Random(writer)
+        for _ in range(appends):
+            with store.transaction() as connection:
+                append_events(connection, [new_event(FEATURES_CHANGED, account_id=f"{writer}")])
+                time.sleep(pause.uniform(0, 0.01))
+
+    def follow() -> None:
+        cursor = 0
+        while True:
+            finished = done.is_set()
+            found = store.events_after(cursor, 1000)
+            seen.extend(event["seq"] for event in found)
+            cursor = seen[-1] if seen else cursor
+            if finished and not found:
+                return
+
+    follower = threading.Thread(target=follow)
+    follower.start()
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(write, range(writers)))
+    done.set()
+    follower.join(timeout=30)
+    stored = [event["seq"] for event in store.events_after(0, 10_000)]
+    assert len(stored) == writers * appends
+    assert seen == stored
