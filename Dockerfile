@@ -1,6 +1,7 @@
 # messagemedia-emulator: docker build -t mm-emulator . && docker run -p 8080:8080 -v mm-data:/data mm-emulator
 # It listens on every address, so /_emulator and the web inbox need an admin token: one is
 # generated and printed at each start unless -e MM_EMULATOR_ADMIN_TOKEN=... chooses it.
+# -e MM_EMULATOR_DB=postgresql://user:password@host/db keeps the store in PostgreSQL instead.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,7 +15,7 @@ WORKDIR /app
 COPY pyproject.toml setup.cfg README.md ./
 COPY emulator ./emulator
 COPY fixtures ./fixtures
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir "./[postgresql]" \
     && groupadd --gid 10001 emulator \
     && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin emulator \
     && mkdir -p /data \
