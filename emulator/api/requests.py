@@ -12,6 +12,7 @@ from marshmallow import Schema
 from emulator.auth import SignedRequest
 from emulator.errors import PARSE_FAILURE, BadRequest, UnsupportedMediaType
 from emulator.instance import Emulator
+from emulator.schemas.dumping import dumper
 
 EXTENSION_KEY = "mm_emulator"
 MAX_JSON_DEPTH = 32
@@ -65,7 +66,7 @@ def json_body() -> object:
 
 def respond(schema: Schema, data: object, status: int = 200):
     """Dump `data` through `schema` as the JSON response."""
-    return jsonify(schema.dump(data)), status
+    return jsonify(dumper(schema)(data)), status
 
 
 def _request_target() -> str:

@@ -1,0 +1,66 @@
+"""Every response built by the compiled dumpers is exactly what marshmallow's dump builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from emulator.api import requests as api_requests
+from emulator.schemas.dumping import dumper
+from tests.receivers import WebhookReceiver
+from tests.support import basic_auth, message
+
+
+@pytest.fixture
+def compared(monkeypatch):
+    """Make every response go through both and fail on any difference."""
+    seen: list[str] = []
+
+    def checking(schema):
+        fast = dumper(schema)
+
+        def dump(data):
+            expected = schema.dump(data)
+            assert fast(data) == expected
+            assert list(fast(data)) == list(expected)  # the same key order
+            seen.append(type(schema).__name__)
+            return expected
+
+        return dump
+
+    monkeypatch.setattr(api_requests, "dumper", checking)
+    return seen
+
+
+def test_the_api_answers_the_same_through_the_compiled_dumpers(client, emulator, compared):
+    receiver = WebhookReceiver().start()
+    try:
+        sent = client.post(
+            "/v1/messages",
+            json={
+                "messages": [
+                    message(delivery_report=True, callback_url=receiver.url, metadata={"a": "b"}),
+                    message(format="MMS", media=["https://example.com/a.png"], subject="Hi"),
+                    message(scheduled="2099-01-01T00:00:00Z", source_number="+61491570157"),
+                    message(message_expiry_timestamp="2099-01-01T00:00:00.5Z"),
+                ]
+            },
+            headers=basic_auth(),
+        ).json["messages"]
+        emulator.engine.advance(10)
+        client.post("/_emulator/replies", json={"source_number": "+61491570156", "content": "Y"})
+        for each in sent:
+            client.get(f"/v1/messages/{each['message_id']}", headers=basic_auth())
+        client.get("/v1/delivery_reports", headers=basic_auth())
+        client.get("/v1/replies", headers=basic_auth())
+        client.get("/_emulator/messages")
+        client.get("/_emulator/webhooks")
+        client.get("/_emulator/clock")
+        client.get("/_emulator/accounts/DemoAccount")
+    finally:
+        receiver.stop()
+    assert {
+        "SendMessagesResponseSchema",
+        "MessageStatusSchema",
+        "InspectedMessagesSchema",
+        "WebhooksSchema",
+    } <= set(compared)
