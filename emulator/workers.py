@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 
@@ -26,6 +27,7 @@ from emulator.server import Closable, EmulatorServer, StopServing, shut_down_and
 STOP_TIMEOUT_SECONDS = 2
 # A worker that shows no sign of life for this long is replaced.
 HEARTBEAT_TIMEOUT_SECONDS = 30
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 class WorkerProcesses(BaseApplication):
@@ -86,6 +88,10 @@ class WaitressWorker(Worker):
             signal.signal(number, _stop_serving)
 
     def run(self) -> None:
+        # A thread holding the store's write lock gives up the GIL at every database call and
+        # must get it back to go on; at the default 5 ms switch interval it can wait that long
+        # each time behind threads parsing requests, and every writer waits with it.
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         processes: WorkerProcesses = self.app
         server: EmulatorServer | None = None
         started: Closable | None = None

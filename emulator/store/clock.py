@@ -12,6 +12,9 @@ from emulator.store.tables import CLOCK_ROW, clock
 
 _ROW = clock.c.id == CLOCK_ROW
 _MICROSECOND = timedelta(microseconds=1)
+# Built once: every now() reads it.
+_OFFSET = select(clock.c.offset_microseconds).where(_ROW)
+_GENERATION = select(clock.c.generation).where(_ROW)
 
 
 class ClockQueries(StoreBase):
@@ -19,7 +22,7 @@ class ClockQueries(StoreBase):
 
     def clock_offset(self) -> timedelta:
         with self.reading() as connection:
-            offset = connection.execute(select(clock.c.offset_microseconds).where(_ROW)).scalar()
+            offset = connection.execute(_OFFSET).scalar()
         return timedelta(microseconds=offset or 0)
 
     def raise_clock_offset(self, offset: timedelta) -> None:

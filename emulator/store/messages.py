@@ -24,6 +24,18 @@ from emulator.store.events import (
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 from emulator.store.transitions import Step, step_due_messages
 
+# Built once: every send or status read asks them.
+_RECENTLY_SENT = select(messages.c.destination_number, messages.c.content).where(
+    messages.c.account_id == bindparam("account_id"),
+    messages.c.destination_number.in_(bindparam("numbers", expanding=True)),
+    messages.c.created_at > bindparam("since", type_=messages.c.created_at.type),
+    messages.c.is_duplicate.is_(False),
+)
+_FIND_MESSAGE = select(messages).where(
+    messages.c.id == bindparam("message_id"), messages.c.account_id == bindparam("account_id")
+)
+_INSERT_MESSAGES = insert(messages)
+
 
 @dataclass
 class Planned:
@@ -40,15 +52,13 @@ class MessageQueries(StoreBase):
 
     def insert_messages(self, rows: list[Message]) -> None:
         with self.transaction() as connection:
-            connection.execute(insert(messages), rows)
+            connection.execute(_INSERT_MESSAGES, rows)
             append_events(connection, (_accepted(row) for row in rows))
 
     def find_message(self, account_id: str, message_id: str) -> Message | None:
-        query = select(messages).where(
-            messages.c.id == message_id, messages.c.account_id == account_id
-        )
+        parameters = {"message_id": message_id, "account_id": account_id}
         with self.reading() as connection:
-            row = connection.execute(query).mappings().first()
+            row = connection.execute(_FIND_MESSAGE, parameters).mappings().first()
         return as_record(row)
 
     def cancel_if_scheduled(self, account_id: str, message_id: str, at: datetime) -> bool:
@@ -108,14 +118,9 @@ class MessageQueries(StoreBase):
     ) -> set[tuple[str, str]]:
         """(destination, content) of the account's messages to `numbers` after `since`,
         leaving out those withheld as duplicates."""
-        query = select(messages.c.destination_number, messages.c.content).where(
-            messages.c.account_id == account_id,
-            messages.c.destination_number.in_(list(numbers)),
-            messages.c.created_at > since,
-            messages.c.is_duplicate.is_(False),
-        )
+        parameters = {"account_id": account_id, "numbers": list(numbers), "since": since}
         with self.reading() as connection:
-            return {(row[0], row[1]) for row in connection.execute(query)}
+            return {(row[0], row[1]) for row in connection.execute(_RECENTLY_SENT, parameters)}
 
     def latest_message_to(self, number: str, account_number: str | None = None) -> Message | None:
         """The most recent message of any account to `number` (from `account_number`, if given)."""

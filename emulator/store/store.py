@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from emulator.store.account_webhooks import AccountWebhookQueries
 from emulator.store.clock import ClockQueries
@@ -32,6 +32,10 @@ from emulator.store.tables import (
 from emulator.store.webhooks import WebhookQueries
 
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
+# Built once: every send reads it.
+_FEATURES = select(account_features.c.features).where(
+    account_features.c.account_id == bindparam("account_id")
+)
 
 
 class Store(
@@ -58,11 +62,8 @@ class Store(
             clear_events(connection)
 
     def feature_changes(self, account_id: str) -> dict:
-        query = select(account_features.c.features).where(
-            account_features.c.account_id == account_id
-        )
         with self.reading() as connection:
-            return connection.execute(query).scalar() or {}
+            return connection.execute(_FEATURES, {"account_id": account_id}).scalar() or {}
 
     def save_feature_changes(self, account_id: str, features: dict) -> None:
         with self.transaction() as connection:
