@@ -77,8 +77,10 @@ def image_cmd(tmp_path: Path, port: int, outcome: dict) -> Iterator[dict[str, st
         yield env
     finally:
         process.send_signal(signal.SIGTERM)
-        outcome["stdout"], outcome["stderr"] = process.communicate(timeout=15)
-        outcome["returncode"] = process.returncode
+        # Not communicate(timeout=...): it reads the pipe itself and would miss what readline
+        # above already buffered (the line after the banner often comes with it).
+        outcome["returncode"] = process.wait(timeout=15)
+        outcome["stdout"], outcome["stderr"] = process.stdout.read(), process.stderr.read()
 
 
 def test_cmd_serves_until_stopped(tmp_path):
