@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from emulator.settings import Settings
 from emulator.store import Store
 from emulator.store.events import STATUS_CHANGED
-from emulator.store.tables import delivery_reports, events, webhooks
+from emulator.store.tables import delivery_reports, events, messages, webhooks
 from tests.receivers import HANG, WebhookReceiver
 from tests.support import basic_auth, message
 from tests.test_cli import BANNER, mm_emulator_command
@@ -157,3 +157,32 @@ def test_the_claims_of_a_killed_process_are_finished_by_another(store_db):
     finally:
         receiver.stop()
     assert len(receiver.requests) == 6
+
+
+def test_sigterm_stops_a_process_busy_with_a_backlog_at_once_and_loses_nothing(store_db):
+    count = 10_000
+    # Each step makes a report and a callback (to nowhere), so a batch takes a while.
+    fields = {"delivery_report": True, "callback_url": "http://127.0.0.1:9/nowhere"}
+    # The engine looks once, at the start, and not again: what is sent piles up.
+    with serving(store_db, "--workers", "1", "--tick-seconds", "86400") as base_url:
+        for batch in range(count // 100):
+            send(base_url, *(message(content=f"{batch} {n}", **fields) for n in range(100)))
+    busy = start(store_db, "--workers", "1")
+    base_url_of(busy)
+    time.sleep(0.5)  # into the backlog: four steps of every message are due
+    stopped_at = time.monotonic()
+    busy.send_signal(signal.SIGTERM)
+    assert busy.wait(timeout=30) == 0
+    assert time.monotonic() - stopped_at < 5
+
+    store = Store(Settings(db=store_db).database_url)
+    try:
+        with serving(store_db, "--workers", "1"):
+            wait_until(lambda: statuses(store) == {"delivered": count}, timeout=120)
+    finally:
+        store.close()
+
+
+def statuses(store: Store) -> Counter:
+    with store.reading() as connection:
+        return Counter(connection.execute(select(messages.c.status)).scalars())

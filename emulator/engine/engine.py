@@ -85,16 +85,18 @@ class Engine:
         Each batch is one transaction: a few statements move the whole batch one step and write
         its reports (emulator.store.transitions); Python then builds only the webhooks and
         scripted replies of the messages that need them. A process that dies mid-batch leaves
-        nothing half done, and two processes never move the same message.
+        nothing half done, and two processes never move the same message. A stop ends it
+        between batches: what is left stays due for the next start or another process.
         """
         moved = 0
-        while True:
+        while not self._stopping:
             with self._store.transaction() as connection:
                 step = self._store.step_due_messages(connection, now, BATCH_SIZE, self._delays)
                 if not step.moved:
                     return moved
                 self._plan_notifications(connection, step)
             moved += len(step.moved)
+        return moved
 
     def _plan_notifications(self, connection: Connection, step: Step) -> None:
         """Webhooks and scripted replies for the messages of `step` that cause any."""
