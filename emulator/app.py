@@ -17,10 +17,16 @@ from emulator.control.events import events
 from emulator.engine.engine import Engine
 from emulator.engine.webhooks import WebhookSender
 from emulator.errors import PARSE_FAILURE, BadRequest, NotFound
-from emulator.fixture_files import load_accounts, load_handset_scripts, load_outcome_rules
+from emulator.fixture_files import (
+    load_accounts,
+    load_handset_scripts,
+    load_keywords,
+    load_outcome_rules,
+)
 from emulator.instance import Emulator
 from emulator.logs import log_requests
 from emulator.services.acceptance import AcceptancePolicy
+from emulator.services.blacklist import BlacklistService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
@@ -87,11 +93,12 @@ def build_emulator(
     settings: Settings, store: Store | None = None, clock: Clock | None = None
 ) -> Emulator:
     """The emulator's parts, built from the settings and the fixture files."""
+    accounts = load_accounts(settings.fixtures)
+    outcomes = load_outcome_rules(settings.fixtures)
+    keywords = load_keywords(settings.fixtures)
     store = store or Store(settings.database_url)
     # Every process on the store reads and moves the same clock.
     clock = clock or Clock(store)
-    accounts = load_accounts(settings.fixtures)
-    outcomes = load_outcome_rules(settings.fixtures)
     features = FeatureService(accounts, store)
     engine = Engine(
         store,
@@ -100,6 +107,7 @@ def build_emulator(
         settings.retry_policy,
         WebhookSender(settings.webhook_timeout_seconds),
         load_handset_scripts(settings.fixtures),
+        keywords,
         workers=settings.webhook_workers,
         tick_seconds=settings.tick_seconds,
         signs_for=lambda account_id: features.features(account_id).signature_keys,
@@ -121,7 +129,8 @@ def build_emulator(
             on_due_now=engine.wake,
         ),
         inbox=InboxService(store, clock),
-        replies=ReplyService(store, clock, accounts),
+        replies=ReplyService(store, clock, accounts, keywords),
         webhooks=WebhookService(store, clock),
         signature_keys=SignatureKeyService(store, clock, features),
+        blacklist=BlacklistService(store, clock),
     )

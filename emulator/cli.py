@@ -39,8 +39,9 @@ OPTION_HELP = {
     "port": "Port to listen on; 0 picks a free one.",
     "db": "SQLite file path or SQLAlchemy URL; ':memory:' for a throwaway store.",
     "fixtures": (
-        "Folder (it must exist) with any of accounts.yaml, outcomes.yaml and handsets.yaml; each"
-        " file it lacks is the shipped one of that name. Not given: all three are shipped ones."
+        "Folder (it must exist) with any of accounts.yaml, outcomes.yaml, handsets.yaml and"
+        " keywords.yaml; each file it lacks is the shipped one of that name. Not given: all are"
+        " shipped ones."
     ),
     "admin_token": (
         "Bearer token required by /_emulator routes and the web inbox (health excepted); none:"

@@ -1,5 +1,6 @@
 """Read the YAML fixture files (a user's folder first, the shipped file otherwise), check them
-against their schemas, and build the domain's accounts, outcome rules and handset scripts."""
+against their schemas, and build the domain's accounts, outcome rules, handset scripts and
+keywords."""
 
 from __future__ import annotations
 
@@ -14,14 +15,21 @@ from marshmallow import Schema, ValidationError
 
 from emulator.domain.accounts import Account, AccountDirectory, ApiKey, Features
 from emulator.domain.handsets import HandsetScript, HandsetScripts
+from emulator.domain.keywords import Keywords
 from emulator.domain.outcomes import OutcomeRule, OutcomeRules
-from emulator.schemas.fixtures import AccountsFileSchema, HandsetsFileSchema, OutcomesFileSchema
+from emulator.schemas.fixtures import (
+    AccountsFileSchema,
+    HandsetsFileSchema,
+    KeywordsFileSchema,
+    OutcomesFileSchema,
+)
 from emulator.schemas.validation import flatten_errors
 
 SHIPPED = "emulator.default_fixtures"
 ACCOUNTS_FILE = "accounts.yaml"
 OUTCOMES_FILE = "outcomes.yaml"
 HANDSETS_FILE = "handsets.yaml"
+KEYWORDS_FILE = "keywords.yaml"
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -29,6 +37,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _accounts_file = AccountsFileSchema()
 _outcomes_file = OutcomesFileSchema()
 _handsets_file = HandsetsFileSchema()
+_keywords_file = KeywordsFileSchema()
 
 
 class FixtureError(ValueError):
@@ -120,11 +129,11 @@ def parse_yaml(text: str, source: str) -> Any:
 
 
 def check_fixtures(directory: str | None) -> None:
-    """Read and check all three fixture files: FixtureError with the problems of every one."""
+    """Read and check every fixture file: FixtureError with the problems of every one."""
     if directory is not None:
         _fixtures_folder(directory)
     lines = []
-    for load in (load_accounts, load_outcome_rules, load_handset_scripts):
+    for load in (load_accounts, load_outcome_rules, load_handset_scripts, load_keywords):
         try:
             load(directory)
         except FixtureError as error:
@@ -146,6 +155,12 @@ def load_outcome_rules(directory: str | None) -> OutcomeRules:
 def load_handset_scripts(directory: str | None) -> HandsetScripts:
     source, data = read_fixture(directory, HANDSETS_FILE)
     return handset_scripts_from_data(data, source)
+
+
+def load_keywords(directory: str | None) -> Keywords:
+    source, data = read_fixture(directory, KEYWORDS_FILE)
+    document = _validated(_keywords_file, data, source)
+    return Keywords.of(document["opt_out"], document["opt_in"])
 
 
 def _validated(schema: Schema, data: Any, source: str) -> dict:

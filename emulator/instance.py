@@ -9,6 +9,7 @@ from emulator.clock import Clock
 from emulator.domain.accounts import AccountDirectory
 from emulator.domain.outcomes import OutcomeRules
 from emulator.engine.engine import Engine
+from emulator.services.blacklist import BlacklistService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
@@ -36,6 +37,7 @@ class Emulator:
     replies: ReplyService
     webhooks: WebhookService
     signature_keys: SignatureKeyService
+    blacklist: BlacklistService
 
     def start(self) -> None:
         """Start the engine's periodic jobs (the server does; tests may drive time instead)."""
@@ -55,6 +57,6 @@ class Emulator:
         self.store.close()
 
     def reset(self) -> None:
-        """Forget every message, report, reply, webhook delivery, account webhook, signature key
-        and feature change; back to real time."""
+        """Forget every message, report, reply, webhook delivery, account webhook, signature key,
+        blacklisted number and feature change; back to real time."""
         self.engine.forget_everything()

@@ -27,6 +27,7 @@ BOTH_BACKENDS = (
     "tests/test_inbox.py",
     "tests/test_isolation.py",
     "tests/test_messages.py",
+    "tests/test_number_authorisation.py",
     "tests/test_processes.py",
     "tests/test_signature_keys_api.py",
     "tests/test_webhooks_api.py",

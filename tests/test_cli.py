@@ -292,8 +292,8 @@ def test_help_says_what_fixtures_fall_back_to():
         assert result.returncode == 0
         text = " ".join(result.stdout.split())
         assert (
-            "Folder (it must exist) with any of accounts.yaml, outcomes.yaml and handsets.yaml;"
-            in text
+            "Folder (it must exist) with any of accounts.yaml, outcomes.yaml, handsets.yaml and"
+            " keywords.yaml;" in text
         )
         assert "each file it lacks is the shipped one of that name." in text
-        assert "Not given: all three are shipped ones." in text
+        assert "Not given: all are shipped ones." in text

@@ -12,6 +12,7 @@ from emulator.fixture_files import (
     check_fixtures,
     load_accounts,
     load_handset_scripts,
+    load_keywords,
     load_outcome_rules,
 )
 from emulator.schemas.validation import INVALID_REQUEST
@@ -21,6 +22,7 @@ LOADERS = {
     "accounts.yaml": load_accounts,
     "outcomes.yaml": load_outcome_rules,
     "handsets.yaml": load_handset_scripts,
+    "keywords.yaml": load_keywords,
 }
 
 
@@ -197,6 +199,26 @@ REFUSED = {
             ("line 7", 'duplicate key "deduplication" (first on line 6).'),
         ],
     ),
+    "no opt-out keyword": (
+        "keywords.yaml",
+        "opt_out: []\nopt_in: [START]\n",
+        [("opt_out", "Shorter than minimum length 1.")],
+    ),
+    "a keyword of two words": (
+        "keywords.yaml",
+        "opt_out: [STOP, STOP NOW]\n",
+        [("opt_out[1]", "Must be one word of letters and digits.")],
+    ),
+    "a keyword in both lists": (
+        "keywords.yaml",
+        "opt_out: [STOP]\nopt_in: [Stop]\n",
+        [("opt_in[0]", 'Duplicate keyword "STOP" (first at opt_out[0]).')],
+    ),
+    "a number for a keyword": (
+        "keywords.yaml",
+        "opt_out: [STOP, 1]\n",
+        [("opt_out[1]", "Not a valid string.")],
+    ),
     "broken YAML": (
         "handsets.yaml",
         'scripts:\n  - reply: "hi"\n   after_seconds: 5\n',
@@ -246,6 +268,9 @@ def test_shipped_fixtures_load_cleanly():
     assert directory.account("DemoSubAccount1").numbers == directory.account("DemoAccount").numbers
     assert load_outcome_rules(None).outcome_for("+61400000411", "hi").error_code == "411"
     assert [script.reply for script in load_handset_scripts(None).scripts] == ["YES", "STOP"]
+    keywords = load_keywords(None)
+    assert sorted(keywords.opt_out) == ["CANCEL", "END", "QUIT", "STOP", "STOPALL", "UNSUBSCRIBE"]
+    assert keywords.opt_in == {"START"}
 
 
 def test_a_file_the_folder_lacks_is_the_shipped_one(tmp_path):

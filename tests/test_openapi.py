@@ -37,6 +37,10 @@ IN_SCOPE = (
     "EnableSignatureKey",
     "GetEnabledSignatureKey",
     "DisableTheCurrentEnabledSignatureKey.",
+    "ListAllBlockedNumbers",
+    "AddOneOrMoreNumbersToYourBacklist",
+    "RemoveANumberFromTheBlacklist",
+    "CheckIfOneOrSeveralNumbersAreCurrentlyBlacklisted",
 )
 # What the official spec gives a body it does not describe: no fields to compare.
 UNDESCRIBED = {"(body)": "object"}

@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from emulator.api.delivery_reports import delivery_reports
 from emulator.api.messages import messages
+from emulator.api.number_authorisation import number_authorisation
 from emulator.api.replies import replies
 from emulator.api.requests import authenticate_request
 from emulator.api.signature_keys import signature_keys
@@ -16,6 +17,14 @@ def create_v1_blueprint() -> Blueprint:
     """Every /v1 route, each authenticated before it runs."""
     v1 = Blueprint("v1", __name__, url_prefix="/v1")
     v1.before_request(authenticate_request)
-    for child in (messages, delivery_reports, replies, webhooks, signature_keys):
+    children = (
+        messages,
+        delivery_reports,
+        replies,
+        webhooks,
+        signature_keys,
+        number_authorisation,
+    )
+    for child in children:
         v1.register_blueprint(child)
     return v1

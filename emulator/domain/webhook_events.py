@@ -29,7 +29,6 @@ CONTENT_TYPES = {
     "FORM_ENCODED": "application/x-www-form-urlencoded",
     "XML": "application/xml",
 }
-OPT_OUT_WORD = "STOP"
 
 
 def report_event(status: str) -> str:
@@ -37,17 +36,13 @@ def report_event(status: str) -> str:
     return f"{status.upper()}_DR"
 
 
-def reply_events(reply: Reply) -> list[str]:
-    """A reply is a received SMS, or MMS when it has attachments; a STOP is an opt-out too."""
+def reply_events(reply: Reply, opts_out: bool) -> list[str]:
+    """A reply is a received SMS, or MMS when it has attachments; an opt-out keyword (`opts_out`)
+    is an opt-out too."""
     events = [RECEIVED_MMS if reply["attachments"] else RECEIVED_SMS]
-    if is_opt_out(reply["content"]):
+    if opts_out:
         events.append(OPT_OUT_SMS)
     return events
-
-
-def is_opt_out(content: str) -> bool:
-    """STOP in any case with surrounding spaces, as the store's opt-out query matches it."""
-    return content.strip(" ").upper() == OPT_OUT_WORD
 
 
 def report_variables(message: Message, report: DeliveryReport) -> dict[str, Any]:

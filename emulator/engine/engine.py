@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from emulator.clock import Clock
 from emulator.domain.handsets import HandsetScripts
 from emulator.domain.ids import new_id
+from emulator.domain.keywords import Keywords
 from emulator.domain.lifecycle import StepDelays
 from emulator.domain.records import Message, new_reply
 from emulator.domain.retention import retention_cutoff
@@ -55,6 +56,7 @@ class Engine:
         retry: RetryPolicy,
         sender: WebhookSender,
         handsets: HandsetScripts | None = None,
+        keywords: Keywords | None = None,
         workers: int = 16,
         tick_seconds: float = 0.2,
         rng: random.Random | None = None,
@@ -66,6 +68,7 @@ class Engine:
         self._clock = clock
         self._delays = delays
         self._handsets = handsets or HandsetScripts([])
+        self._keywords = keywords or Keywords()
         self._tick_seconds = tick_seconds
         self._sender_timeout = sender.timeout_seconds
         signer = CallbackSigner(store, signs_for)
@@ -124,6 +127,8 @@ class Engine:
             if message["status"] == DELIVERED:
                 self._plan_scripted_reply(message, message["updated_at"], planned, subscriptions)
         self._store.apply_transitions(connection, planned)
+        changes = [self._keywords.blacklist_change(reply) for reply in planned.replies]
+        self._store.change_blacklist(change for change in changes if change is not None)
 
     def _plan_scripted_reply(
         self,
@@ -132,7 +137,8 @@ class Engine:
         planned: Planned,
         subscriptions: Subscriptions,
     ) -> None:
-        """A scripted handset's reply, stored now with the time it will be received."""
+        """A scripted handset's reply, stored now with the time it will be received (an opt-out
+        or opt-in keyword changes the blacklist from then on)."""
         script = self._handsets.script_for(message)
         if script is None:
             return
@@ -140,7 +146,8 @@ class Engine:
         planned.replies.append(reply)
         if reply["callback_url"]:
             planned.webhooks.append(reply_webhook(reply))
-        planned.webhooks.extend(subscriptions.for_reply(reply, message))
+        opts_out = self._keywords.opts_out(reply["content"])
+        planned.webhooks.extend(subscriptions.for_reply(reply, message, opts_out))
 
     # Webhooks
 

@@ -51,9 +51,12 @@ class Subscriptions:
             if event in webhook["events"]
         ]
 
-    def for_reply(self, reply: Reply, answered: Message | None) -> list[WebhookDelivery]:
+    def for_reply(
+        self, reply: Reply, answered: Message | None, opts_out: bool
+    ) -> list[WebhookDelivery]:
         """Deliveries of `reply` to the account's webhooks subscribed to any of its events
-        (`RECEIVED_SMS` or `RECEIVED_MMS`, and `OPT_OUT_SMS` for a STOP), one per event."""
+        (`RECEIVED_SMS` or `RECEIVED_MMS`, and `OPT_OUT_SMS` for an opt-out keyword), one per
+        event."""
         webhooks = self._by_account.get(reply["account_id"])
         if not webhooks:
             return []
@@ -61,7 +64,7 @@ class Subscriptions:
         at = reply["date_received"]
         return [
             _delivery(webhook, event, variables, at)
-            for event in reply_events(reply)
+            for event in reply_events(reply, opts_out)
             for webhook in webhooks
             if event in webhook["events"]
         ]

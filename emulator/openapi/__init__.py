@@ -11,18 +11,25 @@ from marshmallow import Schema
 
 from emulator import __version__
 from emulator.openapi.control import CONTROL_OPERATIONS, INBOX_OPERATIONS
+from emulator.openapi.number_authorisation import NUMBER_AUTHORISATION_OPERATIONS
 from emulator.openapi.operations import (
     CONTROL,
     NOT_JSON,
     PATH_EXAMPLES,
     REFUSED,
+    TEXT,
     TOO_LARGE,
     Answers,
     Operation,
 )
 from emulator.openapi.v1 import V1_OPERATIONS
 
-OPERATIONS = [*V1_OPERATIONS, *CONTROL_OPERATIONS, *INBOX_OPERATIONS]
+OPERATIONS = [
+    *V1_OPERATIONS,
+    *NUMBER_AUTHORISATION_OPERATIONS,
+    *CONTROL_OPERATIONS,
+    *INBOX_OPERATIONS,
+]
 
 _PARAMETER = re.compile(r"{(\w+)}")
 
@@ -94,7 +101,9 @@ def _answers(operation: Operation) -> Answers:
     return answers
 
 
-def _answer(description: str, schema: type[Schema] | Schema | None) -> dict:
+def _answer(description: str, schema: type[Schema] | Schema | str | None) -> dict:
     if schema is None:
         return {"description": description}
+    if schema == TEXT:
+        return {"description": description, "content": {TEXT: {"schema": {"type": "string"}}}}
     return {"description": description, "content": {"application/json": {"schema": schema}}}

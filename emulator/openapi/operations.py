@@ -11,12 +11,14 @@ from emulator.schemas import common
 
 Security = list[dict[str, list[str]]]
 # Status -> (description, schema of the body, an instance for a list of them, or None).
-Answers = dict[int, tuple[str, type[Schema] | Schema | None]]
+Answers = dict[int, tuple[str, type[Schema] | Schema | str | None]]
 
 V1: Security = [{"basic_auth": []}, {"hmac_auth": []}]
 # Open on loopback; a bearer token when one is configured.
 CONTROL: Security = [{}, {"admin_token": []}]
 OPEN: Security = [{}]
+# In place of a schema: a text/plain body.
+TEXT = "text/plain"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ PATH_EXAMPLES = {
     "webhookId": "a7f11bb0-f299-4861-a5ca-9b29d04bc5ad",
     "key_id": "7ca628a8-08b0-4e42-aeb8-960b37049c31",
     "number": "+61491570156",
+    "numbers": "+61491570156,+61491570157",
 }
 
 

@@ -1,4 +1,5 @@
-"""Shapes of the fixture files: accounts.yaml, outcomes.yaml and handsets.yaml, strictly typed."""
+"""Shapes of the fixture files: accounts.yaml, outcomes.yaml, handsets.yaml and keywords.yaml,
+strictly typed."""
 
 from __future__ import annotations
 
@@ -196,3 +197,28 @@ class HandsetsFileSchema(_Entry):
     """handsets.yaml; no scripts (or an empty `scripts:`) means no handset replies by itself."""
 
     scripts = fields.List(fields.Nested(HandsetScriptSchema), load_default=list, allow_none=True)
+
+
+class Keyword(StrictString):
+    """A word a handset sends alone: letters and digits, no spaces."""
+
+    def __init__(self, **kwargs) -> None:
+        one_word = validate.Regexp(r"^\w{1,160}$", error="Must be one word of letters and digits.")
+        super().__init__(validate=one_word, **kwargs)
+
+
+class KeywordsFileSchema(_Entry):
+    """keywords.yaml: the opt-out and opt-in words, each listed once (in any case) in all."""
+
+    opt_out = fields.List(Keyword(), required=True, validate=_NOT_EMPTY)
+    opt_in = fields.List(Keyword(), load_default=list)
+
+    @validates_schema
+    def _words_listed_once(self, data: dict, **kwargs) -> None:
+        seen: dict[str, tuple] = {}
+        errors: dict = {}
+        for key in ("opt_out", "opt_in"):
+            for index, word in enumerate(data[key]):
+                _check_unique(word.upper(), (key, index), seen, "keyword", errors)
+        if errors:
+            raise ValidationError(errors)

@@ -38,7 +38,8 @@ class Acceptance(TypedDict):
 
 @dataclass
 class Batch:
-    """One request's messages, with what the store says about their destinations, read once.
+    """One request's messages, with what the store says about their destinations, read once:
+    those on the account's blacklist (`opted_out`) and, for de-duplication, what was sent.
 
     `sent` holds (destination, content) pairs already sent: in the last 24 hours when
     de-duplication is on, and earlier in the same request.
@@ -63,7 +64,7 @@ class AcceptancePolicy:
         """Read what the store knows of these messages' destinations, in two queries at most, in
         the caller's writing transaction."""
         numbers = {message["destination_number"] for message in messages}
-        opted_out = self._store.opted_out(account.id, numbers, now)
+        opted_out = self._store.blacklisted(account.id, numbers, now)
         sent: set[tuple[str, str]] = set()
         if features.deduplication:
             # Sends of the account take turns: of two identical ones, the later sees the first.

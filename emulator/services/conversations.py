@@ -178,7 +178,7 @@ class ConversationService:
         opted_out = [
             account_id
             for account_id in account_ids
-            if self._store.opted_out(account_id, [number], now)
+            if self._store.blacklisted(account_id, [number], now)
         ]
         return Conversation(
             number=number,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from emulator.clock import Clock
 from emulator.domain.accounts import AccountDirectory
 from emulator.domain.ids import normalise_id
+from emulator.domain.keywords import Keywords
 from emulator.domain.records import Message, Reply, new_inbound_reply, new_reply, reply_view
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import reply_webhook
@@ -16,12 +17,16 @@ INVALID_REPLY = "Invalid reply. Please check the details and try again."
 
 class ReplyService:
     """Turns a handset's answer into a stored reply, announced to the message's callback_url and
-    to the account's webhooks subscribed to it."""
+    to the account's webhooks subscribed to it; an opt-out or opt-in keyword changes the
+    account's blacklist in the same transaction."""
 
-    def __init__(self, store: Store, clock: Clock, accounts: AccountDirectory) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, accounts: AccountDirectory, keywords: Keywords
+    ) -> None:
         self._store = store
         self._clock = clock
         self._accounts = accounts
+        self._keywords = keywords
 
     def receive(
         self,
@@ -40,8 +45,13 @@ class ReplyService:
             reply = self._inbound(source_number, content, destination_number, at, attachments)
         hooks = [reply_webhook(reply)] if reply["callback_url"] else []
         subscriptions = Subscriptions(self._store.subscribed_webhooks([reply["account_id"]]))
-        hooks.extend(subscriptions.for_reply(reply, message))
-        self._store.insert_reply_and_webhooks(reply, hooks)
+        opts_out = self._keywords.opts_out(content)
+        hooks.extend(subscriptions.for_reply(reply, message, opts_out))
+        change = self._keywords.blacklist_change(reply)
+        with self._store.transaction():
+            self._store.insert_reply_and_webhooks(reply, hooks)
+            if change is not None:
+                self._store.change_blacklist([change])
         return {**reply_view(reply), "account_id": reply["account_id"], "attachments": attachments}
 
     def _message_answered(self, source_number, message_id, destination_number) -> Message | None:

@@ -22,6 +22,7 @@ DELIVERY_REPORT = "delivery_report"
 REPLY = "reply"
 WEBHOOK_ATTEMPT = "webhook_attempt"
 FEATURES_CHANGED = "features_changed"
+BLACKLIST_CHANGED = "blacklist_changed"
 RESET = "reset"
 KINDS = (
     MESSAGE_ACCEPTED,
@@ -30,6 +31,7 @@ KINDS = (
     REPLY,
     WEBHOOK_ATTEMPT,
     FEATURES_CHANGED,
+    BLACKLIST_CHANGED,
     RESET,
 )
 

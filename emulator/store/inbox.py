@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Table, and_, insert, select, update
 
 from emulator.domain.records import DeliveryReport, Reply, ReportedMessage, WebhookDelivery
 from emulator.store.base import StoreBase, as_records
@@ -14,13 +14,6 @@ from emulator.store.events import append_events, reply_event
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 PAGE_SIZE = 100
-# Built once: a send asks it every time.
-_OPTED_OUT = select(replies.c.source_number).where(
-    replies.c.account_id == bindparam("account_id"),
-    replies.c.source_number.in_(bindparam("numbers", expanding=True)),
-    func.upper(func.trim(replies.c.content)) == "STOP",
-    replies.c.date_received <= bindparam("now", type_=replies.c.date_received.type),
-)
 
 
 class InboxQueries(StoreBase):
@@ -66,12 +59,6 @@ class InboxQueries(StoreBase):
         )
         with self.reading() as connection:
             return as_records(connection.execute(query).mappings())
-
-    def opted_out(self, account_id: str, numbers: Collection[str], now: datetime) -> set[str]:
-        """Those of `numbers` whose handsets have replied STOP to the account by `now`."""
-        parameters = {"account_id": account_id, "numbers": list(numbers), "now": now}
-        with self.reading() as connection:
-            return set(connection.execute(_OPTED_OUT, parameters).scalars())
 
     def insert_reply_and_webhooks(self, reply: Reply, hooks: list[WebhookDelivery]) -> None:
         """Store a reply with the webhook deliveries that announce it, in one transaction."""

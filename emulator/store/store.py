@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, insert, select
 
 from emulator.store.account_webhooks import AccountWebhookQueries
+from emulator.store.blacklist import BlacklistQueries
 from emulator.store.clock import ClockQueries
 from emulator.store.events import (
     FEATURES_CHANGED,
@@ -23,6 +24,7 @@ from emulator.store.signature_keys import SignatureKeyQueries
 from emulator.store.tables import (
     account_features,
     account_webhooks,
+    blacklist,
     delivery_reports,
     messages,
     replies,
@@ -47,14 +49,21 @@ class Store(
     EventQueries,
     InboxViewQueries,
     ClockQueries,
+    BlacklistQueries,
 ):
     """The emulator's truth: messages, delivery reports, replies and webhook deliveries, the
-    accounts' webhooks and signature keys, and the change log that follows them."""
+    accounts' webhooks, signature keys and blacklists, and the change log that follows them."""
 
     def clear(self) -> None:
-        """Delete every message, report, reply, webhook delivery, account webhook and signature
-        key, and every run-time feature change; the change log keeps only a `reset` event."""
-        configuration = (account_features, account_webhooks, signature_keys)
+        """Delete every message, report, reply, webhook delivery, account webhook, signature key
+        and blacklisted number, and every run-time feature change; the change log keeps only a
+        `reset` event."""
+        configuration = (
+            account_features,
+            account_webhooks,
+            signature_keys,
+            blacklist,
+        )
         # Alone: a writer beside it could add a report to a message it has just deleted.
         with self.transaction(alone=True) as connection:
             for table in (*_CHILD_TABLES, messages, *configuration):

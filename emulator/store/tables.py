@@ -1,5 +1,5 @@
 """The SQLAlchemy tables that hold every message, delivery report, reply and webhook delivery, the
-accounts' webhooks and signature keys, and the change log that follows them."""
+accounts' webhooks, signature keys and blacklists, and the change log that follows them."""
 
 from __future__ import annotations
 
@@ -230,4 +230,19 @@ events = Table(
     Column("data", JSON, nullable=False, default=dict),
     Index("ix_events_at", "at"),
     sqlite_autoincrement=True,
+)
+
+# The numbers each account may not send to (the Number Authorisation API's blacklist), put there
+# through the API or by a handset's opt-out keyword. A row blocks its number from `blocked_from`
+# (a scripted handset's STOP is stored before it is received) until `blocked_until`, set when
+# the number is removed or opts back in; NULL while it lasts.
+blacklist = Table(
+    "blacklist",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(100), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("blocked_from", UtcDateTime, nullable=False),
+    Column("blocked_until", UtcDateTime),
+    Index("ix_blacklist_account_number", "account_id", "number"),
 )

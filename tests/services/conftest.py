@@ -12,7 +12,12 @@ from emulator.clock import Clock
 from emulator.domain.accounts import AccountDirectory
 from emulator.engine.engine import Engine
 from emulator.engine.webhooks import WebhookSender
-from emulator.fixture_files import load_accounts, load_handset_scripts, load_outcome_rules
+from emulator.fixture_files import (
+    load_accounts,
+    load_handset_scripts,
+    load_keywords,
+    load_outcome_rules,
+)
 from emulator.schemas.messages import SendMessagesRequestSchema
 from emulator.services.acceptance import AcceptancePolicy
 from emulator.services.features import FeatureService
@@ -60,8 +65,8 @@ def inbox(store, clock) -> InboxService:
 
 
 @pytest.fixture
-def replies(store, clock, accounts) -> ReplyService:
-    return ReplyService(store, clock, accounts)
+def replies(settings, store, clock, accounts) -> ReplyService:
+    return ReplyService(store, clock, accounts, load_keywords(settings.fixtures))
 
 
 @pytest.fixture
@@ -74,6 +79,7 @@ def engine(settings, store, clock) -> Engine:
         settings.retry_policy,
         WebhookSender(settings.webhook_timeout_seconds),
         load_handset_scripts(settings.fixtures),
+        load_keywords(settings.fixtures),
     )
     yield engine
     engine.stop()

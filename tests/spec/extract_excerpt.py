@@ -29,6 +29,9 @@ PATHS = (
     "/v1/iam/signature_keys",
     "/v1/iam/signature_keys/{key_id}",
     "/v1/iam/signature_keys/enabled",
+    "/v1/number_authorisation/mt/blacklist",
+    "/v1/number_authorisation/mt/blacklist/{number}",
+    "/v1/number_authorisation/is_authorised/{numbers}",
 )
 INFO_KEYS = ("title", "version", "license")
 HEADER = """\

@@ -14,7 +14,7 @@ from emulator.domain.records import new_reply
 from emulator.services.conversations import ConversationService, segment_view
 from emulator.store import Store
 from emulator.store.messages import Planned
-from tests.support import basic_auth, message, record_delivery_report, record_reply
+from tests.support import basic_auth, message, record_delivery_report
 
 
 @pytest.fixture
@@ -72,8 +72,9 @@ def test_a_conversation_in_order_with_its_steps_and_opt_out(service, send, emula
     stored = emulator.store.find_message("DemoAccount", echo["message_id"])
     now = emulator.clock.now()
     record_delivery_report(emulator.store, stored, "enroute", "101", now + timedelta(seconds=1))
-    record_reply(emulator.store, stored, "STOP", now + timedelta(seconds=2))
-    emulator.clock.advance(3)
+    emulator.clock.advance(2)
+    emulator.replies.receive("+61491570156", "STOP")
+    emulator.clock.advance(1)
 
     conversation = service.conversation("+61491570156", None)
     assert [bubble.kind for bubble in conversation.bubbles] == ["message", "reply"]
