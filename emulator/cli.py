@@ -8,6 +8,7 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 from contextlib import ExitStack
 from dataclasses import fields, replace
@@ -173,6 +174,8 @@ def _serve_from_worker_processes(settings: Settings, generated_token: str | None
     """A master process that binds the port, builds the app once, and forks the workers."""
     from emulator.workers import WorkerProcesses  # gunicorn: only where processes can fork
 
+    master = os.getpid()
+    status = 0
     with ExitStack() as cleanup:
         if settings.database_url == MEMORY_URL:
             # Processes cannot share a database in memory: a throwaway file stands in for it.
@@ -199,7 +202,20 @@ def _serve_from_worker_processes(settings: Settings, generated_token: str | None
         )
         # From here the master's listener owns the socket and closes it.
         listening.detach()
-        processes.run()
+        try:
+            processes.run()
+        except SystemExit as stopped:
+            if os.getpid() != master:
+                # A worker that failed to start unwinds through the frames it was forked from:
+                # what they clean up is the master's.
+                os._exit(stopped.code if isinstance(stopped.code, int) else 1)
+            status = stopped.code if isinstance(stopped.code, int) else 0
+    # The master has nothing left to tear down: exit now rather than after the interpreter
+    # has dismantled every module, which under load can take a second.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _announce(base_url: str, emulator, generated_token: str | None) -> None:

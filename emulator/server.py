@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from typing import Protocol
 
 from flask import Flask
@@ -122,11 +123,13 @@ def shut_down_and_exit(server: EmulatorServer | None, emulator: Closable | None)
     is attempted again once its claim runs out. The process exits without waiting for webhook
     threads still blocked on a receiver that does not answer.
     """
+    # One grace for both: requests in flight, then webhook attempts, get what is left of it.
+    deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
     try:
         if server is not None:
             server.stop(grace_seconds=SHUTDOWN_GRACE_SECONDS)
         if emulator is not None:
-            emulator.close(grace_seconds=SHUTDOWN_GRACE_SECONDS)
+            emulator.close(grace_seconds=max(0.0, deadline - time.monotonic()))
     finally:
         logging.shutdown()
         for stream in (sys.stdout, sys.stderr):
