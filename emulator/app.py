@@ -12,6 +12,7 @@ from emulator.api.requests import EXTENSION_KEY
 from emulator.auth import Authenticator
 from emulator.clock import Clock
 from emulator.control import control
+from emulator.control.chaos import chaos
 from emulator.control.docs import docs
 from emulator.control.events import events
 from emulator.engine.engine import Engine
@@ -19,6 +20,7 @@ from emulator.engine.webhooks import WebhookSender
 from emulator.errors import PARSE_FAILURE, BadRequest, NotFound
 from emulator.fixture_files import (
     load_accounts,
+    load_chaos_rules,
     load_handset_scripts,
     load_keywords,
     load_outcome_rules,
@@ -27,6 +29,7 @@ from emulator.instance import Emulator
 from emulator.logs import log_requests
 from emulator.services.acceptance import AcceptancePolicy
 from emulator.services.blacklist import BlacklistService
+from emulator.services.chaos import ChaosService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
@@ -64,6 +67,7 @@ def create_app(
     app.register_blueprint(control)
     app.register_blueprint(docs)
     app.register_blueprint(events)
+    app.register_blueprint(chaos)
     app.register_blueprint(ui)
     register_error_handlers(app)
     log_requests(app)
@@ -92,10 +96,12 @@ def _refuse_nul() -> None:
 def build_emulator(
     settings: Settings, store: Store | None = None, clock: Clock | None = None
 ) -> Emulator:
-    """The emulator's parts, built from the settings and the fixture files."""
+    """The emulator's parts, built from the settings and the fixture files; the --chaos file's
+    rules are put in force."""
     accounts = load_accounts(settings.fixtures)
     outcomes = load_outcome_rules(settings.fixtures)
     keywords = load_keywords(settings.fixtures)
+    startup_rules = load_chaos_rules(settings.chaos)
     store = store or Store(settings.database_url)
     # Every process on the store reads and moves the same clock.
     clock = clock or Clock(store)
@@ -112,6 +118,9 @@ def build_emulator(
         tick_seconds=settings.tick_seconds,
         signs_for=lambda account_id: features.features(account_id).signature_keys,
     )
+    chaos_rules = ChaosService(store, clock, startup_rules)
+    if settings.chaos is not None:
+        chaos_rules.restore_startup_rules()
     return Emulator(
         settings=settings,
         store=store,
@@ -133,4 +142,5 @@ def build_emulator(
         webhooks=WebhookService(store, clock),
         signature_keys=SignatureKeyService(store, clock, features),
         blacklist=BlacklistService(store, clock),
+        chaos=chaos_rules,
     )

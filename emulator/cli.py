@@ -44,6 +44,9 @@ OPTION_HELP = {
         " keywords.yaml; each file it lacks is the shipped one of that name. Not given: all are"
         " shipped ones."
     ),
+    "chaos": (
+        "YAML file of fault injection rules, in force from the start and again after each reset."
+    ),
     "admin_token": (
         "Bearer token required by /_emulator routes and the web inbox (health excepted); none:"
         " open on loopback, and one is generated (and printed) when listening on the network."
@@ -136,7 +139,7 @@ def serve(**options) -> None:
         settings = replace(settings, admin_token=generated_token)
     configure_logging(settings.log_format)
     # Before the store is opened: broken fixtures should not leave a new store file behind.
-    check_fixtures(settings.fixtures)
+    check_fixtures(settings.fixtures, settings.chaos)
     if settings.workers > 1 and not can_fork():
         logging.getLogger(__name__).warning(
             "this platform cannot fork: serving from one process, not %d", settings.workers

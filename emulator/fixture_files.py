@@ -1,6 +1,6 @@
-"""Read the YAML fixture files (a user's folder first, the shipped file otherwise), check them
-against their schemas, and build the domain's accounts, outcome rules, handset scripts and
-keywords."""
+"""Read the YAML fixture files (a user's folder first, the shipped file otherwise) and a --chaos
+file, check them against their schemas, and build the domain's accounts, outcome rules, handset
+scripts, keywords and fault injection rules."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from emulator.domain.accounts import Account, AccountDirectory, ApiKey, Features
 from emulator.domain.handsets import HandsetScript, HandsetScripts
 from emulator.domain.keywords import Keywords
 from emulator.domain.outcomes import OutcomeRule, OutcomeRules
+from emulator.schemas.chaos import ChaosRulesSchema
 from emulator.schemas.fixtures import (
     AccountsFileSchema,
     HandsetsFileSchema,
@@ -38,6 +39,7 @@ _accounts_file = AccountsFileSchema()
 _outcomes_file = OutcomesFileSchema()
 _handsets_file = HandsetsFileSchema()
 _keywords_file = KeywordsFileSchema()
+_chaos_file = ChaosRulesSchema()
 
 
 class FixtureError(ValueError):
@@ -86,17 +88,18 @@ def read_fixture(directory: str | None, filename: str) -> tuple[str, Any]:
     that name when there is no directory or it lacks the file."""
     path = _fixtures_folder(directory) / filename if directory is not None else None
     if path is not None and path.exists():
-        source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise FixtureError([f"{source}: not UTF-8 text."]) from None
-        except OSError as error:
-            raise FixtureError([f"{source}: cannot be read: {error.strerror}."]) from None
-    else:
-        source = filename
-        text = resources.files(SHIPPED).joinpath(filename).read_text(encoding="utf-8")
-    return source, parse_yaml(text, source)
+        return str(path), parse_yaml(_text_of(path), str(path))
+    text = resources.files(SHIPPED).joinpath(filename).read_text(encoding="utf-8")
+    return filename, parse_yaml(text, filename)
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FixtureError([f"{path}: not UTF-8 text."]) from None
+    except OSError as error:
+        raise FixtureError([f"{path}: cannot be read: {error.strerror}."]) from None
 
 
 def _fixtures_folder(directory: str) -> Path:
@@ -128,8 +131,9 @@ def parse_yaml(text: str, source: str) -> Any:
     return data
 
 
-def check_fixtures(directory: str | None) -> None:
-    """Read and check every fixture file: FixtureError with the problems of every one."""
+def check_fixtures(directory: str | None, chaos: str | None = None) -> None:
+    """Read and check every fixture file and the --chaos file: FixtureError with the problems of
+    every one."""
     if directory is not None:
         _fixtures_folder(directory)
     lines = []
@@ -138,6 +142,10 @@ def check_fixtures(directory: str | None) -> None:
             load(directory)
         except FixtureError as error:
             lines.extend(error.lines)
+    try:
+        load_chaos_rules(chaos)
+    except FixtureError as error:
+        lines.extend(error.lines)
     if lines:
         raise FixtureError(lines)
 
@@ -161,6 +169,16 @@ def load_keywords(directory: str | None) -> Keywords:
     source, data = read_fixture(directory, KEYWORDS_FILE)
     document = _validated(_keywords_file, data, source)
     return Keywords.of(document["opt_out"], document["opt_in"])
+
+
+def load_chaos_rules(path: str | None) -> list[dict]:
+    """The fault injection rules of a --chaos file, validated; none without a file."""
+    if path is None:
+        return []
+    file = Path(path)
+    if not file.is_file():
+        raise FixtureError([f"chaos file {path} does not exist"])
+    return _validated(_chaos_file, parse_yaml(_text_of(file), path), path)["rules"]
 
 
 def _validated(schema: Schema, data: Any, source: str) -> dict:

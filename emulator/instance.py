@@ -10,6 +10,7 @@ from emulator.domain.accounts import AccountDirectory
 from emulator.domain.outcomes import OutcomeRules
 from emulator.engine.engine import Engine
 from emulator.services.blacklist import BlacklistService
+from emulator.services.chaos import ChaosService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
@@ -38,6 +39,7 @@ class Emulator:
     webhooks: WebhookService
     signature_keys: SignatureKeyService
     blacklist: BlacklistService
+    chaos: ChaosService
 
     def start(self) -> None:
         """Start the engine's periodic jobs (the server does; tests may drive time instead)."""
@@ -58,5 +60,7 @@ class Emulator:
 
     def reset(self) -> None:
         """Forget every message, report, reply, webhook delivery, account webhook, signature key,
-        blacklisted number and feature change; back to real time."""
+        blacklisted number and feature change; back to real time, and to the --chaos file's
+        fault injection rules."""
         self.engine.forget_everything()
+        self.chaos.restore_startup_rules()

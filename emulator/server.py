@@ -15,6 +15,8 @@ from flask import Flask
 from waitress import wasyncore
 from waitress.server import create_server
 
+from emulator.connections import DroppingConnections
+
 log = logging.getLogger(__name__)
 
 CONNECTION_LIMIT = 1000
@@ -59,7 +61,7 @@ class EmulatorServer:
         where = {"sockets": [listening]} if listening else {"host": host, "port": port}
         try:
             self._server = create_server(
-                app,
+                DroppingConnections(app),
                 threads=threads,
                 # Idle or slow clients are cut off, and a crowd of them cannot use up the
                 # connections that real clients need.

@@ -39,6 +39,7 @@ class Settings:
     port: int = 8080
     db: str = DEFAULT_DB
     fixtures: str | None = None
+    chaos: str | None = None
     admin_token: str | None = None
     allowed_hosts: str | None = None
     max_body_bytes: int = 5 * 1024 * 1024

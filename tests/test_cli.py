@@ -259,6 +259,30 @@ def test_bad_regex_and_error_code_in_outcomes(tmp_path):
     )
 
 
+def test_a_chaos_file_is_checked_like_the_fixtures(tmp_path):
+    chaos = tmp_path / "chaos.yaml"
+    chaos.write_text(
+        "rules:\n"
+        "  - path: /v1/messages\n"
+        "    fault: {status: 418}\n"
+        "  - side: webhook\n"
+        "    fault: {drop: true}\n"
+        "    times: 0\n"
+    )
+    result = run_cli("serve", "--port", "0", "--chaos", str(chaos), cwd=tmp_path)
+    assert_fails_with(
+        result,
+        f"{chaos}: rules[0].fault.status: Must be one of: 429, 500, 502, 503, 504.",
+        f"{chaos}: rules[1].times: Must be greater than or equal to 1 and less than or equal"
+        " to 1000000000.",
+        f"{chaos}: rules[1].fault: drop is a fault of side api, not webhook.",
+    )
+    assert not (tmp_path / "mm-emulator.db").exists()
+    missing = tmp_path / "missing.yaml"
+    result = run_cli("serve", "--port", "0", "--db", ":memory:", "--chaos", str(missing))
+    assert_fails_with(result, f"chaos file {missing} does not exist")
+
+
 def test_serve_with_a_fixtures_folder_that_does_not_exist(tmp_path):
     missing = tmp_path / "nonexistent"
     result = run_cli("serve", "--port", "0", "--db", ":memory:", "--fixtures", str(missing))

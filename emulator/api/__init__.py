@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from emulator.api.chaos import inject_faults
 from emulator.api.delivery_reports import delivery_reports
 from emulator.api.messages import messages
 from emulator.api.number_authorisation import number_authorisation
@@ -14,9 +15,10 @@ from emulator.api.webhooks import webhooks
 
 
 def create_v1_blueprint() -> Blueprint:
-    """Every /v1 route, each authenticated before it runs."""
+    """Every /v1 route, each authenticated, then given the chaos rules' faults, before it runs."""
     v1 = Blueprint("v1", __name__, url_prefix="/v1")
     v1.before_request(authenticate_request)
+    v1.before_request(inject_faults)
     children = (
         messages,
         delivery_reports,

@@ -121,6 +121,8 @@ class WebhookDelivery(TypedDict):
     # While a process attempts it: until when (real time), and which claim holds it.
     claimed_until: datetime | None
     claim_token: str | None
+    # The faults injected into it, decided before its first attempt; None until then.
+    chaos: list[dict[str, Any]] | None
 
 
 class AccountWebhook(TypedDict):
@@ -264,6 +266,7 @@ def new_webhook_delivery(
         "retry_delay_seconds": webhook["retry_delay"] if webhook else None,
         "claimed_until": None,
         "claim_token": None,
+        "chaos": None,
     }
 
 

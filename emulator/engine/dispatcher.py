@@ -1,5 +1,5 @@
-"""Webhook delivery on a bounded pool: retries with backoff (or a webhook's own delay), signing, and
-fairness between receivers."""
+"""Webhook delivery on a bounded pool: retries with backoff (or a webhook's own delay), signing,
+fairness between receivers, and the faults chaos rules inject."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
 from emulator.domain.velocity import TemplateProblem
+from emulator.engine.chaos import AS_IS, WebhookChaos
 from emulator.engine.signing import CallbackSigner
 from emulator.engine.webhook_requests import WebhookRequest, build_request, retry_policy
 from emulator.engine.webhooks import AttemptResult, WebhookSender
@@ -54,6 +55,7 @@ class WebhookDispatcher:
         self._retry = retry
         self._sender = sender
         self._signer = signer
+        self._chaos = WebhookChaos(store)
         self._rng = rng or random.Random()
         self._lease_seconds = CLAIM_TIMEOUTS * sender.timeout_seconds + CLAIM_MARGIN_SECONDS
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mm-webhook")
@@ -164,6 +166,10 @@ class WebhookDispatcher:
             if not self._claim_outlasts_attempt(hook):
                 # It waited in memory too long: its claim runs out and any process may take it.
                 return
+            first = not hook["attempts"]
+            plan = self._chaos.before_first_attempt(hook, at) if first else AS_IS
+            if plan.postponed:
+                return
             body = hook["body"]
             try:
                 request, body = build_request(hook)
@@ -172,7 +178,7 @@ class WebhookDispatcher:
                 result = AttemptResult(error=f"the template could not be rendered: {problem}")
                 delay = None
             else:
-                result = self._send(hook, request, hanging)
+                result = self._send(hook, request, hanging, plan.duplicate)
                 delay = retry_policy(hook, self._retry).delay_after(
                     len(hook["attempts"]) + 1, self._rng
                 )
@@ -199,6 +205,7 @@ class WebhookDispatcher:
                 attempts[-1],
                 state,
             )
+            self._chaos.after_first_attempt(plan, at)
         except Exception:
             log.exception("webhook %s could not be attempted", hook["id"])
         finally:
@@ -234,12 +241,21 @@ class WebhookDispatcher:
         return hook["timeout_seconds"] or self._sender.timeout_seconds
 
     def _send(
-        self, hook: WebhookDelivery, request: WebhookRequest, hanging: set[str] | None
+        self,
+        hook: WebhookDelivery,
+        request: WebhookRequest,
+        hanging: set[str] | None,
+        twice: bool = False,
     ) -> AttemptResult:
+        """Send the request (`twice`: the same request again right after, as a duplicate
+        notification; the first answer counts)."""
         receiver = hook["receiver"]
         if hanging is not None and receiver in hanging:
             return self._sender.still_hanging(request.timeout_seconds)
-        result = self._sender.send(self._signer.sign(hook["account_id"], request))
+        signed = self._signer.sign(hook["account_id"], request)
+        result = self._sender.send(signed)
+        if twice:
+            self._sender.send(signed)
         if hanging is not None and result.timed_out:
             hanging.add(receiver)
         return result

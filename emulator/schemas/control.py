@@ -67,7 +67,8 @@ class WebhookAttemptSchema(Schema):
 class WebhookSchema(Schema):
     """One webhook delivery and every attempt made at it. A delivery of an account webhook names
     it, and its `payload` holds the template's variables and `body` what the template rendered
-    for the latest attempt; a callback_url delivery sends its `payload` as JSON."""
+    for the latest attempt; a callback_url delivery sends its `payload` as JSON. `chaos` lists
+    the faults injected into it (`duplicate`, `reorder`, `delay_seconds`)."""
 
     id = fields.String()
     url = fields.String()
@@ -82,6 +83,11 @@ class WebhookSchema(Schema):
     headers = fields.Dict()
     content_type = fields.String(allow_none=True)
     body = fields.String(allow_none=True)
+    chaos = fields.List(
+        fields.Dict(),
+        allow_none=True,
+        metadata={"description": "The faults chaos rules injected into it, if any"},
+    )
 
 
 class WebhooksSchema(Schema):

@@ -44,6 +44,18 @@ class StrictNumber(fields.Float):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class StrictInteger(fields.Integer):
+    """A JSON integer only: `"10"`, `1.5` and `true` are type errors."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class UtcDateTime(fields.DateTime):
     """ISO 8601 in, aware UTC out; a time without an offset is taken as UTC, as the API asks."""
 

@@ -23,6 +23,7 @@ REPLY = "reply"
 WEBHOOK_ATTEMPT = "webhook_attempt"
 FEATURES_CHANGED = "features_changed"
 BLACKLIST_CHANGED = "blacklist_changed"
+CHAOS = "chaos"
 RESET = "reset"
 KINDS = (
     MESSAGE_ACCEPTED,
@@ -32,6 +33,7 @@ KINDS = (
     WEBHOOK_ATTEMPT,
     FEATURES_CHANGED,
     BLACKLIST_CHANGED,
+    CHAOS,
     RESET,
 )
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, delete, insert, select
 
 from emulator.store.account_webhooks import AccountWebhookQueries
 from emulator.store.blacklist import BlacklistQueries
+from emulator.store.chaos import ChaosQueries
 from emulator.store.clock import ClockQueries
 from emulator.store.events import (
     FEATURES_CHANGED,
@@ -25,12 +26,15 @@ from emulator.store.tables import (
     account_features,
     account_webhooks,
     blacklist,
+    chaos_hits,
+    chaos_rules,
     delivery_reports,
     messages,
     replies,
     signature_keys,
     webhooks,
 )
+from emulator.store.webhook_chaos import WebhookChaosQueries
 from emulator.store.webhooks import WebhookQueries
 
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
@@ -50,19 +54,24 @@ class Store(
     InboxViewQueries,
     ClockQueries,
     BlacklistQueries,
+    ChaosQueries,
+    WebhookChaosQueries,
 ):
     """The emulator's truth: messages, delivery reports, replies and webhook deliveries, the
-    accounts' webhooks, signature keys and blacklists, and the change log that follows them."""
+    accounts' webhooks, signature keys and blacklists, the fault injection rules, and the change
+    log that follows them."""
 
     def clear(self) -> None:
-        """Delete every message, report, reply, webhook delivery, account webhook, signature key
-        and blacklisted number, and every run-time feature change; the change log keeps only a
-        `reset` event."""
+        """Delete every message, report, reply, webhook delivery, account webhook, signature key,
+        blacklisted number and fault injection rule, and every run-time feature change; the
+        change log keeps only a `reset` event."""
         configuration = (
             account_features,
             account_webhooks,
             signature_keys,
             blacklist,
+            chaos_hits,
+            chaos_rules,
         )
         # Alone: a writer beside it could add a report to a message it has just deleted.
         with self.transaction(alone=True) as connection:

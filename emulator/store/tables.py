@@ -1,5 +1,6 @@
 """The SQLAlchemy tables that hold every message, delivery report, reply and webhook delivery, the
-accounts' webhooks, signature keys and blacklists, and the change log that follows them."""
+accounts' webhooks, signature keys and blacklists, the fault injection rules, and the change log
+that follows them."""
 
 from __future__ import annotations
 
@@ -152,6 +153,8 @@ webhooks = Table(
     Column("claimed_until", UtcDateTime),
     # Which claim holds it: only that claim's result is recorded.
     Column("claim_token", String(36)),
+    # The faults injected into it (emulator.engine.chaos), decided before its first attempt.
+    Column("chaos", JSON),
     Index("ix_webhooks_due", "next_attempt_at"),
     Index("ix_webhooks_message", "message_id"),
     Index("ix_webhooks_state", "state", "seq"),
@@ -245,4 +248,31 @@ blacklist = Table(
     Column("blocked_from", UtcDateTime, nullable=False),
     Column("blocked_until", UtcDateTime),
     Index("ix_blacklist_account_number", "account_id", "number"),
+)
+
+# Fault injection rules (emulator.domain.chaos), with the counters that decide when they fire.
+chaos_rules = Table(
+    "chaos_rules",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("side", String(10), nullable=False),
+    # What it matches, its fault and how it fires, as given.
+    Column("definition", JSON, nullable=False),
+    Column("remaining", Integer),
+    Column("matched", Integer, nullable=False, default=0),
+    Column("fired", Integer, nullable=False, default=0),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# The requests a rate-limit rule let through in its window, per account (real time, in seconds
+# since the epoch: rate limits are about the real pace of a client).
+chaos_hits = Table(
+    "chaos_hits",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("rule_id", String(36), nullable=False),
+    Column("account_id", String(100), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_chaos_hits_rule", "rule_id", "account_id", "at"),
 )

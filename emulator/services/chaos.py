@@ -1,0 +1,74 @@
+"""Fault injection without HTTP: the rules, as the control plane and the --chaos file set them,
+and the faults they inject into an API request."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.domain.chaos import API, ChaosRule, Injected
+from emulator.errors import NotFound
+from emulator.redaction import escape_control
+from emulator.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class ChaosService:
+    """Keeps the rules in the store and asks them about each API request.
+
+    `startup_rules` (the --chaos file's) are in force from the start and again after every
+    reset, with fresh counters.
+    """
+
+    def __init__(self, store: Store, clock: Clock, startup_rules: list[dict[str, Any]]) -> None:
+        self._store = store
+        self._clock = clock
+        self._startup_rules = startup_rules
+
+    def rules(self) -> list[ChaosRule]:
+        return self._store.chaos_rules()
+
+    def add(self, definitions: list[dict[str, Any]]) -> list[ChaosRule]:
+        """Add validated rules after those in force; returns them with their IDs."""
+        return self._store.add_chaos_rules(definitions, self._clock.now())
+
+    def replace(self, definitions: list[dict[str, Any]]) -> list[ChaosRule]:
+        """Put validated rules in place of all those in force."""
+        return self._store.replace_chaos_rules(definitions, self._clock.now())
+
+    def remove(self, rule_id: str) -> None:
+        if not self._store.delete_chaos_rules(rule_id):
+            raise NotFound()
+
+    def clear(self) -> None:
+        self._store.delete_chaos_rules()
+
+    def restore_startup_rules(self) -> None:
+        """The --chaos file's rules again, and only them."""
+        self.replace(self._startup_rules)
+
+    def inject(self, method: str, path: str, account_id: str) -> list[Injected]:
+        """The faults the rules inject into this API request, each logged and in the change log;
+        at most one of them answers the request."""
+        faults = self._store.fire_chaos(API, method, path, account_id, self._clock.now())
+        for fault in faults:
+            log.info(
+                "chaos rule %s injected %s into %s %s for %s",
+                fault.rule_name or fault.rule_id,
+                _shown(fault),
+                escape_control(method),
+                escape_control(path),
+                account_id,
+            )
+        return faults
+
+
+def _shown(fault: Injected) -> str:
+    details = fault.describe()
+    return ", ".join(
+        f"{name}={details[name]}"
+        for name in ("fault", "status", "retry_after", "seconds")
+        if name in details
+    )

@@ -1,0 +1,209 @@
+"""Queries on fault injection rules: list, add, replace and delete them, and fire those that match
+a request or a delivery, counting each match in the store so that every process on it agrees
+on the next N, the seeded draws and the rate windows."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from emulator.domain.chaos import (
+    DEFINITION_FIELDS,
+    DELAY,
+    LATENCY,
+    RATE_LIMIT,
+    RATE_WINDOW_SECONDS,
+    REORDER,
+    STATUS,
+    TOO_MANY_REQUESTS,
+    ChaosRule,
+    Injected,
+    by_chance,
+    fault_of,
+    matches,
+    retry_after,
+    seconds_of,
+)
+from emulator.domain.ids import new_id
+from emulator.store.base import StoreBase
+from emulator.store.events import CHAOS, append_events, new_event
+from emulator.store.tables import chaos_hits, chaos_rules
+
+# Built once: every API request and every first webhook attempt asks it.
+_RULES_OF_SIDE = (
+    select(chaos_rules).where(chaos_rules.c.side == bindparam("side")).order_by(chaos_rules.c.seq)
+)
+
+
+class ChaosQueries(StoreBase):
+    """Queries the Store gathers; each commits before it returns."""
+
+    def chaos_rules(self, side: str | None = None) -> list[ChaosRule]:
+        """The rules (of one side), oldest first: the order they are tried in."""
+        query = (
+            _RULES_OF_SIDE if side is not None else select(chaos_rules).order_by(chaos_rules.c.seq)
+        )
+        with self.reading() as connection:
+            rows = connection.execute(query, {"side": side}).mappings()
+            return [_rule(row) for row in rows]
+
+    def add_chaos_rules(self, definitions: list[dict[str, Any]], at: datetime) -> list[ChaosRule]:
+        """Store validated rules after those there are; returns them with their IDs."""
+        rows = [
+            {
+                "id": new_id(),
+                "side": definition["side"],
+                "definition": {name: definition.get(name) for name in DEFINITION_FIELDS},
+                "remaining": definition.get("times"),
+                "matched": 0,
+                "fired": 0,
+                "created_at": at,
+            }
+            for definition in definitions
+        ]
+        with self.transaction() as connection:
+            if rows:
+                connection.execute(insert(chaos_rules), rows)
+        return [_rule(row) for row in rows]
+
+    def replace_chaos_rules(
+        self, definitions: list[dict[str, Any]], at: datetime
+    ) -> list[ChaosRule]:
+        """Delete every rule, then store these, with fresh counters."""
+        with self.transaction():
+            self.delete_chaos_rules()
+            return self.add_chaos_rules(definitions, at)
+
+    def delete_chaos_rules(self, rule_id: str | None = None) -> bool:
+        """Delete one rule (or all of them) with its rate windows; False if there was none."""
+        rules = delete(chaos_rules)
+        hits = delete(chaos_hits)
+        if rule_id is not None:
+            rules = rules.where(chaos_rules.c.id == rule_id)
+            hits = hits.where(chaos_hits.c.rule_id == rule_id)
+        with self.transaction() as connection:
+            connection.execute(hits)
+            return bool(connection.execute(rules).rowcount)
+
+    def fire_chaos(
+        self,
+        side: str,
+        method: str,
+        path: str,
+        account_id: str | None,
+        at: datetime,
+        **context: Any,
+    ) -> list[Injected]:
+        """The faults of the rules of `side` that match and fire, counted, each with an event in
+        the change log (`context` adds to its data; its `message_id` names the message). After
+        a fault that answers the request (a status, a dropped connection, a rate limit) no
+        further rule is tried."""
+        candidates = [
+            rule for rule in self.chaos_rules(side) if matches(rule, method, path, account_id)
+        ]
+        if not candidates:
+            return []
+        injected: list[Injected] = []
+        with self.transaction() as connection:
+            for rule in candidates:
+                fault = _fire(connection, rule, account_id)
+                if fault is None:
+                    continue
+                injected.append(fault)
+                if fault.answers:
+                    break
+            data = {"side": side, "method": method, "path": path, **context}
+            message_id = data.pop("message_id", None)
+            append_events(
+                connection,
+                [
+                    new_event(CHAOS, at, account_id, message_id, **data, **fault.describe())
+                    for fault in injected
+                ],
+            )
+        return injected
+
+
+def _fire(connection: Connection, rule: ChaosRule, account_id: str | None) -> Injected | None:
+    """Count a match of the rule and return its fault if it fires now."""
+    # Locked: processes matching the same rule count one after the other.
+    counters = connection.execute(
+        select(chaos_rules.c.remaining, chaos_rules.c.matched)
+        .where(chaos_rules.c.id == rule["id"])
+        .with_for_update()
+    ).first()
+    if counters is None:  # deleted meanwhile
+        return None
+    remaining, match_number = counters.remaining, counters.matched + 1
+    fault = None
+    if by_chance(rule, match_number) and (remaining is None or remaining > 0):
+        fault = _fault(connection, rule, match_number, account_id)
+    if fault is not None and remaining is not None:
+        remaining -= 1
+    connection.execute(
+        update(chaos_rules)
+        .where(chaos_rules.c.id == rule["id"])
+        .values(
+            matched=match_number,
+            remaining=remaining,
+            fired=chaos_rules.c.fired + (1 if fault else 0),
+        )
+    )
+    return fault
+
+
+def _fault(
+    connection: Connection, rule: ChaosRule, match_number: int, account_id: str | None
+) -> Injected | None:
+    kind = fault_of(rule)
+    settings = rule["fault"]
+    if kind == STATUS:
+        status = settings[STATUS]
+        wait = settings.get("retry_after", 1 if status == TOO_MANY_REQUESTS else None)
+        return Injected(rule["id"], rule["name"], kind, status, wait)
+    if kind in (LATENCY, DELAY):
+        seconds = seconds_of(settings[kind], rule, match_number)
+        return Injected(rule["id"], rule["name"], kind, seconds=seconds)
+    if kind == REORDER:
+        return Injected(rule["id"], rule["name"], kind, seconds=settings["hold_seconds"])
+    if kind == RATE_LIMIT:
+        return _rate_limited(connection, rule, settings[RATE_LIMIT], account_id or "")
+    return Injected(rule["id"], rule["name"], kind)  # a dropped connection, a duplicate
+
+
+def _rate_limited(
+    connection: Connection, rule: ChaosRule, limit: int, account_id: str
+) -> Injected | None:
+    """429 when the account had `limit` requests let through in the last second; otherwise the
+    request is let through and counted."""
+    now = time.time()
+    mine = (chaos_hits.c.rule_id == rule["id"]) & (chaos_hits.c.account_id == account_id)
+    connection.execute(delete(chaos_hits).where(mine, chaos_hits.c.at <= now - RATE_WINDOW_SECONDS))
+    window = connection.execute(
+        select(chaos_hits.c.at).where(mine).order_by(chaos_hits.c.at).limit(limit)
+    ).scalars()
+    hits = list(window)
+    if len(hits) < limit:
+        connection.execute(
+            insert(chaos_hits), {"rule_id": rule["id"], "account_id": account_id, "at": now}
+        )
+        return None
+    wait = retry_after(hits[0], now)
+    return Injected(rule["id"], rule["name"], RATE_LIMIT, TOO_MANY_REQUESTS, wait)
+
+
+def _rule(row) -> ChaosRule:
+    definition = row["definition"]
+    return {
+        "id": row["id"],
+        "side": row["side"],
+        **{name: definition.get(name) for name in DEFINITION_FIELDS},  # type: ignore[typeddict-item]
+        "seed": definition.get("seed") or 0,
+        "remaining": row["remaining"],
+        "matched": row["matched"],
+        "fired": row["fired"],
+        "created_at": row["created_at"],
+    }
