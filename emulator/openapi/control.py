@@ -1,4 +1,5 @@
-"""The /_emulator operations of the document, and the web inbox's pages."""
+"""The /_emulator operations of the document (fault injection's apart), and the web inbox's
+pages."""
 
 from __future__ import annotations
 
@@ -148,6 +149,9 @@ INBOX_OPERATIONS = [
     ),
     page_operation(
         "/accounts", "InboxAccounts", "Accounts and their features, the clock, and reset"
+    ),
+    page_operation(
+        "/chaos", "InboxChaos", "Fault injection rules in force, and the faults injected"
     ),
     Operation(
         "get",

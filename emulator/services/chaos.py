@@ -11,6 +11,7 @@ from emulator.domain.chaos import API, ChaosRule, Injected
 from emulator.errors import NotFound
 from emulator.redaction import escape_control
 from emulator.store import Store
+from emulator.store.events import Event
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,10 @@ class ChaosService:
 
     def rules(self) -> list[ChaosRule]:
         return self._store.chaos_rules()
+
+    def latest_faults(self, limit: int = 50) -> list[Event]:
+        """The faults injected last, newest first, as the change log has them."""
+        return self._store.latest_chaos_events(limit)
 
     def add(self, definitions: list[dict[str, Any]]) -> list[ChaosRule]:
         """Add validated rules after those in force; returns them with their IDs."""

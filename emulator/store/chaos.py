@@ -28,9 +28,9 @@ from emulator.domain.chaos import (
     seconds_of,
 )
 from emulator.domain.ids import new_id
-from emulator.store.base import StoreBase
-from emulator.store.events import CHAOS, append_events, new_event
-from emulator.store.tables import chaos_hits, chaos_rules
+from emulator.store.base import StoreBase, as_records
+from emulator.store.events import CHAOS, Event, append_events, new_event
+from emulator.store.tables import chaos_hits, chaos_rules, events
 
 # Built once: every API request and every first webhook attempt asks it.
 _RULES_OF_SIDE = (
@@ -49,6 +49,12 @@ class ChaosQueries(StoreBase):
         with self.reading() as connection:
             rows = connection.execute(query, {"side": side}).mappings()
             return [_rule(row) for row in rows]
+
+    def latest_chaos_events(self, limit: int) -> list[Event]:
+        """The faults injected last, newest first, from the change log."""
+        query = select(events).where(events.c.kind == CHAOS).order_by(events.c.seq.desc())
+        with self.reading() as connection:
+            return as_records(connection.execute(query.limit(limit)).mappings())
 
     def add_chaos_rules(self, definitions: list[dict[str, Any]], at: datetime) -> list[ChaosRule]:
         """Store validated rules after those there are; returns them with their IDs."""

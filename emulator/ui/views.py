@@ -1,4 +1,5 @@
-"""The pages of the web inbox: handsets, a conversation, webhooks, accounts and time.
+"""The pages of the web inbox: handsets, a conversation, webhooks, accounts and time, and fault
+injection.
 
 The pages only read; what they change goes through the control plane's JSON routes, called
 from the page's script (same origin, JSON only, so another site cannot forge them).
@@ -99,6 +100,13 @@ def webhooks():
 def accounts():
     cursor, service = _cursor_and_service()
     return _render("accounts.html", cursor, accounts=service.accounts(), steps=ADVANCE_STEPS)
+
+
+@ui.get("/chaos")
+def chaos():
+    cursor = current_emulator().store.last_event_seq()
+    service = current_emulator().chaos
+    return _render("chaos.html", cursor, rules=service.rules(), faults=service.latest_faults())
 
 
 @ui.app_template_filter("iso")

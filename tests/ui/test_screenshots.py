@@ -176,6 +176,34 @@ def demo(http, local_site) -> dict:
     http.post("/_emulator/replies", json={"source_number": "+61491570188", "content": "STOP"})
     http.post("/_emulator/clock/advance", json={"seconds": 2})
     http.patch("/_emulator/accounts/DemoAccount", json={"features": {"deduplication": True}})
+    chaos = [
+        {
+            "name": "the next send fails",
+            "method": "POST",
+            "path": "/v1/messages",
+            "fault": {"status": 503, "retry_after": 2},
+            "times": 1,
+        },
+        {
+            "name": "status reads are slow",
+            "path": "/v1/messages/*",
+            "fault": {"latency_seconds": [0.1, 0.3]},
+        },
+        {
+            "name": "reports twice",
+            "side": "webhook",
+            "fault": {"duplicate": True},
+            "probability": 0.2,
+            "seed": 7,
+        },
+    ]
+    assert http.put("/_emulator/chaos", json={"rules": chaos}).status_code == 200
+    refused = http.post(
+        "/v1/messages",
+        json={"messages": [{"content": "Hi", "destination_number": handset}]},
+        headers=basic_auth(),
+    )
+    assert refused.status_code == 503
     return {"handset": handset}
 
 
@@ -185,6 +213,7 @@ def pages(demo) -> list[tuple[str, str]]:
         ("conversation", f"/handsets/{demo['handset']}"),
         ("webhooks", "/webhooks"),
         ("accounts", "/accounts"),
+        ("chaos", "/chaos"),
     ]
 
 

@@ -118,6 +118,8 @@
         return event.kind !== "features_changed";
       case "accounts":
         return event.kind === "features_changed";
+      case "chaos":
+        return event.kind === "chaos";
       default:
         return false;
     }
@@ -377,6 +379,31 @@
       start.focus();
     } else if (event.target.id === "reset-yes") {
       resetEmulator(start, confirm);
+    }
+  });
+
+  // Chaos: remove a rule, or every rule
+
+  async function removeRules(path, done) {
+    const status = document.getElementById("chaos-status");
+    say(status, "Removing…");
+    try {
+      await call("DELETE", path);
+      say(status, done, "ok");
+      await redraw();
+    } catch (error) {
+      say(status, error.message, "bad");
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const remove = event.target.closest("[data-remove-rule]");
+    if (remove) {
+      remove.disabled = true;
+      removeRules(`/_emulator/chaos/${encodeURIComponent(remove.dataset.removeRule)}`, "Rule removed.");
+    } else if (event.target.id === "chaos-clear") {
+      event.target.disabled = true;
+      removeRules("/_emulator/chaos", "Every rule removed: no more faults.");
     }
   });
 
