@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import pytest
 import urllib3
@@ -26,8 +27,8 @@ _EVENTS_PAGE = 1000
 
 
 class RunningEmulator:
-    """A running emulator and helpers over its control plane (and the /v1 APIs that configure
-    webhooks and signature keys)."""
+    """A running emulator and helpers over its control plane (fault injection included) and the
+    /v1 APIs that configure webhooks and signature keys."""
 
     api_key = DEMO_KEY
     api_secret = DEMO_SECRET
@@ -82,6 +83,25 @@ class RunningEmulator:
             self._call("PATCH", "/v1/iam/signature_keys/enabled", enabled, account=account)
             key["enabled"] = True
         return key
+
+    @contextmanager
+    def chaos(self, *rules: dict) -> Iterator[list[dict]]:
+        """Fault injection rules in force for the block, removed after it (those a reset has
+        not removed already); yields them with their IDs and counters as added:
+        `with mm_emulator.chaos({"method": "POST", "path": "/v1/messages",
+        "fault": {"status": 503, "retry_after": 1}, "times": 1}):`."""
+        added = self._call("POST", "/_emulator/chaos", {"rules": list(rules)})["rules"]
+        try:
+            yield added
+        finally:
+            for rule in added:
+                response = self._http.request(
+                    "DELETE", f"{self.base_url}/_emulator/chaos/{rule['id']}"
+                )
+                if response.status not in (204, 404):
+                    raise AssertionError(
+                        f"removing chaos rule {rule['id']} answered {response.status}"
+                    )
 
     def set_features(self, account: str = "DemoAccount", **features) -> dict:
         """Change account features, e.g. `set_features(deduplication=True)`."""

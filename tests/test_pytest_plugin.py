@@ -10,7 +10,7 @@ USER_SUITE = Path(__file__).parent / "user_suite" / "test_user_suite.py"
 def test_the_documented_user_suite_passes_on_its_own(pytester):
     pytester.makepyfile(test_user_suite=USER_SUITE.read_text())
     result = pytester.runpytest_subprocess()
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
 
 
 def test_helpers_and_serve_arguments_from_the_ini_file(pytester):
@@ -161,3 +161,31 @@ def test_webhook_signature_key_and_verify_signature(pytester):
     )
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=1)
+
+
+def test_chaos_rules_for_a_block(pytester):
+    pytester.makepyfile(
+        test_chaos="""
+        import urllib3
+
+        def replies(mm_emulator):
+            headers = urllib3.make_headers(basic_auth="demo_api_key:demo_api_secret")
+            url = mm_emulator.base_url + "/v1/replies"
+            return urllib3.PoolManager(retries=False).request("GET", url, headers=headers)
+
+        def test_rules_hold_inside_the_block_only(mm_emulator):
+            failing = {"path": "/v1/replies", "fault": {"status": 502}}
+            quick = {"fault": {"latency_seconds": 0}}
+            with mm_emulator.chaos(failing, quick) as rules:
+                assert [rule["fault"] for rule in rules] == [failing["fault"], quick["fault"]]
+                assert replies(mm_emulator).status == 502
+            assert replies(mm_emulator).status == 200
+
+        def test_a_reset_inside_the_block_is_fine(mm_emulator):
+            with mm_emulator.chaos({"fault": {"status": 503}, "times": 1}):
+                mm_emulator.reset()
+            assert replies(mm_emulator).status == 200
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=2)

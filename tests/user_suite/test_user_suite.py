@@ -3,7 +3,10 @@
 This is the example README.md shows; tests/test_pytest_plugin.py also runs it on its own.
 """
 
+import time
+
 import pytest
+import requests
 from message_media_messages.configuration import Configuration
 from message_media_messages.message_media_messages_client import MessageMediaMessagesClient
 from message_media_messages.models.message import Message
@@ -54,3 +57,34 @@ def test_a_failing_number_and_a_reply(client, mm_emulator):
     mm_emulator.reply("+61400000411", "Yes!")
     [reply] = client.replies.check_replies().replies
     assert reply.content == "Yes!" and reply.message_id == sent.message_id
+
+
+def send_with_retries(base_url, key, secret, body, attempts=3):
+    """Your client: a 503 or 429 is tried again after the Retry-After the server gives."""
+    for _ in range(attempts - 1):
+        response = requests.post(f"{base_url}/v1/messages", json=body, auth=(key, secret))
+        if response.status_code not in (429, 503):
+            return response
+        time.sleep(int(response.headers.get("Retry-After", "1")))
+    return requests.post(f"{base_url}/v1/messages", json=body, auth=(key, secret))
+
+
+def test_a_503_is_retried_after_its_retry_after(mm_emulator):
+    the_next_send_fails = {
+        "method": "POST",
+        "path": "/v1/messages",
+        "fault": {"status": 503, "retry_after": 1},
+        "times": 1,
+    }
+    body = {"messages": [{"content": "Your code is 1234", "destination_number": "+61491570156"}]}
+
+    with mm_emulator.chaos(the_next_send_fails):
+        started = time.monotonic()
+        response = send_with_retries(
+            mm_emulator.base_url, mm_emulator.api_key, mm_emulator.api_secret, body
+        )
+        waited = time.monotonic() - started
+
+    assert response.status_code == 202
+    assert waited >= 1  # it honoured Retry-After
+    assert len(mm_emulator.messages()) == 1  # the refused send stored nothing
