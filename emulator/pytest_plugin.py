@@ -123,8 +123,8 @@ class RunningEmulator:
     def events(self, after: int = 0) -> list[dict]:
         """The change log after the cursor `after` (an event's `seq`), oldest first: kinds
         message_accepted, status_changed, delivery_report, reply, webhook_attempt,
-        features_changed and reset. Each has seq, kind, at, account_id, message_id, number
-        (the handset) and data."""
+        features_changed, blacklist_changed, chaos and reset. Each has seq, kind, at,
+        account_id, message_id, number (the handset) and data."""
         found: list[dict] = []
         while True:
             fields = {"after": after, "limit": _EVENTS_PAGE}
