@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, text
+from sqlalchemy import Connection, Executable, RowMapping, text
 from sqlalchemy.exc import DBAPIError
 
 from emulator.store.database import WRITE, create_database_engine, sqlite_file
@@ -27,6 +27,8 @@ except ImportError:  # Windows: one process, so the lock among threads is enough
 # Any constant: the key of PostgreSQL's lock that every writing transaction holds shared and a
 # transaction that must run alone (a reset) holds exclusive.
 _POSTGRESQL_WRITERS = 4_770_216
+# Where a store transaction keeps the statements it runs last, just before it commits.
+_AT_COMMIT = "mm_emulator_at_commit"
 
 
 @dataclass(frozen=True)
@@ -133,9 +135,12 @@ class StoreBase:
                     lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
                     connection.execute(text(f"SELECT {lock}({_POSTGRESQL_WRITERS})"))
                 token = self._open.set(_Open(connection, write, alone))
+                connection.info[_AT_COMMIT] = []
                 try:
                     yield connection
+                    run_at_commit(connection)
                 finally:
+                    connection.info.pop(_AT_COMMIT, None)
                     self._open.reset(token)
 
 
@@ -176,6 +181,28 @@ class WriterLock:
             self._pid = os.getpid()
         assert self._file_descriptor is not None
         return self._file_descriptor
+
+
+def at_commit(connection: Connection, statement: Executable, parameters: Any = None) -> None:
+    """Run `statement` when the store transaction open on `connection` is about to commit, after
+    everything else it does (at once outside one): how the change log is appended.
+
+    On PostgreSQL the first insert into the change log takes a lock held until commit, so that
+    events are numbered in commit order; the later it is taken, the less other writers wait.
+    """
+    pending = connection.info.get(_AT_COMMIT)
+    if pending is None:
+        connection.execute(statement, parameters)
+    else:
+        pending.append((statement, parameters))
+
+
+def run_at_commit(connection: Connection) -> None:
+    """Run now, in order, what waits for the commit of the transaction open on `connection`."""
+    pending = connection.info.get(_AT_COMMIT) or []
+    while pending:
+        statement, parameters = pending.pop(0)
+        connection.execute(statement, parameters)
 
 
 def account_subject(account_id: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 from sqlalchemy import Connection, delete, func, insert, select
 
 from emulator.domain.records import Reply
-from emulator.store.base import StoreBase, as_records
+from emulator.store.base import StoreBase, as_records, at_commit
 from emulator.store.tables import events
 
 MESSAGE_ACCEPTED = "message_accepted"
@@ -87,10 +87,11 @@ def reply_event(reply: Reply) -> NewEvent:
 
 
 def append_events(connection: Connection, rows: Iterable[NewEvent]) -> None:
-    """Add events to the log in the caller's transaction, in the order given."""
+    """Add events to the log in the caller's transaction, in the order given, as its last
+    statements (see emulator.store.base.at_commit)."""
     rows = list(rows)
     if rows:
-        connection.execute(insert(events), rows)
+        at_commit(connection, insert(events), rows)
 
 
 def clear_events(connection: Connection) -> None:

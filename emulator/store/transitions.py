@@ -47,6 +47,7 @@ from emulator.domain.statuses import (
     SCHEDULED,
     SUBMITTED,
 )
+from emulator.store.base import at_commit, run_at_commit
 from emulator.store.events import DELIVERY_REPORT, STATUS_CHANGED
 from emulator.store.tables import UtcDateTime, delivery_reports, events, messages
 
@@ -77,7 +78,10 @@ def step_due_messages(
     connection: Connection, now: datetime, limit: int, delays: StepDelays, dialect: str
 ) -> Step:
     """Move up to `limit` messages due at or before `now` one step, earliest first, writing the
-    reports and change-log events of that step, in the caller's transaction."""
+    reports and change-log events of that step, in the caller's transaction (the events as its
+    last statements: see emulator.store.base.at_commit)."""
+    # The events of an earlier step in the same transaction read the rows as that step left them.
+    run_at_commit(connection)
     due = (
         select(messages.c.id)
         .where(messages.c.next_transition_at <= now)
@@ -95,9 +99,9 @@ def step_due_messages(
     moved = [dict(row) for row in connection.execute(statement).mappings()]
     if moved:
         ids = [row["id"] for row in moved]
-        connection.execute(_status_events(), {"ids": ids})
         connection.execute(_reports(), {"ids": ids})
-        connection.execute(_report_events(), {"ids": ids})
+        at_commit(connection, _status_events(), {"ids": ids})
+        at_commit(connection, _report_events(), {"ids": ids})
     return Step(moved)
 
 
