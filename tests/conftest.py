@@ -38,9 +38,16 @@ BOTH_BACKENDS = (
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test of the BOTH_BACKENDS modules whose store comes from `store_db` runs twice."""
+    # Imported here, once pytest has loaded it as a plugin (pytest_plugins), with its asserts.
+    from tests.postgresql import unavailable_reason
+
     path = metafunc.definition.path.relative_to(metafunc.config.rootpath).as_posix()
     if "store_db" in metafunc.fixturenames and path.startswith(BOTH_BACKENDS):
-        metafunc.parametrize("store_db", [SQLITE, POSTGRESQL], indirect=True)
+        reason = unavailable_reason(metafunc.config)
+        # Skipped by a mark, the summary says why once per module rather than once per test.
+        marks = [pytest.mark.skip(reason=reason)] if reason else []
+        backends = [SQLITE, pytest.param(POSTGRESQL, marks=marks)]
+        metafunc.parametrize("store_db", backends, indirect=True)
 
 
 @pytest.fixture

@@ -198,6 +198,17 @@ def unavailable_reason(config: pytest.Config) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Where there is no PostgreSQL, the tests that ask for it are skipped by a mark, which the
+    summary reports once per module."""
+    reason = unavailable_reason(config)
+    if reason is None:
+        return
+    for item in items:
+        if "postgresql_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
 @pytest.fixture(scope="session")
 def postgresql_server(request: pytest.FixtureRequest) -> Iterator[PostgreSQLServer]:
     """The session's PostgreSQL server; the test is skipped where there is none."""
