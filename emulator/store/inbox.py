@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, insert, select, update
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 
 from emulator.domain.records import DeliveryReport, Reply, ReportedMessage, WebhookDelivery
 from emulator.store.base import StoreBase, as_records
@@ -23,24 +23,16 @@ class InboxQueries(StoreBase):
         self, account_id: str, received_after: datetime
     ) -> list[tuple[DeliveryReport, ReportedMessage]]:
         """The oldest unconfirmed reports of the account, each with its message's fields."""
-        message = messages.alias("message")
-        reported = [getattr(message.c, name) for name in ReportedMessage.__annotations__]
-        query = (
-            select(delivery_reports, *reported)
-            .join(message, message.c.id == delivery_reports.c.message_id)
-            .where(_unconfirmed(delivery_reports, account_id, received_after))
-            .order_by(delivery_reports.c.date_received, delivery_reports.c.seq)
-            .limit(PAGE_SIZE)
-        )
-        report_columns = [column.name for column in delivery_reports.columns]
         with self.reading() as connection:
-            rows = connection.execute(query).mappings().all()
+            rows = connection.execute(
+                _UNCONFIRMED_REPORTS,
+                {"account_id": account_id, "received_after": received_after},
+            ).all()
+        split = len(_REPORT_FIELDS)
         return [
             (
-                cast(DeliveryReport, {name: row[name] for name in report_columns}),
-                cast(
-                    ReportedMessage, {name: row[name] for name in ReportedMessage.__annotations__}
-                ),
+                cast(DeliveryReport, dict(zip(_REPORT_FIELDS, row[:split], strict=True))),
+                cast(ReportedMessage, dict(zip(_REPORTED_FIELDS, row[split:], strict=True))),
             )
             for row in rows
         ]
@@ -49,16 +41,9 @@ class InboxQueries(StoreBase):
         self, account_id: str, received_after: datetime, now: datetime
     ) -> list[Reply]:
         """The oldest unconfirmed replies of the account received by `now`."""
-        query = (
-            select(replies)
-            .where(
-                _unconfirmed(replies, account_id, received_after), replies.c.date_received <= now
-            )
-            .order_by(replies.c.date_received, replies.c.seq)
-            .limit(PAGE_SIZE)
-        )
+        parameters = {"account_id": account_id, "received_after": received_after, "now": now}
         with self.reading() as connection:
-            return as_records(connection.execute(query).mappings())
+            return as_records(connection.execute(_UNCONFIRMED_REPLIES, parameters).mappings())
 
     def insert_reply_and_webhooks(self, reply: Reply, hooks: list[WebhookDelivery]) -> None:
         """Store a reply with the webhook deliveries that announce it, in one transaction."""
@@ -84,9 +69,35 @@ class InboxQueries(StoreBase):
             connection.execute(statement)
 
 
-def _unconfirmed(table: Table, account_id: str, received_after: datetime):
+def _unconfirmed(table: Table):
+    """The rows of account `:account_id` received after `:received_after`, not yet confirmed."""
     return and_(
-        table.c.account_id == account_id,
+        table.c.account_id == bindparam("account_id"),
         table.c.confirmed.is_(False),
-        table.c.date_received > received_after,
+        table.c.date_received > bindparam("received_after"),
     )
+
+
+# The queries of a page are built once: building one took a tenth of a page's time.
+_REPORT_FIELDS = tuple(DeliveryReport.__annotations__)
+_REPORTED_FIELDS = tuple(ReportedMessage.__annotations__)
+_reported = messages.alias("message")
+_UNCONFIRMED_REPORTS = (
+    select(
+        *(delivery_reports.c[name] for name in _REPORT_FIELDS),
+        *(_reported.c[name] for name in _REPORTED_FIELDS),
+    )
+    .join(_reported, _reported.c.id == delivery_reports.c.message_id)
+    .where(_unconfirmed(delivery_reports))
+    .order_by(delivery_reports.c.date_received, delivery_reports.c.seq)
+    .limit(PAGE_SIZE)
+)
+_UNCONFIRMED_REPLIES = (
+    select(replies)
+    .where(
+        _unconfirmed(replies),
+        replies.c.date_received <= bindparam("now"),
+    )
+    .order_by(replies.c.date_received, replies.c.seq)
+    .limit(PAGE_SIZE)
+)
