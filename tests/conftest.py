@@ -26,6 +26,7 @@ BOTH_BACKENDS = (
     "tests/test_hostile_input.py",
     "tests/test_inbox.py",
     "tests/test_isolation.py",
+    "tests/test_kept_state.py",
     "tests/test_chaos_api.py",
     "tests/test_chaos_rules.py",
     "tests/test_messages.py",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Executable, RowMapping, text
 from sqlalchemy.exc import DBAPIError
 
 from emulator.store.database import WRITE, create_database_engine, sqlite_file
+from emulator.store.generation import Generation
 from emulator.store.schema import upgrade_schema
 
 try:
@@ -29,6 +30,8 @@ except ImportError:  # Windows: one process, so the lock among threads is enough
 _POSTGRESQL_WRITERS = 4_770_216
 # Where a store transaction keeps the statements it runs last, just before it commits.
 _AT_COMMIT = "mm_emulator_at_commit"
+# Set on a transaction that changes what processes keep in memory (see StoreBase.cached).
+_CHANGES_KEPT_STATE = "mm_emulator_changes_kept_state"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,11 @@ class StoreBase:
         self._in_memory = url.startswith("sqlite") and sqlite_file(url) is None
         path = sqlite_file(url) if url.startswith("sqlite") else None
         self._writers = WriterLock(path.with_name(path.name + "-lock") if path else None)
+        self._generation = Generation(
+            path.with_name(path.name + "-generation") if path else None,
+            shared=not self._postgresql,
+        )
+        self._kept: dict[str, tuple[int, Any]] = {}
         # The transaction open in this thread or task, which nested store calls join.
         self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
         with self.transaction() as connection:
@@ -98,6 +106,31 @@ class StoreBase:
         current = self._open.get()
         return current is not None and current.write
 
+    def cached(self, key: str, load: Callable[[], Any]) -> Any:
+        """What `load` reads from the store, kept in this process under `key` until a
+        transaction that marked itself with `changes_kept_state` commits in any process.
+
+        Read afresh where processes share no generation (PostgreSQL) and inside a transaction
+        that is itself changing such state (it must see its own changes; they may yet roll back).
+        """
+        generation = self._generation.current()
+        current = self._open.get()
+        if generation is None or (current and current.connection.info.get(_CHANGES_KEPT_STATE)):
+            return load()
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        # The generation is read before the state: a change committing in between is read
+        # now and read again next time, never missed.
+        value = load()
+        self._kept[key] = (generation, value)
+        return value
+
+    def changes_kept_state(self, connection: Connection) -> None:
+        """Mark the transaction open on `connection` as one that changes state other processes
+        keep (see `cached`): when it commits, what they keep is read afresh."""
+        connection.info[_CHANGES_KEPT_STATE] = True
+
     def unavailable_reason(self) -> str | None:
         """None while the database answers a trivial query; why it does not, in one line."""
         try:
@@ -130,18 +163,26 @@ class StoreBase:
                 connection.execution_options(
                     isolation_level="REPEATABLE READ", postgresql_readonly=True
                 )
-            with connection.begin():
-                if self._postgresql and write:
-                    lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
-                    connection.execute(text(f"SELECT {lock}({_POSTGRESQL_WRITERS})"))
-                token = self._open.set(_Open(connection, write, alone))
-                connection.info[_AT_COMMIT] = []
-                try:
-                    yield connection
-                    run_at_commit(connection)
-                finally:
-                    connection.info.pop(_AT_COMMIT, None)
-                    self._open.reset(token)
+            if alone:
+                self.changes_kept_state(connection)
+            try:
+                with connection.begin():
+                    if self._postgresql and write:
+                        lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+                        connection.execute(text(f"SELECT {lock}({_POSTGRESQL_WRITERS})"))
+                    token = self._open.set(_Open(connection, write, alone))
+                    connection.info[_AT_COMMIT] = []
+                    try:
+                        yield connection
+                        run_at_commit(connection)
+                    finally:
+                        connection.info.pop(_AT_COMMIT, None)
+                        self._open.reset(token)
+                # Committed, and the write lock still held: no other writer raises it at once.
+                if connection.info.get(_CHANGES_KEPT_STATE):
+                    self._generation.raise_()
+            finally:
+                connection.info.pop(_CHANGES_KEPT_STATE, None)
 
 
 class WriterLock:

@@ -29,15 +29,26 @@ _BLACKLISTED = select(blacklist.c.number).where(
     _in_force(bindparam("at", type_=blacklist.c.blocked_from.type)),
 )
 
+_EVER_BLOCKED = (
+    select(blacklist.c.number).where(blacklist.c.account_id == bindparam("account_id")).limit(1)
+)
+
 
 class BlacklistQueries(StoreBase):
     """Queries the Store gathers; each commits before it returns."""
 
     def blacklisted(self, account_id: str, numbers: Collection[str], at: datetime) -> set[str]:
         """Those of `numbers` on the account's blacklist at `at`."""
+        # Most accounts never block a number: their sends need not ask.
+        if not self.cached(f"blacklist of {account_id}", lambda: self._ever_blocked(account_id)):
+            return set()
         parameters = {"account_id": account_id, "numbers": list(numbers), "at": at}
         with self.reading() as connection:
             return set(connection.execute(_BLACKLISTED, parameters).scalars())
+
+    def _ever_blocked(self, account_id: str) -> bool:
+        with self.reading() as connection:
+            return connection.execute(_EVER_BLOCKED, {"account_id": account_id}).first() is not None
 
     def blacklist_page(
         self, account_id: str, at: datetime, after: int, limit: int
@@ -61,6 +72,7 @@ class BlacklistQueries(StoreBase):
         changes that changed something (a number blocked already stays as it is)."""
         made = []
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             for change in changes:
                 # Two changes of one account's blacklist at once each see the other's.
                 self.take_turns(account_subject(change.account_id))

@@ -71,6 +71,7 @@ class ChaosQueries(StoreBase):
             for definition in definitions
         ]
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             if rows:
                 connection.execute(insert(chaos_rules), rows)
         return [_rule(row) for row in rows]
@@ -91,6 +92,7 @@ class ChaosQueries(StoreBase):
             rules = rules.where(chaos_rules.c.id == rule_id)
             hits = hits.where(chaos_hits.c.rule_id == rule_id)
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             connection.execute(hits)
             return bool(connection.execute(rules).rowcount)
 
@@ -107,9 +109,9 @@ class ChaosQueries(StoreBase):
         the change log (`context` adds to its data; its `message_id` names the message). After
         a fault that answers the request (a status, a dropped connection, a rate limit) no
         further rule is tried."""
-        candidates = [
-            rule for rule in self.chaos_rules(side) if matches(rule, method, path, account_id)
-        ]
+        # Matching needs only the definitions; the counters are read again under lock.
+        rules = self.cached(f"chaos rules {side}", lambda: self.chaos_rules(side))
+        candidates = [rule for rule in rules if matches(rule, method, path, account_id)]
         if not candidates:
             return []
         injected: list[Injected] = []

@@ -21,6 +21,9 @@ class ClockQueries(StoreBase):
     """The store as the Clock's state (see emulator.clock.ClockState), and the advance lease."""
 
     def clock_offset(self) -> timedelta:
+        return self.cached("clock offset", self._read_clock_offset)
+
+    def _read_clock_offset(self) -> timedelta:
         with self.reading() as connection:
             offset = connection.execute(_OFFSET).scalar()
         return timedelta(microseconds=offset or 0)
@@ -33,6 +36,7 @@ class ClockQueries(StoreBase):
             .values(offset_microseconds=microseconds)
         )
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             connection.execute(statement)
 
     def reset_clock(self) -> None:
@@ -48,6 +52,7 @@ class ClockQueries(StoreBase):
             )
         )
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             connection.execute(statement)
 
     def clock_generation(self) -> int:

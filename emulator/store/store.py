@@ -80,11 +80,16 @@ class Store(
             clear_events(connection)
 
     def feature_changes(self, account_id: str) -> dict:
+        """What was changed at run time of the account's features (kept: see `cached`)."""
+        return self.cached(f"features {account_id}", lambda: self._read_features(account_id))
+
+    def _read_features(self, account_id: str) -> dict:
         with self.reading() as connection:
             return connection.execute(_FEATURES, {"account_id": account_id}).scalar() or {}
 
     def save_feature_changes(self, account_id: str, features: dict) -> None:
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             connection.execute(
                 delete(account_features).where(account_features.c.account_id == account_id)
             )
