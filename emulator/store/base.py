@@ -30,6 +30,8 @@ except ImportError:  # Windows: one process, so the lock among threads is enough
 _POSTGRESQL_WRITERS = 4_770_216
 # Where a store transaction keeps the statements it runs last, just before it commits.
 _AT_COMMIT = "mm_emulator_at_commit"
+# How often a process checkpoints the write-ahead log of a SQLite file (see _after_sqlite_commit).
+CHECKPOINT_EVERY_COMMITS = 200
 # Set on a transaction that changes what processes keep in memory (see StoreBase.cached).
 _CHANGES_KEPT_STATE = "mm_emulator_changes_kept_state"
 
@@ -57,6 +59,7 @@ class StoreBase:
             shared=not self._postgresql,
         )
         self._kept: dict[str, tuple[int, Any]] = {}
+        self._commits = 0
         # The transaction open in this thread or task, which nested store calls join.
         self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
         with self.transaction() as connection:
@@ -92,9 +95,25 @@ class StoreBase:
             # In memory, every thread shares the one connection: reads wait their turn too.
             with self._writers.hold(), self._begin(write, alone) as connection:
                 yield connection
+            self._after_sqlite_commit()
         else:
             with self._begin(write, alone) as connection:
                 yield connection
+
+    def _after_sqlite_commit(self) -> None:
+        """Now and then, copy what the write-ahead log holds into the store file, outside the
+        write lock: SQLite would do it (and wait for the disk) inside the commit that fills the
+        log, while every other writer waits. A passive checkpoint lets writers go on."""
+        if self._in_memory:
+            return
+        self._commits += 1
+        if self._commits % CHECKPOINT_EVERY_COMMITS == 0:
+            # Outside any transaction, which the driver's connection is (see _begin_sqlite).
+            connection = self.engine.raw_connection()
+            try:
+                connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+            finally:
+                connection.close()
 
     def reading(self) -> AbstractContextManager[Connection]:
         """A read-only transaction: one consistent view, taking no lock (a writer may commit
