@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -86,12 +87,21 @@ def validate_e164(value: str) -> None:
     """An E.164 number (`+` and up to 15 digits) that phonenumbers deems possible."""
     if not _E164.fullmatch(value):
         raise ValidationError("Not a valid E.164 number: expected + followed by up to 15 digits.")
+    problem = _e164_problem(value)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+@lru_cache(maxsize=4096)
+def _e164_problem(value: str) -> str | None:
+    # Applications send to the same few numbers over and over, and parsing one is slow.
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
-        raise ValidationError("Not a valid E.164 number.") from None
+        return "Not a valid E.164 number."
     if not phonenumbers.is_possible_number(number):
-        raise ValidationError("Not a possible phone number.")
+        return "Not a possible phone number."
+    return None
 
 
 def validate_timezone(value: str) -> None:
