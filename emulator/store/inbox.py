@@ -6,7 +6,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Table,
+    TypeDecorator,
+    and_,
+    bindparam,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from emulator.domain.records import DeliveryReport, Reply, ReportedMessage, WebhookDelivery
 from emulator.store.base import StoreBase, as_records
@@ -78,6 +88,19 @@ def _unconfirmed(table: Table):
     )
 
 
+class _JsonNullAsNone(TypeDecorator):
+    """JSON whose stored `null`, the metadata of most messages, is read without the decoder."""
+
+    impl = JSON
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        decode = super().result_processor(dialect, coltype)
+        if decode is None:
+            return None
+        return lambda value: None if value == "null" else decode(value)
+
+
 # The queries of a page are built once: building one took a tenth of a page's time.
 _REPORT_FIELDS = tuple(DeliveryReport.__annotations__)
 _REPORTED_FIELDS = tuple(ReportedMessage.__annotations__)
@@ -85,7 +108,12 @@ _reported = messages.alias("message")
 _UNCONFIRMED_REPORTS = (
     select(
         *(delivery_reports.c[name] for name in _REPORT_FIELDS),
-        *(_reported.c[name] for name in _REPORTED_FIELDS),
+        *(
+            type_coerce(_reported.c[name], _JsonNullAsNone())
+            if name == "metadata"
+            else _reported.c[name]
+            for name in _REPORTED_FIELDS
+        ),
     )
     .join(_reported, _reported.c.id == delivery_reports.c.message_id)
     .where(_unconfirmed(delivery_reports))
