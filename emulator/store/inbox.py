@@ -38,14 +38,18 @@ class InboxQueries(StoreBase):
                 _UNCONFIRMED_REPORTS,
                 {"account_id": account_id, "received_after": received_after},
             ).all()
-        split = len(_REPORT_FIELDS)
-        return [
-            (
-                cast(DeliveryReport, dict(zip(_REPORT_FIELDS, row[:split], strict=True))),
-                cast(ReportedMessage, dict(zip(_REPORTED_FIELDS, row[split:], strict=True))),
-            )
-            for row in rows
-        ]
+        # One pass over each row: zip takes a name before a value, so the report's names run
+        # out first and leave the rest of the row to the message's.
+        return cast(
+            list[tuple[DeliveryReport, ReportedMessage]],
+            [
+                (
+                    dict(zip(_REPORT_FIELDS, values, strict=False)),
+                    dict(zip(_REPORTED_FIELDS, values, strict=True)),
+                )
+                for values in map(iter, rows)
+            ],
+        )
 
     def unconfirmed_replies(
         self, account_id: str, received_after: datetime, now: datetime
