@@ -2,30 +2,40 @@
 
 One UPDATE moves every message of a batch one step of its life (the set form of
 `emulator.domain.lifecycle.next_transition`: same rules, same times), one INSERT ... SELECT writes
-the delivery reports that step causes, and two more append them to the change log. No row goes
-through Python unless a webhook or a scripted reply must be built for it.
+the delivery reports that step causes, and one more appends the step's status changes and reports
+to the change log. No row goes through Python unless a webhook or a scripted reply must be built
+for it. The statements are built once per dialect and delays, and the moved rows are named to
+the later ones by a single parameter holding their seqs, so a batch's cost hardly grows with
+anything but its rows.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
+    Executable,
     Integer,
     String,
     and_,
+    any_,
     bindparam,
     case,
     cast,
+    column,
     false,
     func,
     insert,
     literal,
     not_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -51,8 +61,10 @@ from emulator.store.base import at_commit, run_at_commit
 from emulator.store.events import DELIVERY_REPORT, STATUS_CHANGED
 from emulator.store.tables import UtcDateTime, delivery_reports, events, messages
 
-# What the engine needs of each moved message to decide whether Python has more to do.
+# What the engine needs of each moved message to decide whether Python has more to do, and
+# whether the batch left any message due again.
 MOVED_COLUMNS = (
+    messages.c.seq,
     messages.c.id,
     messages.c.account_id,
     messages.c.status,
@@ -60,6 +72,7 @@ MOVED_COLUMNS = (
     messages.c.callback_url,
     messages.c.content,
     messages.c.destination_number,
+    messages.c.next_transition_at,
 )
 
 
@@ -73,36 +86,65 @@ class Step:
     def ids(self) -> list[str]:
         return [row["id"] for row in self.moved]
 
+    def due_again(self, now: datetime) -> bool:
+        """Whether a message this step moved is due again by `now` (a delay of nothing)."""
+        return any(
+            row["next_transition_at"] is not None and row["next_transition_at"] <= now
+            for row in self.moved
+        )
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The statements of a step for one dialect and set of delays."""
+
+    move: Executable
+    reports: Executable
+    events: Executable
+
 
 def step_due_messages(
     connection: Connection, now: datetime, limit: int, delays: StepDelays, dialect: str
 ) -> Step:
     """Move up to `limit` messages due at or before `now` one step, earliest first, writing the
     reports and change-log events of that step, in the caller's transaction (the events as its
-    last statements: see emulator.store.base.at_commit)."""
+    last statement: see emulator.store.base.at_commit)."""
     # The events of an earlier step in the same transaction read the rows as that step left them.
     run_at_commit(connection)
+    statements = _statements(dialect, delays)
+    result = connection.execute(statements.move, {"now": now, "limit": limit})
+    names = list(result.keys())
+    moved = [dict(zip(names, row, strict=True)) for row in result]
+    if moved:
+        seqs = [row["seq"] for row in moved]
+        parameters = {"seqs": seqs if dialect == "postgresql" else json.dumps(seqs)}
+        connection.execute(statements.reports, parameters)
+        at_commit(connection, statements.events, parameters)
+    return Step(moved)
+
+
+@cache
+def _statements(dialect: str, delays: StepDelays) -> _Statements:
     due = (
-        select(messages.c.id)
-        .where(messages.c.next_transition_at <= now)
+        select(messages.c.seq)
+        .where(messages.c.next_transition_at <= bindparam("now", type_=UtcDateTime()))
         .order_by(messages.c.next_transition_at, messages.c.seq)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer()))
     )
     if dialect == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    statement = (
+        moved = messages.c.seq == any_(bindparam("seqs", type_=ARRAY(Integer)))
+    else:
+        # The seqs as one JSON array: one parameter, however many rows moved.
+        each = func.json_each(bindparam("seqs", type_=String))
+        moved = messages.c.seq.in_(select(column("value", Integer)).select_from(each))
+    move = (
         update(messages)
-        .where(messages.c.id.in_(due))
+        .where(messages.c.seq.in_(due.scalar_subquery()))
         .values(_next_values(delays))
         .returning(*MOVED_COLUMNS)
     )
-    moved = [dict(row) for row in connection.execute(statement).mappings()]
-    if moved:
-        ids = [row["id"] for row in moved]
-        connection.execute(_reports(), {"ids": ids})
-        at_commit(connection, _status_events(), {"ids": ids})
-        at_commit(connection, _report_events(), {"ids": ids})
-    return Step(moved)
+    return _Statements(move, _reports(moved), _events(moved))
 
 
 def _next_values(delays: StepDelays) -> dict[str, ColumnElement]:
@@ -153,26 +195,8 @@ def _next_values(delays: StepDelays) -> dict[str, ColumnElement]:
     }
 
 
-def _status_events():
-    moved = messages.c.id.in_(bindparam("ids", expanding=True))
-    return insert(events).from_select(
-        ["kind", "account_id", "message_id", "number", "at", "data"],
-        select(
-            literal(STATUS_CHANGED),
-            messages.c.account_id,
-            messages.c.id,
-            messages.c.destination_number,
-            messages.c.updated_at,
-            json_object(status=messages.c.status, error_code=messages.c.error_code),
-        )
-        .where(moved)
-        .order_by(messages.c.updated_at, messages.c.seq),
-    )
-
-
-def _reports():
+def _reports(moved: ColumnElement) -> Executable:
     """A report for each moved message that asked for reports, from enroute on."""
-    moved = messages.c.id.in_(bindparam("ids", expanding=True))
     return insert(delivery_reports).from_select(
         [
             "id",
@@ -201,14 +225,25 @@ def _reports():
     )
 
 
-def _report_events():
-    """A change-log event for each report the step wrote: the report of a message's new status,
-    received at the time of the step."""
+def _events(moved: ColumnElement) -> Executable:
+    """The change-log events of a step: every moved message's new status, then each report the
+    step wrote (the report of a message's new status, received at the time of the step), both
+    in the order of the step."""
     report = delivery_reports
     message = messages
-    return insert(events).from_select(
-        ["kind", "account_id", "message_id", "number", "at", "data"],
+    statuses = select(
+        literal(0).label("part"),
+        literal(STATUS_CHANGED).label("kind"),
+        message.c.account_id,
+        message.c.id.label("message_id"),
+        message.c.destination_number.label("number"),
+        message.c.updated_at.label("at"),
+        json_object(status=message.c.status, error_code=message.c.error_code).label("data"),
+        message.c.seq,
+    ).where(moved)
+    reports = (
         select(
+            literal(1),
             literal(DELIVERY_REPORT),
             report.c.account_id,
             report.c.message_id,
@@ -217,14 +252,20 @@ def _report_events():
             json_object(
                 status=report.c.status, error_code=report.c.error_code, report_id=report.c.id
             ),
+            message.c.seq,
         )
         .join(message, message.c.id == report.c.message_id)
         .where(
-            report.c.message_id.in_(bindparam("ids", expanding=True)),
+            moved,
             report.c.status == message.c.status,
             report.c.date_received == message.c.updated_at,
         )
-        .order_by(report.c.seq),
+    )
+    both = union_all(statuses, reports).subquery()
+    columns = ["kind", "account_id", "message_id", "number", "at", "data"]
+    return insert(events).from_select(
+        columns,
+        select(*(both.c[name] for name in columns)).order_by(both.c.part, both.c.at, both.c.seq),
     )
 
 
