@@ -136,8 +136,8 @@ def test_the_claims_of_a_killed_process_are_finished_by_another(store_db):
     # The three notifications hang until the first process is killed; then 200s.
     receiver = WebhookReceiver(answers=[HANG, HANG, HANG]).start()
     options = ("--workers", "1", "--instant", "--webhook-timeout-seconds", "2")
+    first = start(db, *options)
     try:
-        first = start(db, *options)
         first_url = base_url_of(first)
         [message_id] = send(first_url, message(delivery_report=True, callback_url=receiver.url))
         wait_until(lambda: len(receiver.requests) == 3, timeout=10)
@@ -155,6 +155,9 @@ def test_the_claims_of_a_killed_process_are_finished_by_another(store_db):
             wait_until(lambda: len(delivered()) == 3, timeout=30)
             assert [len(hook["attempts"]) for hook in delivered()] == [1, 1, 1]
     finally:
+        if first.poll() is None:  # the test failed before it killed the first process
+            first.kill()
+            first.wait(timeout=10)
         receiver.stop()
     assert len(receiver.requests) == 6
 
