@@ -3,7 +3,9 @@ take turns where they must: every writer on SQLite, writers about one subject on
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -18,6 +20,8 @@ from sqlalchemy.exc import DBAPIError
 from emulator.store.database import WRITE, create_database_engine, sqlite_file
 from emulator.store.generation import Generation
 from emulator.store.schema import upgrade_schema
+
+log = logging.getLogger(__name__)
 
 try:
     import fcntl
@@ -112,6 +116,9 @@ class StoreBase:
             connection = self.engine.raw_connection()
             try:
                 connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+            except sqlite3.Error as error:
+                # What was committed stands; the next checkpoint (or SQLite's own) copies it.
+                log.warning("checkpoint of the store's log failed: %s", error)
             finally:
                 connection.close()
 
