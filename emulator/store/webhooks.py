@@ -4,14 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 
 from emulator.domain.ids import new_id
 from emulator.domain.records import WebhookDelivery
 from emulator.store.base import StoreBase, as_records
 from emulator.store.events import WEBHOOK_ATTEMPT, NewEvent, append_events, new_event
 from emulator.store.tables import webhooks
+
+# Built once: every group of attempts records itself with them.
+_CLAIMS = select(
+    webhooks.c.id,
+    webhooks.c.claim_token,
+    webhooks.c.account_id,
+    webhooks.c.message_id,
+    webhooks.c.event,
+    webhooks.c.payload,
+).where(webhooks.c.id.in_(bindparam("ids", expanding=True)))
+_CLAIMS_LOCKED = _CLAIMS.with_for_update()
+_RECORD_ATTEMPT = (
+    update(webhooks)
+    .where(
+        webhooks.c.id == bindparam("webhook_id"),
+        webhooks.c.claim_token == bindparam("claim"),
+    )
+    .values(
+        attempts=bindparam("new_attempts"),
+        state=bindparam("new_state"),
+        next_attempt_at=bindparam("new_next_attempt_at"),
+        body=bindparam("new_body"),
+        claimed_until=None,
+        claim_token=None,
+    )
+)
 
 
 class WebhookQueries(StoreBase):
@@ -99,26 +126,20 @@ class WebhookQueries(StoreBase):
         `webhook_id`, `claim`, `new_attempts`, `new_state`, `new_next_attempt_at` and `new_body`
         (names that differ from the columns they set). A result whose claim has run out and
         been taken by another process is dropped: that process's attempt counts."""
-        statement = (
-            update(webhooks)
-            .where(
-                webhooks.c.id == bindparam("webhook_id"),
-                webhooks.c.claim_token == bindparam("claim"),
-            )
-            .values(
-                attempts=bindparam("new_attempts"),
-                state=bindparam("new_state"),
-                next_attempt_at=bindparam("new_next_attempt_at"),
-                body=bindparam("new_body"),
-                claimed_until=None,
-                claim_token=None,
-            )
-        )
+        ids = [result["webhook_id"] for result in results]
+        # Locked where rows are locked one by one: no claim changes hands before the update.
+        claims = _CLAIMS_LOCKED if self._postgresql else _CLAIMS
         with self.transaction() as connection:
+            held = {row.id: row for row in connection.execute(claims, {"ids": ids})}
             recorded = [
-                result for result in results if connection.execute(statement, result).rowcount
+                result
+                for result in results
+                if (hook := held.get(result["webhook_id"])) is not None
+                and hook.claim_token == result["claim"]
             ]
-            append_events(connection, _attempt_events(connection, recorded))
+            if recorded:
+                connection.execute(_RECORD_ATTEMPT, recorded)
+                append_events(connection, _attempt_events(held, recorded))
 
     def list_webhooks(
         self, message_id: str | None = None, limit: int | None = None, offset: int = 0
@@ -136,22 +157,11 @@ class WebhookQueries(StoreBase):
             return as_records(connection.execute(query).mappings())
 
 
-def _attempt_events(connection: Connection, results: list[dict]) -> list[NewEvent]:
+def _attempt_events(hooks: dict[str, Any], results: list[dict]) -> list[NewEvent]:
     """One event per attempt, naming the handset the notification is about."""
-    ids = [result["webhook_id"] for result in results]
-    query = select(
-        webhooks.c.id,
-        webhooks.c.account_id,
-        webhooks.c.message_id,
-        webhooks.c.event,
-        webhooks.c.payload,
-    ).where(webhooks.c.id.in_(ids))
-    hooks = {row.id: row for row in connection.execute(query)}
     found = []
     for result in results:
-        hook = hooks.get(result["webhook_id"])
-        if hook is None:
-            continue
+        hook = hooks[result["webhook_id"]]
         attempt = result["new_attempts"][-1]
         found.append(
             new_event(
