@@ -8,6 +8,7 @@ import random
 import threading
 from collections import Counter, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from emulator.clock import Clock
@@ -15,7 +16,7 @@ from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
 from emulator.domain.velocity import TemplateProblem
-from emulator.engine.chaos import AS_IS, WebhookChaos
+from emulator.engine.chaos import AS_IS, Plan, WebhookChaos
 from emulator.engine.signing import CallbackSigner
 from emulator.engine.webhook_requests import WebhookRequest, build_request, retry_policy
 from emulator.engine.webhooks import AttemptResult, WebhookSender
@@ -35,6 +36,17 @@ QUEUE_LIMIT_PER_RECEIVER = 200
 CLAIM_TIMEOUTS = 3
 # An attempt starts only if its claim will outlast it by this much.
 CLAIM_MARGIN_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """An attempt made, waiting to be stored, and what follows once it is."""
+
+    hook: WebhookDelivery
+    # The row record_webhook_attempts stores.
+    result: dict
+    plan: Plan
+    at: datetime
 
 
 class WebhookDispatcher:
@@ -63,9 +75,9 @@ class WebhookDispatcher:
         self._in_flight: dict[str, str] = {}  # webhook id -> receiver, queued or being attempted
         self._queues: dict[str, deque[WebhookDelivery]] = defaultdict(deque)
         self._lanes: Counter[str] = Counter()
-        self._unrecorded: list[dict] = []
+        self._unrecorded: list[_Outcome] = []
         self._unrecorded_lock = threading.Lock()
-        self._recording = threading.Lock()
+        self._recording = False  # whether a lane is storing what waits in _unrecorded
 
     def attempt_due_and_wait(self, now: datetime, hanging: set[str]) -> int:
         """Attempt every webhook due at or before `now`, stamped `now`, and wait for all of them.
@@ -89,6 +101,8 @@ class WebhookDispatcher:
                 for _ in range(min(LANES_PER_RECEIVER, len(queue)))
             ]
             wait(lanes)
+            # The next due time is read from the store: the attempts must be there.
+            self._wait_until_stored(due)
             attempted += len(due)
             if len(due) < BATCH_SIZE:
                 return attempted
@@ -162,6 +176,7 @@ class WebhookDispatcher:
     def _attempt(
         self, hook: WebhookDelivery, at: datetime, hanging: set[str] | None = None
     ) -> None:
+        handed_over = False
         try:
             if not self._claim_outlasts_attempt(hook):
                 # It waited in memory too long: its claim runs out and any process may take it.
@@ -188,30 +203,74 @@ class WebhookDispatcher:
             else:
                 state = WEBHOOK_FAILED if delay is None else WEBHOOK_PENDING
                 next_at = None if delay is None else at + timedelta(seconds=delay)
-            self._record(
-                {
-                    "webhook_id": hook["id"],
-                    "claim": hook["claim_token"],
-                    "new_attempts": attempts,
-                    "new_state": state,
-                    "new_next_attempt_at": next_at,
-                    "new_body": body,
-                }
-            )
-            log.info(
-                "webhook %s to %s: %s (%s)",
-                hook["id"],
-                redact_url(hook["url"]),
-                attempts[-1],
-                state,
-            )
-            self._chaos.after_first_attempt(plan, at)
+            row = {
+                "webhook_id": hook["id"],
+                "claim": hook["claim_token"],
+                "new_attempts": attempts,
+                "new_state": state,
+                "new_next_attempt_at": next_at,
+                "new_body": body,
+            }
+            handed_over = True
+            self._record(_Outcome(hook, row, plan, at))
         except Exception:
             log.exception("webhook %s could not be attempted", hook["id"])
         finally:
-            with self._changed:
+            if not handed_over:
+                self._done([hook])
+
+    def _record(self, outcome: _Outcome) -> None:
+        """Have an attempt stored; its delivery leaves `_in_flight` once it is committed.
+
+        The lane that finds no other recording stores what waits, in one transaction, until
+        nothing does (a group commit); the other lanes hand theirs over and go on to their next
+        attempt meanwhile, so the groups grow with the load instead of a commit per attempt.
+        """
+        with self._unrecorded_lock:
+            self._unrecorded.append(outcome)
+            if self._recording:
+                return
+            self._recording = True
+        while True:
+            with self._unrecorded_lock:
+                batch, self._unrecorded = self._unrecorded, []
+                if not batch:
+                    self._recording = False
+                    return
+            self._store_outcomes(batch)
+
+    def _store_outcomes(self, batch: list[_Outcome]) -> None:
+        try:
+            self._store.record_webhook_attempts([outcome.result for outcome in batch])
+        except Exception:
+            # Their claims run out and they are attempted again, by this process or another.
+            log.exception("the attempts at %d webhooks could not be recorded", len(batch))
+        else:
+            for outcome in batch:
+                hook, result = outcome.hook, outcome.result
+                log.info(
+                    "webhook %s to %s: %s (%s)",
+                    hook["id"],
+                    redact_url(hook["url"]),
+                    result["new_attempts"][-1],
+                    result["new_state"],
+                )
+                try:
+                    self._chaos.after_first_attempt(outcome.plan, outcome.at)
+                except Exception:
+                    log.exception("webhooks held for %s could not be released", hook["id"])
+        finally:
+            self._done([outcome.hook for outcome in batch])
+
+    def _wait_until_stored(self, hooks: list[WebhookDelivery]) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: all(h["id"] not in self._in_flight for h in hooks))
+
+    def _done(self, hooks: list[WebhookDelivery]) -> None:
+        with self._changed:
+            for hook in hooks:
                 self._in_flight.pop(hook["id"], None)
-                self._changed.notify_all()
+            self._changed.notify_all()
 
     def _claim(
         self, now: datetime, skip_receivers: list[str] | None = None
@@ -259,17 +318,3 @@ class WebhookDispatcher:
         if hanging is not None and result.timed_out:
             hanging.add(receiver)
         return result
-
-    def _record(self, result: dict) -> None:
-        """Store an attempt's result; returns once it is committed.
-
-        Results that arrive while another thread is writing wait and go in the next transaction
-        together (a group commit), so many lanes do not each pay for their own commit.
-        """
-        with self._unrecorded_lock:
-            self._unrecorded.append(result)
-        with self._recording:
-            with self._unrecorded_lock:
-                batch, self._unrecorded = self._unrecorded, []
-            if batch:
-                self._store.record_webhook_attempts(batch)
