@@ -95,3 +95,18 @@ def test_a_change_rolled_back_is_not_kept(two):
     assert store.feature_changes("DemoAccount") == {}
     send(first)
     assert final_error_code(first, send(first)) != "305"  # not withheld as a duplicate
+
+
+def test_a_signature_key_enabled_or_disabled_through_one_is_what_the_other_signs_with(two):
+    first, second = two
+    signs_with = first.application.extensions[EXTENSION_KEY].store.enabled_signature_key
+    assert signs_with("DemoAccount") is None  # kept by the first
+
+    body = {"digest": "SHA256", "cipher": "RSA"}
+    created = second.post("/v1/iam/signature_keys", json=body, headers=basic_auth()).json
+    enabled = {"key_id": created["key_id"]}
+    second.patch("/v1/iam/signature_keys/enabled", json=enabled, headers=basic_auth())
+    assert signs_with("DemoAccount")["id"] == created["key_id"]
+
+    second.delete("/v1/iam/signature_keys/enabled", headers=basic_auth())
+    assert signs_with("DemoAccount") is None

@@ -15,6 +15,7 @@ class SignatureKeyQueries(StoreBase):
 
     def insert_signature_key(self, key: SignatureKey) -> None:
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             connection.execute(insert(signature_keys), key)
 
     def find_signature_key(self, account_id: str, key_id: str) -> SignatureKey | None:
@@ -41,11 +42,13 @@ class SignatureKeyQueries(StoreBase):
             signature_keys.c.account_id == account_id, signature_keys.c.id == key_id
         )
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             return connection.execute(statement).rowcount == 1
 
     def enable_signature_key(self, account_id: str, key_id: str) -> SignatureKey | None:
         """Enable the key and disable every other key of the account; None for an unknown key."""
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             self.take_turns(account_subject(account_id))
             if not _set_enabled(connection, account_id, key_id):
                 return None
@@ -54,10 +57,15 @@ class SignatureKeyQueries(StoreBase):
 
     def disable_signature_keys(self, account_id: str) -> None:
         with self.transaction() as connection:
+            self.changes_kept_state(connection)
             self.take_turns(account_subject(account_id))
             _set_enabled(connection, account_id, None)
 
     def enabled_signature_key(self, account_id: str) -> SignatureKey | None:
+        """The key that signs the account's callbacks now (kept: every attempt asks)."""
+        return self.cached(f"signature key {account_id}", lambda: self._enabled_key(account_id))
+
+    def _enabled_key(self, account_id: str) -> SignatureKey | None:
         query = select(signature_keys).where(
             signature_keys.c.account_id == account_id, signature_keys.c.enabled.is_(True)
         )
