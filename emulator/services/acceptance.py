@@ -45,7 +45,6 @@ class Batch:
     de-duplication is on, and earlier in the same request.
     """
 
-    account: Account
     features: Features
     now: datetime
     opted_out: set[str]
@@ -53,7 +52,12 @@ class Batch:
 
 
 class AcceptancePolicy:
-    """Applies outcome rules, opt-outs and the account features to each accepted message."""
+    """Applies outcome rules, opt-outs and the account features to each accepted message.
+
+    What needs no store (the sender, the content, billing units, the outcome rules, the first
+    due time) is `decide`d first, outside the writing transaction; `settle` then applies what
+    the store says of the destinations inside it.
+    """
 
     def __init__(self, store: Store, outcomes: OutcomeRules, delays: StepDelays) -> None:
         self._store = store
@@ -70,31 +74,22 @@ class AcceptancePolicy:
             # Sends of the account take turns: of two identical ones, the later sees the first.
             self._store.take_turns(account_subject(account.id))
             sent = self._store.recently_sent(account.id, numbers, now - DEDUPLICATION_WINDOW)
-        return Batch(account, features, now, opted_out, sent)
+        return Batch(features, now, opted_out, sent)
 
-    def accept(self, message: dict, batch: Batch) -> Acceptance:
-        """The stored fields the policy decides for `message`."""
+    def decide(
+        self, message: dict, account: Account, features: Features, now: datetime
+    ) -> Acceptance:
+        """The stored fields the policy decides for `message` before the store is asked."""
         destination, content = message["destination_number"], message["content"]
-        source, source_type, registered = self._sender(message, batch)
-        sent_content = to_gsm7(content) if batch.features.character_converter else content
-        is_duplicate = batch.features.deduplication and (destination, content) in batch.sent
-        batch.sent.add((destination, content))
-
-        if not registered:
-            outcome = UNREGISTERED_SOURCE
-        elif destination in batch.opted_out:
-            outcome = OPTED_OUT
-        elif is_duplicate:
-            outcome = DUPLICATE
-        else:
-            outcome = self._outcomes.outcome_for(destination, content)
-
+        source, source_type, registered = self._sender(message, account, features)
+        sent_content = to_gsm7(content) if features.character_converter else content
+        outcome = (
+            self._outcomes.outcome_for(destination, content) if registered else UNREGISTERED_SOURCE
+        )
         scheduled = message.get("scheduled")
-        departure = max(batch.now, scheduled) if scheduled else batch.now
+        departure = max(now, scheduled) if scheduled else now
         held_until = (
-            next_social_start(departure, batch.features.timezone)
-            if batch.features.social_sending
-            else None
+            next_social_start(departure, features.timezone) if features.social_sending else None
         )
         start = held_until or scheduled
         return {
@@ -102,29 +97,60 @@ class AcceptancePolicy:
             "source_number_type": source_type,
             "sent_content": sent_content if sent_content != content else None,
             "billing_units": billing_units(sent_content),
-            "is_duplicate": is_duplicate,
+            "is_duplicate": False,
             "outcome": outcome.as_data(),
-            "status": SCHEDULED if start is not None and start > batch.now else QUEUED,
-            "next_transition_at": first_due_time(
-                batch.now,
-                start,
-                message.get("message_expiry_timestamp"),
-                self._delays.with_overrides(outcome.delays),
-            ),
+            "status": SCHEDULED if start is not None and start > now else QUEUED,
+            "next_transition_at": self._first_due(message, now, start, outcome),
         }
 
-    def _sender(self, message: dict, batch: Batch) -> tuple[str | None, str | None, bool]:
+    def settle(self, message: dict, decided: Acceptance, batch: Batch) -> Acceptance:
+        """`decided` with what the store says: a message to a blacklisted number, or one sent
+        already (with de-duplication on), is rejected rather than sent from a registered
+        source."""
+        destination, content = message["destination_number"], message["content"]
+        is_duplicate = batch.features.deduplication and (destination, content) in batch.sent
+        batch.sent.add((destination, content))
+        if decided["outcome"] == UNREGISTERED_SOURCE.as_data():
+            outcome = None
+        elif destination in batch.opted_out:
+            outcome = OPTED_OUT
+        elif is_duplicate:
+            outcome = DUPLICATE
+        else:
+            outcome = None
+        if outcome is None:
+            return {**decided, "is_duplicate": is_duplicate}
+        start = decided["next_transition_at"] if decided["status"] == SCHEDULED else None
+        return {
+            **decided,
+            "is_duplicate": is_duplicate,
+            "outcome": outcome.as_data(),
+            "next_transition_at": self._first_due(message, batch.now, start, outcome),
+        }
+
+    def _first_due(
+        self, message: dict, now: datetime, start: datetime | None, outcome: Outcome
+    ) -> datetime:
+        return first_due_time(
+            now,
+            start,
+            message.get("message_expiry_timestamp"),
+            self._delays.with_overrides(outcome.delays),
+        )
+
+    def _sender(
+        self, message: dict, account: Account, features: Features
+    ) -> tuple[str | None, str | None, bool]:
         """Source number, its type, and whether the message may go out from it."""
         source = message.get("source_number")
         source_type = message.get("source_number_type")
-        account = batch.account
         if source is None:
-            if batch.features.familiar_sender and account.numbers:
+            if features.familiar_sender and account.numbers:
                 return familiar_number(account, message["destination_number"]), None, True
             return None, None, True
         if account.owns_source(source):
             return source, source_type, True
-        if batch.features.unregistered_source == REJECT or account.default_number is None:
+        if features.unregistered_source == REJECT or account.default_number is None:
             return source, source_type, False
         return account.default_number, "INTERNATIONAL", True
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import cast
 
 from emulator.clock import Clock
+from emulator.domain.accounts import Account, Features
 from emulator.domain.ids import new_id, normalise_id
 from emulator.domain.records import MESSAGE_REQUEST_FIELDS, Message
 from emulator.domain.retention import retention_cutoff
 from emulator.domain.statuses import QUEUED
 from emulator.errors import BadRequest, NotFound
-from emulator.services.acceptance import AcceptancePolicy
+from emulator.services.acceptance import Acceptance, AcceptancePolicy
 from emulator.services.features import FeatureService
 from emulator.store import Store
 
@@ -38,21 +40,27 @@ class MessageService:
     def send(self, account_id: str, messages: list[dict]) -> list[dict]:
         """Store every validated message (all or none) and return their echoes, `queued`.
 
-        One transaction reads the time, the features, opt-outs and recent messages, and inserts:
-        two identical requests racing with de-duplication on are one accepted and one withheld,
-        whichever process answers them.
+        What needs no store is decided before the writing transaction, which other writers
+        wait for; the transaction reads opt-outs and recent messages and inserts: two identical
+        requests racing with de-duplication on are one accepted and one withheld, whichever
+        process answers them. Should the time or the features change meanwhile, it decides
+        again.
         """
         account = self._features.account(account_id)
+        ahead = self._store.kept_generation()
+        # Where nothing is kept (PostgreSQL), writers do not wait on each other: decide inside.
+        decisions = self._decide(account, messages) if ahead is not None else None
         rows: list[Message] = []
         echoes = []
         with self._store.transaction():
-            now = self._clock.now()
-            features = self._features.features(account_id)
+            if decisions is None or self._store.kept_generation() != ahead:
+                decisions = self._decide(account, messages)
+            now, features, decided = decisions
             batch = self._policy.batch(account, features, now, messages)
-            for message in messages:
+            for message, decision in zip(messages, decided, strict=True):
                 request = {name: message.get(name) for name in MESSAGE_REQUEST_FIELDS}
                 identity = {"id": new_id(), "account_id": account_id, "created_at": now}
-                accepted = self._policy.accept(message, batch)
+                accepted = self._policy.settle(message, decision, batch)
                 row = {**request, **accepted, **identity, "updated_at": now}
                 rows.append(cast(Message, row))
                 echoes.append({**message, "message_id": identity["id"], "status": QUEUED})
@@ -62,6 +70,13 @@ class MessageService:
         if any(due is not None and due <= now for due in due_times):
             self._on_due_now()
         return echoes
+
+    def _decide(
+        self, account: Account, messages: list[dict]
+    ) -> tuple[datetime, Features, list[Acceptance]]:
+        now = self._clock.now()
+        features = self._features.features(account.id)
+        return now, features, [self._policy.decide(m, account, features, now) for m in messages]
 
     def get(self, account_id: str, message_id: str) -> dict:
         """The message as the account may see it; NotFound for unknown, foreign or expired IDs."""

@@ -152,6 +152,11 @@ class StoreBase:
         self._kept[key] = (generation, value)
         return value
 
+    def kept_generation(self) -> int | None:
+        """The generation what processes keep is read under (see `cached`); it moves when that
+        state changes. None where nothing is kept (PostgreSQL)."""
+        return self._generation.current()
+
     def changes_kept_state(self, connection: Connection) -> None:
         """Mark the transaction open on `connection` as one that changes state other processes
         keep (see `cached`): when it commits, what they keep is read afresh."""

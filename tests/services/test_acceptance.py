@@ -107,6 +107,32 @@ def test_the_same_message_within_24_hours_is_withheld(features, send_one, clock,
     assert ended(engine, messages, day_later) == ("delivered", "220")
 
 
+def test_features_changed_by_another_process_while_a_send_decides_are_those_it_stores_with(
+    settings, store, features, send_one, engine, messages, monkeypatch
+):
+    """What a send decides before its transaction is decided again inside it when the features
+    (or the time) changed meanwhile: here de-duplication is turned on by another process."""
+    if store.kept_generation() is None:
+        pytest.skip("PostgreSQL keeps nothing, so a send decides inside its transaction only")
+    first = send_one(content="Sale today")
+    other_process = Store(settings.database_url)
+    decide = AcceptancePolicy.decide
+
+    def decide_while_another_process_changes_features(policy, *args):
+        if other_process.feature_changes("DemoAccount") == {}:
+            other_process.save_feature_changes("DemoAccount", {"deduplication": True})
+        return decide(policy, *args)
+
+    monkeypatch.setattr(AcceptancePolicy, "decide", decide_while_another_process_changes_features)
+    try:
+        duplicate = send_one(content="Sale today")
+    finally:
+        other_process.close()
+
+    assert ended(engine, messages, first) == ("delivered", "220")
+    assert ended(engine, messages, duplicate) == ("rejected", "305")
+
+
 # Outcome rules and source numbers
 
 
