@@ -51,10 +51,7 @@ class WebhookChaos:
         a delivery they postpone is stored as such, and not attempted now."""
         if hook["chaos"] is not None:
             return _plan_of(hook["chaos"])
-        # The rules fire_chaos reads too, kept in memory until a change to them commits.
-        rules = self._store.cached(
-            f"chaos rules {WEBHOOK}", lambda: self._store.chaos_rules(WEBHOOK)
-        )
+        rules = self._store.chaos_rules_to_match(WEBHOOK)
         if not rules:
             return AS_IS
         faults = self._store.fire_chaos(

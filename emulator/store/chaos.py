@@ -50,6 +50,11 @@ class ChaosQueries(StoreBase):
             rows = connection.execute(query, {"side": side}).mappings()
             return [_rule(row) for row in rows]
 
+    def chaos_rules_to_match(self, side: str) -> list[ChaosRule]:
+        """The rules of `side` as matching needs them: kept in memory until a change to the
+        rules commits (their counters there are stale; firing reads them again under lock)."""
+        return self.cached(f"chaos rules {side}", lambda: self.chaos_rules(side))
+
     def latest_chaos_events(self, limit: int) -> list[Event]:
         """The faults injected last, newest first, from the change log."""
         query = select(events).where(events.c.kind == CHAOS).order_by(events.c.seq.desc())
@@ -109,8 +114,7 @@ class ChaosQueries(StoreBase):
         the change log (`context` adds to its data; its `message_id` names the message). After
         a fault that answers the request (a status, a dropped connection, a rate limit) no
         further rule is tried."""
-        # Matching needs only the definitions; the counters are read again under lock.
-        rules = self.cached(f"chaos rules {side}", lambda: self.chaos_rules(side))
+        rules = self.chaos_rules_to_match(side)
         candidates = [rule for rule in rules if matches(rule, method, path, account_id)]
         if not candidates:
             return []

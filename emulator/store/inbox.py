@@ -38,16 +38,15 @@ class InboxQueries(StoreBase):
                 _UNCONFIRMED_REPORTS,
                 {"account_id": account_id, "received_after": received_after},
             ).all()
-        # One pass over each row: zip takes a name before a value, so the report's names run
-        # out first and leave the rest of the row to the message's.
+        split = len(_REPORT_FIELDS)
         return cast(
             list[tuple[DeliveryReport, ReportedMessage]],
             [
                 (
-                    dict(zip(_REPORT_FIELDS, values, strict=False)),
-                    dict(zip(_REPORTED_FIELDS, values, strict=True)),
+                    dict(zip(_REPORT_FIELDS, row[:split], strict=True)),
+                    dict(zip(_REPORTED_FIELDS, row[split:], strict=True)),
                 )
-                for values in map(iter, rows)
+                for row in rows
             ],
         )
 
