@@ -44,32 +44,46 @@ class MessageService:
         wait for; the transaction reads opt-outs and recent messages and inserts: two identical
         requests racing with de-duplication on are one accepted and one withheld, whichever
         process answers them. Should the time or the features change meanwhile, it decides
-        again.
+        again. Sends arriving together share a transaction (see Store.together).
         """
         account = self._features.account(account_id)
         ahead = self._store.kept_generation()
         # Where nothing is kept (PostgreSQL), writers do not wait on each other: decide inside.
-        decisions = self._decide(account, messages) if ahead is not None else None
-        rows: list[Message] = []
-        echoes = []
-        with self._store.transaction():
+        decided_ahead = self._decide(account, messages) if ahead is not None else None
+
+        def accept() -> tuple[list[Message], list[dict]]:
+            decisions = decided_ahead
             if decisions is None or self._store.kept_generation() != ahead:
                 decisions = self._decide(account, messages)
-            now, features, decided = decisions
-            batch = self._policy.batch(account, features, now, messages)
-            for message, decision in zip(messages, decided, strict=True):
-                request = {name: message.get(name) for name in MESSAGE_REQUEST_FIELDS}
-                identity = {"id": new_id(), "account_id": account_id, "created_at": now}
-                accepted = self._policy.settle(message, decision, batch)
-                row = {**request, **accepted, **identity, "updated_at": now}
-                rows.append(cast(Message, row))
-                echoes.append({**message, "message_id": identity["id"], "status": QUEUED})
-            self._store.insert_messages(rows)
+            return self._accept(account, messages, decisions)
+
+        rows, echoes = self._store.together(accept)
         # Waking the engine only pays when something is already due (instant mode, past expiry).
-        due_times = [row["next_transition_at"] for row in rows]
-        if any(due is not None and due <= now for due in due_times):
+        if any(row["next_transition_at"] <= row["created_at"] for row in rows):
             self._on_due_now()
         return echoes
+
+    def _accept(
+        self,
+        account: Account,
+        messages: list[dict],
+        decisions: tuple[datetime, Features, list[Acceptance]],
+    ) -> tuple[list[Message], list[dict]]:
+        """Settle and insert the messages in the open writing transaction; their rows and
+        echoes."""
+        now, features, decided = decisions
+        batch = self._policy.batch(account, features, now, messages)
+        rows: list[Message] = []
+        echoes = []
+        for message, decision in zip(messages, decided, strict=True):
+            request = {name: message.get(name) for name in MESSAGE_REQUEST_FIELDS}
+            identity = {"id": new_id(), "account_id": account.id, "created_at": now}
+            accepted = self._policy.settle(message, decision, batch)
+            row = {**request, **accepted, **identity, "updated_at": now}
+            rows.append(cast(Message, row))
+            echoes.append({**message, "message_id": identity["id"], "status": QUEUED})
+        self._store.insert_messages(rows)
+        return rows, echoes
 
     def _decide(
         self, account: Account, messages: list[dict]

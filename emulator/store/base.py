@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from emulator.store.database import WRITE, create_database_engine, sqlite_file
 from emulator.store.generation import Generation
+from emulator.store.group_commit import GroupCommit
 from emulator.store.schema import upgrade_schema
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class StoreBase:
         )
         self._kept: dict[str, tuple[int, Any]] = {}
         self._commits = 0
+        self._group = GroupCommit(self.transaction)
         # The transaction open in this thread or task, which nested store calls join.
         self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
         with self.transaction() as connection:
@@ -121,6 +123,20 @@ class StoreBase:
                 log.warning("checkpoint of the store's log failed: %s", error)
             finally:
                 connection.close()
+
+    def together(self, work: Callable[[], Any]) -> Any:
+        """What `work` returns, run in a writing transaction that it may share with the work
+        other threads of this process hand in at the same time (see GroupCommit), where writers
+        take turns anyway (SQLite). Inside an open transaction it runs in that one."""
+        if self._postgresql or self._open.get() is not None:
+            with self.transaction():
+                return work()
+        return self._group.run(work)
+
+    @property
+    def waiting_together(self) -> int:
+        """How much work handed to `together` waits for a transaction to take it."""
+        return self._group.waiting
 
     def reading(self) -> AbstractContextManager[Connection]:
         """A read-only transaction: one consistent view, taking no lock (a writer may commit
@@ -270,10 +286,18 @@ def at_commit(connection: Connection, statement: Executable, parameters: Any = N
 
 
 def run_at_commit(connection: Connection) -> None:
-    """Run now, in order, what waits for the commit of the transaction open on `connection`."""
+    """Run now, in order, what waits for the commit of the transaction open on `connection`;
+    one statement given rows several times in a row runs once, for all of them."""
     pending = connection.info.get(_AT_COMMIT) or []
     while pending:
         statement, parameters = pending.pop(0)
+        while (
+            isinstance(parameters, list)
+            and pending
+            and pending[0][0] is statement
+            and isinstance(pending[0][1], list)
+        ):
+            parameters = parameters + pending.pop(0)[1]
         connection.execute(statement, parameters)
 
 

@@ -36,6 +36,9 @@ KINDS = (
     CHAOS,
     RESET,
 )
+# Built once, so that the events of several changes in one transaction are one insert (see
+# emulator.store.base.run_at_commit).
+_INSERT_EVENTS = insert(events)
 
 
 class NewEvent(TypedDict):
@@ -91,7 +94,7 @@ def append_events(connection: Connection, rows: Iterable[NewEvent]) -> None:
     statements (see emulator.store.base.at_commit)."""
     rows = list(rows)
     if rows:
-        at_commit(connection, insert(events), rows)
+        at_commit(connection, _INSERT_EVENTS, rows)
 
 
 def clear_events(connection: Connection) -> None:

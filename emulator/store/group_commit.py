@@ -1,0 +1,100 @@
+"""Group commit: writing work that threads of one process hand in at the same time shares one
+transaction, so that the write lock, BEGIN and COMMIT are paid once for all of it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+
+class _Unit:
+    """One thread's work, and what came of it."""
+
+    __slots__ = ("work", "result", "error", "finished", "ready", "leads")
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self.work = work
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.finished = False
+        self.ready = threading.Event()
+        self.leads = False
+
+
+class GroupCommit:
+    """Runs each thread's work in a transaction it may share with work handed in meanwhile.
+
+    The first thread to arrive leads: it runs every unit waiting, in order, in one transaction,
+    then wakes their threads and hands the lead to the first that arrived since. No thread
+    leads more than one group, so none waits longer than two groups under any load. When
+    any unit of a group fails, the group rolls back and each of its units runs again alone:
+    one failing fails only its own request. Work must therefore be safe to run twice, keeping
+    nothing outside the store from a run that rolled back.
+    """
+
+    def __init__(self, transaction: Callable[[], AbstractContextManager[Any]]) -> None:
+        self._transaction = transaction
+        self._lock = threading.Lock()
+        self._waiting: list[_Unit] = []
+        self._leading = False
+
+    @property
+    def waiting(self) -> int:
+        """How many units wait for a leader to take them."""
+        with self._lock:
+            return len(self._waiting)
+
+    def run(self, work: Callable[[], Any]) -> Any:
+        """What `work` returns once its transaction has committed; what it raised otherwise."""
+        unit = _Unit(work)
+        with self._lock:
+            self._waiting.append(unit)
+            unit.leads = not self._leading
+            self._leading = True
+        if not unit.leads:
+            unit.ready.wait()
+        if unit.leads:
+            self._lead()
+        if unit.error is not None:
+            raise unit.error
+        return unit.result
+
+    def _lead(self) -> None:
+        with self._lock:
+            group, self._waiting = self._waiting, []
+        try:
+            self._commit(group)
+        finally:
+            with self._lock:
+                successor = self._waiting[0] if self._waiting else None
+                if successor is not None:
+                    successor.leads = True
+                else:
+                    self._leading = False
+            for unit in group:
+                if not unit.finished:
+                    unit.error = RuntimeError("the transaction of this work was interrupted")
+                unit.ready.set()
+            if successor is not None:
+                successor.ready.set()
+
+    def _commit(self, group: list[_Unit]) -> None:
+        if len(group) > 1:
+            try:
+                with self._transaction():
+                    results = [unit.work() for unit in group]
+            except Exception:
+                pass  # each runs again alone below: the one that failed fails by itself
+            else:
+                for unit, result in zip(group, results, strict=True):
+                    unit.result, unit.finished = result, True
+                return
+        for unit in group:
+            try:
+                with self._transaction():
+                    unit.result = unit.work()
+            except Exception as error:
+                unit.error = error
+            unit.finished = True

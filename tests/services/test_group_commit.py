@@ -1,0 +1,124 @@
+"""Sends handed in while another writes share one transaction (a group commit), and each still
+gets its own answer: its echoes, or its own error while the others are stored."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import event
+
+from emulator.schemas.messages import SendMessagesRequestSchema
+from emulator.store.database import WRITE
+from tests.support import message
+
+WAIT_SECONDS = 10
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_only(store):
+    if store.dialect != "sqlite":
+        pytest.skip("PostgreSQL writers do not take turns, so each send has its own transaction")
+
+
+@pytest.fixture
+def commits(store) -> list[int]:
+    """One entry per writing transaction the store commits."""
+    seen: list[int] = []
+
+    def committed(connection) -> None:
+        if connection.get_execution_options().get(WRITE):
+            seen.append(1)
+
+    event.listen(store.engine, "commit", committed)
+    return seen
+
+
+def loaded(content: str) -> list[dict]:
+    body = {"messages": [message(content=content)]}
+    return SendMessagesRequestSchema().load(body)["messages"]
+
+
+def wait_until(condition) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, "the sends were never handed in"
+        time.sleep(0.005)
+
+
+def while_a_writer_holds_the_store(store, handed_in: int, work) -> list:
+    """Run `work` from worker threads while a first send is writing; return each result (or
+    the error it raised) once `handed_in` of them wait for the store."""
+    writing, release = threading.Event(), threading.Event()
+
+    def first_writer():
+        writing.set()
+        assert release.wait(WAIT_SECONDS)
+
+    with ThreadPoolExecutor(max_workers=len(work) + 1) as pool:
+        first = pool.submit(store.together, first_writer)
+        assert writing.wait(WAIT_SECONDS)
+        futures = [pool.submit(each) for each in work]
+        wait_until(lambda: store.waiting_together == handed_in)
+        release.set()
+        first.result()
+        return [future.exception() or future.result() for future in futures]
+
+
+def test_sends_that_wait_for_the_store_together_commit_once(store, messages, commits):
+    sends = [lambda n=n: messages.send("DemoAccount", loaded(f"Message {n}")) for n in range(5)]
+
+    answers = while_a_writer_holds_the_store(store, 5, sends)
+
+    assert len(commits) == 2  # the first writer's, then one for all five sends
+    assert [echoes[0]["content"] for echoes in answers] == [f"Message {n}" for n in range(5)]
+    stored = {m["id"]: m["content"] for m in store.list_messages(account_id="DemoAccount")}
+    assert {echoes[0]["message_id"]: echoes[0]["content"] for echoes in answers} == stored
+
+
+def test_a_send_that_fails_in_a_group_fails_alone_and_the_others_are_stored(
+    store, messages, commits
+):
+    def failing_send():
+        messages.send("DemoAccount", loaded("Stored, then refused"))
+        raise RuntimeError("refused after inserting")
+
+    work = [
+        lambda: store.together(lambda: messages.send("DemoAccount", loaded("Before"))),
+        lambda: store.together(failing_send),
+        lambda: store.together(lambda: messages.send("DemoAccount", loaded("After"))),
+    ]
+
+    before, failed, after = while_a_writer_holds_the_store(store, 3, work)
+
+    assert isinstance(failed, RuntimeError)
+    assert before[0]["content"] == "Before" and after[0]["content"] == "After"
+    stored = sorted(m["content"] for m in store.list_messages(account_id="DemoAccount"))
+    assert stored == ["After", "Before"]
+    # The first writer's, the group's (rolled back), then each of the three alone, one of them
+    # rolled back.
+    assert len(commits) == 3
+
+
+def test_identical_sends_in_one_group_are_one_accepted_and_one_withheld(
+    store, messages, features, engine
+):
+    features.change_features("DemoAccount", {"deduplication": True})
+    sends = [lambda: messages.send("DemoAccount", loaded("Sale today")) for _ in range(2)]
+
+    first, second = while_a_writer_holds_the_store(store, 2, sends)
+
+    engine.advance(60)
+    ended = [messages.get("DemoAccount", echoes[0]["message_id"]) for echoes in (first, second)]
+    assert [(m["status"], m["error_code"]) for m in ended] == [
+        ("delivered", "220"),
+        ("rejected", "305"),
+    ]
+
+
+def test_work_inside_an_open_transaction_joins_it(store, commits):
+    with store.transaction():
+        assert store.together(lambda: store.writing()) is True
+    assert len(commits) == 1
