@@ -89,6 +89,10 @@ def _sqlite_engine(url: URL) -> Engine:
         connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
         **pool,
     )
+    # Rows inserted together are one multi-row INSERT, not one step per row: the driver gives up
+    # the GIL at every step and, with request threads busy, waits to get it back each time,
+    # holding the store's write lock all the while.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
     event.listen(engine, "connect", _tune_sqlite if not in_memory else _enable_foreign_keys)
     event.listen(engine, "begin", _begin_sqlite)
     return engine
