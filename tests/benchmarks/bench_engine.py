@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import socket
+import sys
 import tempfile
+import threading
 import time
+from contextlib import nullcontext
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,6 +27,7 @@ from emulator.schemas.messages import SendMessagesRequestSchema
 from emulator.settings import Settings
 from emulator.store.messages import Planned
 from emulator.store.tables import webhooks
+from emulator.workers import SWITCH_INTERVAL_SECONDS
 
 
 def serve_receiver(port_queue) -> None:
@@ -71,8 +75,8 @@ def accept(emulator: Emulator, count: int) -> float:
 
 
 def print_steps(label: str, steps: int, cpu: float, wall: float) -> None:
-    """Steps with their reports: CPU of this process (SQLite runs in it), which the machine's
-    other load does not change, then wall time."""
+    """Steps with their reports: CPU of the stepping thread or process (SQLite runs in it),
+    which the machine's other load does not change, then wall time."""
     print(
         f"{label}: {steps} steps with as many delivery reports,"
         f" {cpu / steps * 1e6:.1f} us of CPU per step = {steps / cpu:,.0f} steps/s per core"
@@ -94,16 +98,43 @@ def bench_lifecycle(folder: Path, count: int) -> None:
     emulator.close()
 
 
-def bench_backlog(folder: Path, count: int) -> None:
+class BusyThread:
+    """A thread running Python all the time, as a server's request threads do under load. The
+    store's writer gives up the GIL at every database call and waits to get it back behind
+    it, at the servers' switch interval, holding the write lock: that shows as wall time."""
+
+    def __enter__(self) -> BusyThread:
+        self._previous = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+        self._running = True
+        self._thread = threading.Thread(target=self._spin, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._running = False
+        self._thread.join()
+        sys.setswitchinterval(self._previous)
+
+    def _spin(self) -> None:
+        while self._running:
+            pass
+
+
+def bench_backlog(folder: Path, count: int, busy: bool = False) -> None:
     """Accepted messages all due at once and driven to delivered as the periodic job drives a
-    backlog under load: full batches, whatever their due times."""
-    emulator = build(folder, "backlog")
-    accept(emulator, count)
-    later = emulator.clock.now() + timedelta(seconds=10)
-    began, cpu = time.perf_counter(), time.process_time()
-    steps = emulator.engine.advance_due_messages(later)
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - began
-    print_steps("lifecycle of a backlog", steps, cpu, wall)
+    backlog under load: full batches, whatever their due times; with `busy`, beside a thread
+    that wants the GIL all the time."""
+    beside = " beside a busy thread" if busy else ""
+    emulator = build(folder, f"backlog{busy}")
+    with BusyThread() if busy else nullcontext():
+        accepted = accept(emulator, count)
+        later = emulator.clock.now() + timedelta(seconds=10)
+        began, cpu = time.perf_counter(), time.thread_time()
+        steps = emulator.engine.advance_due_messages(later)
+        cpu, wall = time.thread_time() - cpu, time.perf_counter() - began
+    print(f"accepted {count} messages{beside} in {accepted:.2f} s")
+    print_steps(f"lifecycle of a backlog{beside}", steps, cpu, wall)
     emulator.close()
 
 
@@ -161,6 +192,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         bench_lifecycle(Path(folder), options.messages)
         bench_backlog(Path(folder), options.messages)
+        bench_backlog(Path(folder), options.messages, busy=True)
         bench_webhooks(Path(folder), options.webhooks, receiver_url, None)
         bench_webhooks(Path(folder), options.webhooks, receiver_url, dead_url)
     receiver.terminate()
