@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Integer, bindparam, delete, func, insert, select
 
 from emulator.domain.records import Reply
-from emulator.store.base import StoreBase, as_records, at_commit
+from emulator.store.base import StoreBase, at_commit
+from emulator.store.rows import fetch_rows
 from emulator.store.tables import events
 
 MESSAGE_ACCEPTED = "message_accepted"
@@ -39,6 +40,12 @@ KINDS = (
 # Built once, so that the events of several changes in one transaction are one insert (see
 # emulator.store.base.run_at_commit).
 _INSERT_EVENTS = insert(events)
+_EVENTS_AFTER = (
+    select(events)
+    .where(events.c.seq > bindparam("after"))
+    .order_by(events.c.seq)
+    .limit(bindparam("limit", type_=Integer()))
+)
 
 
 class NewEvent(TypedDict):
@@ -113,9 +120,9 @@ class EventQueries(StoreBase):
 
     def events_after(self, after: int, limit: int) -> list[Event]:
         """Up to `limit` events with a seq above `after`, oldest first."""
-        query = select(events).where(events.c.seq > after).order_by(events.c.seq).limit(limit)
+        parameters = {"after": after, "limit": limit}
         with self.reading() as connection:
-            return as_records(connection.execute(query).mappings())
+            return cast(list[Event], fetch_rows(connection, _EVENTS_AFTER, parameters))
 
     def last_event_seq(self) -> int:
         """The seq of the newest event; 0 when the log is empty."""

@@ -19,8 +19,9 @@ from sqlalchemy import (
 )
 
 from emulator.domain.records import DeliveryReport, Reply, ReportedMessage, WebhookDelivery
-from emulator.store.base import StoreBase, as_records
+from emulator.store.base import StoreBase
 from emulator.store.events import append_events, reply_event
+from emulator.store.rows import fetch_rows
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 PAGE_SIZE = 100
@@ -33,18 +34,15 @@ class InboxQueries(StoreBase):
         self, account_id: str, received_after: datetime
     ) -> list[tuple[DeliveryReport, ReportedMessage]]:
         """The oldest unconfirmed reports of the account, each with its message's fields."""
+        parameters = {"account_id": account_id, "received_after": received_after}
         with self.reading() as connection:
-            rows = connection.execute(
-                _UNCONFIRMED_REPORTS,
-                {"account_id": account_id, "received_after": received_after},
-            ).all()
-        split = len(_REPORT_FIELDS)
+            rows = fetch_rows(connection, _UNCONFIRMED_REPORTS, parameters)
         return cast(
             list[tuple[DeliveryReport, ReportedMessage]],
             [
                 (
-                    dict(zip(_REPORT_FIELDS, row[:split], strict=True)),
-                    dict(zip(_REPORTED_FIELDS, row[split:], strict=True)),
+                    {name: row[name] for name in _REPORT_FIELDS},
+                    {name: row[name] for name in _REPORTED_FIELDS},
                 )
                 for row in rows
             ],
@@ -56,7 +54,7 @@ class InboxQueries(StoreBase):
         """The oldest unconfirmed replies of the account received by `now`."""
         parameters = {"account_id": account_id, "received_after": received_after, "now": now}
         with self.reading() as connection:
-            return as_records(connection.execute(_UNCONFIRMED_REPLIES, parameters).mappings())
+            return cast(list[Reply], fetch_rows(connection, _UNCONFIRMED_REPLIES, parameters))
 
     def insert_reply_and_webhooks(self, reply: Reply, hooks: list[WebhookDelivery]) -> None:
         """Store a reply with the webhook deliveries that announce it, in one transaction."""

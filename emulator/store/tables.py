@@ -45,11 +45,11 @@ class UtcDateTime(TypeDecorator):
         # the aware value at once, a microsecond less per value read than the dialect's parse
         # followed by process_result_value.
         if dialect.name == "sqlite":
-            return utc_from_sqlite_text
+            return _utc_from_sqlite_text
         return super().result_processor(dialect, coltype)
 
 
-def utc_from_sqlite_text(value: str | None) -> datetime | None:
+def _utc_from_sqlite_text(value: str | None) -> datetime | None:
     """`2017-05-20 06:30:37.642000` as stored by SQLite, as an aware UTC datetime."""
     return None if value is None else datetime.fromisoformat(value + "+00:00")
 

@@ -11,7 +11,6 @@ anything but its rows.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -22,6 +21,7 @@ from sqlalchemy import (
     Connection,
     Executable,
     Integer,
+    Select,
     String,
     and_,
     any_,
@@ -59,13 +59,8 @@ from emulator.domain.statuses import (
 )
 from emulator.store.base import at_commit, run_at_commit
 from emulator.store.events import DELIVERY_REPORT, STATUS_CHANGED
-from emulator.store.tables import (
-    UtcDateTime,
-    delivery_reports,
-    events,
-    messages,
-    utc_from_sqlite_text,
-)
+from emulator.store.rows import fetch_rows
+from emulator.store.tables import UtcDateTime, delivery_reports, events, messages
 
 # What the engine needs of each moved message to decide whether Python has more to do, and
 # whether the batch left any message due again.
@@ -110,7 +105,7 @@ class _Statements:
     reports: Executable
     events: Executable
     due: Executable | None = None
-    moved: Executable | None = None
+    moved: Select | None = None
 
 
 def step_due_messages(
@@ -142,21 +137,15 @@ def _move_on_sqlite(
 
     The driver gives up the GIL at every row a statement returns and, with request threads
     busy, waits to get it back, holding the store's write lock all the while: a step returning
-    its 2,000 rows one by one took five times its CPU time. As one value each, the seqs and the
-    moved rows are one wait.
+    its 2,000 rows one by one took five times its CPU time. Read as one value each (see
+    emulator.store.rows), the seqs and the moved rows are one wait.
     """
     seqs = connection.execute(statements.due, {"now": now, "limit": limit}).scalar()
     parameters = {"seqs": seqs}
     if seqs == "[]":
         return [], parameters
     connection.execute(statements.move, parameters)
-    rows = json.loads(connection.execute(statements.moved, parameters).scalar())
-    names = [column.name for column in MOVED_COLUMNS]
-    moved = [dict(zip(names, row, strict=True)) for row in rows]
-    for row in moved:
-        row["delivery_report"] = bool(row["delivery_report"])
-        row["next_transition_at"] = utc_from_sqlite_text(row["next_transition_at"])
-    return moved, parameters
+    return fetch_rows(connection, statements.moved, parameters), parameters
 
 
 @cache
@@ -180,16 +169,12 @@ def _statements(dialect: str, delays: StepDelays) -> _Statements:
     # The seqs as one JSON array: one parameter, however many rows moved.
     each = func.json_each(bindparam("seqs", type_=String))
     moved = messages.c.seq.in_(select(column("value", Integer)).select_from(each))
-    chosen = due.subquery()
-    in_order = select(*MOVED_COLUMNS).where(moved).order_by(messages.c.seq).subquery()
     return _Statements(
         move=update(messages).where(moved).values(_next_values(delays)),
         reports=_reports(moved),
         events=_events(moved),
-        due=select(func.json_group_array(chosen.c.seq)),
-        moved=select(
-            func.json_group_array(func.json_array(*(in_order.c[c.name] for c in MOVED_COLUMNS)))
-        ),
+        due=select(func.json_group_array(due.subquery().c.seq)),
+        moved=select(*MOVED_COLUMNS).where(moved).order_by(messages.c.seq),
     )
 
 
