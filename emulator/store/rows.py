@@ -31,7 +31,7 @@ def fetch_rows(
     statement, names, processors = _as_one_value(query, connection.dialect)
     rows = [
         dict(zip(names, row, strict=True))
-        for row in json.loads(connection.execute(statement, parameters).scalar())
+        for row in json.loads(connection.execute(statement, parameters).scalar_one())
     ]
     for name, process in processors:
         for row in rows:

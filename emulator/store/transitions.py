@@ -117,13 +117,15 @@ def step_due_messages(
     # The events of an earlier step in the same transaction read the rows as that step left them.
     run_at_commit(connection)
     statements = _statements(dialect, delays)
-    if statements.due is None:
+    parameters: dict[str, Any]
+    if statements.due is None or statements.moved is None:
         result = connection.execute(statements.move, {"now": now, "limit": limit})
         names = list(result.keys())
         moved = [dict(zip(names, row, strict=True)) for row in result]
         parameters = {"seqs": [row["seq"] for row in moved]}
     else:
-        moved, parameters = _move_on_sqlite(connection, statements, now, limit)
+        choose = (statements.due, statements.move, statements.moved)
+        moved, parameters = _move_on_sqlite(connection, *choose, now, limit)
     if moved:
         connection.execute(statements.reports, parameters)
         at_commit(connection, statements.events, parameters)
@@ -131,8 +133,13 @@ def step_due_messages(
 
 
 def _move_on_sqlite(
-    connection: Connection, statements: _Statements, now: datetime, limit: int
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    connection: Connection,
+    due: Executable,
+    move: Executable,
+    moved: Select,
+    now: datetime,
+    limit: int,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The rows moved, read as one JSON value, and the seqs parameter of the later statements.
 
     The driver gives up the GIL at every row a statement returns and, with request threads
@@ -140,12 +147,12 @@ def _move_on_sqlite(
     its 2,000 rows one by one took five times its CPU time. Read as one value each (see
     emulator.store.rows), the seqs and the moved rows are one wait.
     """
-    seqs = connection.execute(statements.due, {"now": now, "limit": limit}).scalar()
+    seqs = connection.execute(due, {"now": now, "limit": limit}).scalar_one()
     parameters = {"seqs": seqs}
     if seqs == "[]":
         return [], parameters
-    connection.execute(statements.move, parameters)
-    return fetch_rows(connection, statements.moved, parameters), parameters
+    connection.execute(move, parameters)
+    return fetch_rows(connection, moved, parameters), parameters
 
 
 @cache
