@@ -1,5 +1,6 @@
 """Sends handed in while another writes share one transaction (a group commit), and each still
-gets its own answer: its echoes, or its own error while the others are stored."""
+gets its own answer: its echoes, or its own error while the others are stored. SQLite only:
+PostgreSQL writers do not take turns, so each send has its own transaction there."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ from tests.support import message
 WAIT_SECONDS = 10
 
 
-@pytest.fixture(autouse=True)
-def _sqlite_only(store):
-    if store.dialect != "sqlite":
-        pytest.skip("PostgreSQL writers do not take turns, so each send has its own transaction")
+@pytest.fixture
+def store(emulator):
+    return emulator.store
+
+
+@pytest.fixture
+def messages(emulator):
+    return emulator.messages
 
 
 @pytest.fixture
@@ -102,15 +107,13 @@ def test_a_send_that_fails_in_a_group_fails_alone_and_the_others_are_stored(
     assert len(commits) == 3
 
 
-def test_identical_sends_in_one_group_are_one_accepted_and_one_withheld(
-    store, messages, features, engine
-):
-    features.change_features("DemoAccount", {"deduplication": True})
+def test_identical_sends_in_one_group_are_one_accepted_and_one_withheld(emulator, store, messages):
+    emulator.features.change_features("DemoAccount", {"deduplication": True})
     sends = [lambda: messages.send("DemoAccount", loaded("Sale today")) for _ in range(2)]
 
     first, second = while_a_writer_holds_the_store(store, 2, sends)
 
-    engine.advance(60)
+    emulator.engine.advance(60)
     ended = [messages.get("DemoAccount", echoes[0]["message_id"]) for echoes in (first, second)]
     assert [(m["status"], m["error_code"]) for m in ended] == [
         ("delivered", "220"),
