@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -114,15 +113,17 @@ class StoreBase:
             return
         self._commits += 1
         if self._commits % CHECKPOINT_EVERY_COMMITS == 0:
-            # Outside any transaction, which the driver's connection is (see _begin_sqlite).
-            connection = self.engine.raw_connection()
             try:
-                connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
-            except sqlite3.Error as error:
-                # What was committed stands; the next checkpoint (or SQLite's own) copies it.
+                # Outside any transaction, which the driver's connection is (see _begin_sqlite).
+                connection = self.engine.raw_connection()
+                try:
+                    connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+                finally:
+                    connection.close()
+            except Exception as error:
+                # What was committed stands (a busy pool, a busy file); the next checkpoint, or
+                # SQLite's own, copies it.
                 log.warning("checkpoint of the store's log failed: %s", error)
-            finally:
-                connection.close()
 
     def together(self, work: Callable[[], Any]) -> Any:
         """What `work` returns, run in a writing transaction that it may share with the work

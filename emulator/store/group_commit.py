@@ -28,10 +28,11 @@ class GroupCommit:
 
     The first thread to arrive leads: it runs every unit waiting, in order, in one transaction,
     then wakes their threads and hands the lead to the first that arrived since. No thread
-    leads more than one group, so none waits longer than two groups under any load. When
-    any unit of a group fails, the group rolls back and each of its units runs again alone:
-    one failing fails only its own request. Work must therefore be safe to run twice, keeping
-    nothing outside the store from a run that rolled back.
+    leads more than one group. When the work of any unit fails, the group rolls back and each
+    of its units runs again alone: one failing fails only its own request. Work must therefore
+    be safe to run twice, keeping nothing outside the store from a run that rolled back. When
+    the transaction itself fails (its commit, or what follows it), no work runs again: every
+    unit of the group has the error.
     """
 
     def __init__(self, transaction: Callable[[], AbstractContextManager[Any]]) -> None:
@@ -84,17 +85,37 @@ class GroupCommit:
         if len(group) > 1:
             try:
                 with self._transaction():
-                    results = [unit.work() for unit in group]
-            except Exception:
-                pass  # each runs again alone below: the one that failed fails by itself
+                    results = [self._attempt(unit) for unit in group]
+            except _WorkFailed:
+                pass  # rolled back: each runs again alone below, the one that failed by itself
+            except BaseException as error:
+                # The transaction itself failed, perhaps after it committed: running the work
+                # again could store it twice, so every unit of the group has this error.
+                for unit in group:
+                    unit.error, unit.finished = error, True
+                return
             else:
                 for unit, result in zip(group, results, strict=True):
                     unit.result, unit.finished = result, True
                 return
         for unit in group:
+            unit.error = None
             try:
                 with self._transaction():
                     unit.result = unit.work()
-            except Exception as error:
+            except BaseException as error:
+                # Raised again in the unit's own thread (see run), not in the leader's.
                 unit.error = error
             unit.finished = True
+
+    @staticmethod
+    def _attempt(unit: _Unit) -> Any:
+        try:
+            return unit.work()
+        except BaseException as error:
+            unit.error = error
+            raise _WorkFailed from error
+
+
+class _WorkFailed(Exception):
+    """A unit's work failed in a shared transaction, which then rolls back."""
