@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from emulator.store.rows import fetch_rows
-from emulator.store.tables import messages
+from emulator.store.tables import messages, webhooks
 
 
 def test_rows_read_as_one_value_equal_those_read_one_by_one(send, clock, store):
@@ -39,3 +40,11 @@ def test_rows_read_as_one_value_equal_those_read_one_by_one(send, clock, store):
 def test_no_rows_are_an_empty_list(store):
     with store.reading() as connection:
         assert fetch_rows(connection, select(messages)) == []
+
+
+def test_a_float_column_is_refused_on_sqlite_rather_than_rounded(store):
+    """SQLite's JSON keeps 15 digits of a REAL, fewer than a float has."""
+    if store.dialect != "sqlite":
+        pytest.skip("PostgreSQL reads rows one by one")
+    with store.reading() as connection, pytest.raises(ValueError, match="timeout_seconds"):
+        fetch_rows(connection, select(webhooks.c.id, webhooks.c.timeout_seconds))
