@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import sqlalchemy.exc
 from sqlalchemy import event
 
 from emulator.schemas.messages import SendMessagesRequestSchema
@@ -107,6 +108,25 @@ def test_a_send_that_fails_in_a_group_fails_alone_and_the_others_are_stored(
     assert stored == ["After", "Before"]
     assert len(attempts) == 2  # in the group, which rolled back, then alone
     assert len(commits) == 3  # the first writer's, then the two good sends alone
+
+
+def test_a_send_whose_insert_fails_as_the_group_commits_fails_alone(store, messages):
+    """A send's rows are inserted as the group commits, all in one statement: when that fails,
+    each send runs again alone, and only the one whose rows are refused fails."""
+    [earlier] = messages.send("DemoAccount", loaded("Earlier"))
+    refused = store.find_message("DemoAccount", earlier["message_id"])  # its ID is taken
+    work = [
+        lambda: messages.send("DemoAccount", loaded("Before")),
+        lambda: store.together(lambda: store.insert_messages([refused])),
+        lambda: messages.send("DemoAccount", loaded("After")),
+    ]
+
+    before, failed, after = while_a_writer_holds_the_store(store, 3, work)
+
+    assert isinstance(failed, sqlalchemy.exc.IntegrityError)
+    assert before[0]["content"] == "Before" and after[0]["content"] == "After"
+    stored = sorted(m["content"] for m in store.list_messages(account_id="DemoAccount"))
+    assert stored == ["After", "Before", "Earlier"]
 
 
 def test_a_group_whose_transaction_fails_after_its_work_is_not_run_again(

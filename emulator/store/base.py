@@ -64,7 +64,7 @@ class StoreBase:
         )
         self._kept: dict[str, tuple[int, Any]] = {}
         self._commits = 0
-        self._group = GroupCommit(self.transaction)
+        self._group = GroupCommit(self.transaction, self._run_at_commit)
         # The transaction open in this thread or task, which nested store calls join.
         self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
         with self.transaction() as connection:
@@ -138,6 +138,11 @@ class StoreBase:
     def waiting_together(self) -> int:
         """How much work handed to `together` waits for a transaction to take it."""
         return self._group.waiting
+
+    def _run_at_commit(self) -> None:
+        current = self._open.get()
+        if current is not None:
+            run_at_commit(current.connection)
 
     def reading(self) -> AbstractContextManager[Connection]:
         """A read-only transaction: one consistent view, taking no lock (a writer may commit
@@ -274,7 +279,8 @@ class WriterLock:
 
 def at_commit(connection: Connection, statement: Executable, parameters: Any = None) -> None:
     """Run `statement` when the store transaction open on `connection` is about to commit, after
-    everything else it does (at once outside one): how the change log is appended.
+    everything else it does (at once outside one): how the change log and sent messages are
+    inserted. What reads them in the same transaction calls `run_at_commit` first.
 
     On PostgreSQL the first insert into the change log takes a lock held until commit, so that
     events are numbered in commit order; the later it is taken, the less other writers wait.
@@ -287,19 +293,28 @@ def at_commit(connection: Connection, statement: Executable, parameters: Any = N
 
 
 def run_at_commit(connection: Connection) -> None:
-    """Run now, in order, what waits for the commit of the transaction open on `connection`;
-    one statement given rows several times in a row runs once, for all of them."""
+    """Run now, in order, what waits for the commit of the transaction open on `connection`.
+
+    Rows given to one statement several times (the inserts of each send in a group) are given
+    to it once, all together: rows have no order among statements, and each statement is one
+    multi-row INSERT. A statement given anything but rows keeps its place among them.
+    """
     pending = connection.info.get(_AT_COMMIT) or []
+    rows: dict[int, tuple[Executable, list]] = {}
     while pending:
         statement, parameters = pending.pop(0)
-        while (
-            isinstance(parameters, list)
-            and pending
-            and pending[0][0] is statement
-            and isinstance(pending[0][1], list)
-        ):
-            parameters = parameters + pending.pop(0)[1]
+        if isinstance(parameters, list):
+            rows.setdefault(id(statement), (statement, []))[1].extend(parameters)
+            continue
+        _insert_rows(connection, rows)
         connection.execute(statement, parameters)
+    _insert_rows(connection, rows)
+
+
+def _insert_rows(connection: Connection, rows: dict[int, tuple[Executable, list]]) -> None:
+    for statement, parameters in rows.values():
+        connection.execute(statement, parameters)
+    rows.clear()
 
 
 def account_subject(account_id: str) -> str:

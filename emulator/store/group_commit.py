@@ -31,12 +31,19 @@ class GroupCommit:
     leads more than one group. When the work of any unit fails, the group rolls back and each
     of its units runs again alone: one failing fails only its own request. Work must therefore
     be safe to run twice, keeping nothing outside the store from a run that rolled back. When
-    the transaction itself fails (its commit, or what follows it), no work runs again: every
-    unit of the group has the error.
+    the commit itself fails, or what follows it, no work runs again: every unit of the group
+    has the error.
     """
 
-    def __init__(self, transaction: Callable[[], AbstractContextManager[Any]]) -> None:
+    def __init__(
+        self,
+        transaction: Callable[[], AbstractContextManager[Any]],
+        before_commit: Callable[[], None],
+    ) -> None:
+        """`transaction` opens a writing transaction in the calling thread; `before_commit`
+        runs, inside it, what waits for its commit."""
         self._transaction = transaction
+        self._before_commit = before_commit
         self._lock = threading.Lock()
         self._waiting: list[_Unit] = []
         self._leading = False
@@ -85,12 +92,17 @@ class GroupCommit:
         if len(group) > 1:
             try:
                 with self._transaction():
-                    results = [self._attempt(unit) for unit in group]
+                    try:
+                        results = [unit.work() for unit in group]
+                        # What waits for the commit is part of the work: it may fail too.
+                        self._before_commit()
+                    except BaseException as error:
+                        raise _WorkFailed from error
             except _WorkFailed:
                 pass  # rolled back: each runs again alone below, the one that failed by itself
             except BaseException as error:
-                # The transaction itself failed, perhaps after it committed: running the work
-                # again could store it twice, so every unit of the group has this error.
+                # The commit itself failed, or what follows it: running the work again could
+                # store it twice, so every unit of the group has this error.
                 for unit in group:
                     unit.error, unit.finished = error, True
                 return
@@ -99,7 +111,6 @@ class GroupCommit:
                     unit.result, unit.finished = result, True
                 return
         for unit in group:
-            unit.error = None
             try:
                 with self._transaction():
                     unit.result = unit.work()
@@ -108,14 +119,6 @@ class GroupCommit:
                 unit.error = error
             unit.finished = True
 
-    @staticmethod
-    def _attempt(unit: _Unit) -> Any:
-        try:
-            return unit.work()
-        except BaseException as error:
-            unit.error = error
-            raise _WorkFailed from error
-
 
 class _WorkFailed(Exception):
-    """A unit's work failed in a shared transaction, which then rolls back."""
+    """The work of a group failed in its shared transaction, which then rolls back."""

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from emulator.domain.lifecycle import StepDelays
 from emulator.domain.records import DeliveryReport, Message, Reply, WebhookDelivery
 from emulator.domain.statuses import CANCELLED, SCHEDULED
-from emulator.store.base import StoreBase, as_record, as_records
+from emulator.store.base import StoreBase, as_record, as_records, at_commit, run_at_commit
 from emulator.store.events import (
     DELIVERY_REPORT,
     MESSAGE_ACCEPTED,
@@ -51,8 +51,10 @@ class MessageQueries(StoreBase):
     """Queries the Store gathers; each commits before it returns."""
 
     def insert_messages(self, rows: list[Message]) -> None:
+        """Insert the messages as their transaction commits, with their events: the sends of a
+        group commit are then one INSERT (see emulator.store.base.run_at_commit)."""
         with self.transaction() as connection:
-            connection.execute(_INSERT_MESSAGES, rows)
+            at_commit(connection, _INSERT_MESSAGES, list(rows))
             append_events(connection, (_accepted(row) for row in rows))
 
     def find_message(self, account_id: str, message_id: str) -> Message | None:
@@ -120,6 +122,8 @@ class MessageQueries(StoreBase):
         leaving out those withheld as duplicates."""
         parameters = {"account_id": account_id, "numbers": list(numbers), "since": since}
         with self.reading() as connection:
+            # Messages inserted earlier in this transaction are among them.
+            run_at_commit(connection)
             return {(row[0], row[1]) for row in connection.execute(_RECENTLY_SENT, parameters)}
 
     def latest_message_to(self, number: str, account_number: str | None = None) -> Message | None:
