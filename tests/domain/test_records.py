@@ -46,3 +46,8 @@ def test_a_message_request_is_what_the_send_schema_accepts():
 
 def test_reported_message_fields_are_message_fields():
     assert set(ReportedMessage.__annotations__) <= set(Message.__annotations__)
+
+
+def test_a_report_and_its_message_share_no_field_name():
+    """The store reads a page of reports with their messages' fields as one dict per row."""
+    assert not set(DeliveryReport.__annotations__) & set(ReportedMessage.__annotations__)
