@@ -6,18 +6,21 @@ ratios; asserts nothing.
 
 In one run, with wrk (Debian's package `wrk`) as the load, 16 connections on 2 threads:
 
-1. a bare Flask echo (the body back, 202) under the server `mm-emulator serve` uses (gunicorn's
-   master, waitress in each of `--workers` processes): single-message POSTs, then 100-message
-   POSTs, each for `--duration` seconds: the ceiling;
-2. `mm-emulator serve --workers N` on a new store file, as users start it: the same two loads,
-   the send sending one report-requesting message per request. Meanwhile the oldest message due
-   for a transition is sampled twice a second: its lag behind real time is the engine's lag.
-   Five seconds after each load stops nothing may be due;
-3. a new store seeded through the API with `--seed` messages (a third asking for reports, so
+1. `mm-emulator serve --workers N` on a new store file, as users start it: single-message POSTs,
+   then 100-message POSTs, each for `--duration` seconds, every message asking for reports.
+   Meanwhile the oldest message due for a transition is sampled twice a second: its lag behind
+   real time is the engine's lag. Five seconds after each load stops nothing may be due. Just
+   before and just after each load, for half the duration each, a bare Flask echo (the body
+   back, 202) under the same server (gunicorn's master, waitress in each of `--workers`
+   processes) gets the same load: the ceiling. The machine's speed drifts over minutes, so the
+   ratio is taken against the mean of the two;
+2. a new store seeded through the API with `--seed` messages (a third asking for reports, so
    about as many reports wait unconfirmed): GET /v1/messages/{id} of random messages and GET
    /v1/delivery_reports, with their latency percentiles, then the resident memory of all the
-   emulator's processes. Start-up is the time from running the command to a healthy answer.
-4. with `--postgresql URL` (a server where the user may create databases), the loads of 2 again
+   emulator's processes. Then the bare echo again, answering the same GETs with the bodies the
+   emulator gave, as they are: the ceiling of the reads. Start-up is the time from running the
+   command to a healthy answer.
+3. with `--postgresql URL` (a server where the user may create databases), the loads of 1 again
    for each number of `--instances` on one new PostgreSQL database (`--workers 1` each), the
    connections split evenly among the instances (one wrk each): a round-robin client. For every
    load, the CPU seconds the emulator's processes, PostgreSQL's and wrk spent: where the time
@@ -53,6 +56,7 @@ from emulator.store.tables import messages
 BANNER = re.compile(r"listening on (http://\S+)")
 AUTH = "Basic " + base64.b64encode(b"demo_api_key:demo_api_secret").decode()
 CONNECTIONS, THREADS = 16, 2
+REPORTS = "/v1/delivery_reports"
 
 
 def message(n: int, report: bool = True) -> dict:
@@ -66,18 +70,30 @@ def message(n: int, report: bool = True) -> dict:
 # Serving
 
 
-def serve_echo(workers: int) -> None:
-    """A bare Flask app answering a POST with its body, under the emulator's own server."""
+def serve_echo(workers: int, answers: Path | None = None) -> None:
+    """A bare Flask app answering a POST with its body, under the emulator's own server; with
+    `answers` (a JSON file of the bodies the emulator gave), it answers GET /v1/messages/{id}
+    and GET /v1/delivery_reports with those bodies as they are."""
     from flask import Flask, request
 
     from emulator.server import listening_socket
     from emulator.workers import WorkerProcesses
 
     app = Flask("echo")
+    json_type = {"Content-Type": "application/json"}
+    bodies = json.loads(answers.read_text()) if answers else {}
 
     @app.post("/v1/messages")
     def echo():
-        return request.get_data(), 202, {"Content-Type": "application/json"}
+        return request.get_data(), 202, json_type
+
+    @app.get("/v1/messages/<message_id>")
+    def message_answer(message_id):
+        return bodies["message"], 200, json_type
+
+    @app.get("/v1/delivery_reports")
+    def reports_answer():
+        return bodies["reports"], 200, json_type
 
     class Nothing:
         def close(self, grace_seconds: float | None = None) -> None:
@@ -113,6 +129,11 @@ def start(command: list[str]) -> tuple[subprocess.Popen, str, float]:
             return process, base_url, time.perf_counter() - began
         except OSError:
             time.sleep(0.005)
+
+
+def echo_command(workers: int, answers: Path | None = None) -> list[str]:
+    command = [sys.executable, __file__, "--serve-echo", "--workers", str(workers)]
+    return command + (["--answers", str(answers)] if answers else [])
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -187,6 +208,21 @@ def round_robin(base_urls: list[str], script: str, duration: float, path: str = 
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
         result["errors"] += int(errors.group(1)) if errors else 0
     return result
+
+
+def read_loads(base_url: str, message_paths: list[str]) -> dict[str, dict]:
+    """GET of random messages, then of the page of delivery reports, 10 s each."""
+    return {
+        "get message": wrk(base_url, get_script(message_paths), 10, path="/"),
+        "get reports": wrk(base_url, get_script(), 10, path=REPORTS),
+    }
+
+
+def answer(base_url: str, path: str) -> str:
+    """The body of a GET as the demo account."""
+    request = urllib.request.Request(base_url + path, headers={"Authorization": AUTH})
+    with urllib.request.urlopen(request) as response:
+        return response.read().decode()
 
 
 def post_script(messages: list[dict]) -> str:
@@ -373,14 +409,23 @@ def seed(base_url: str, count: int) -> list[str]:
 # The run
 
 
-def send_loads(db: Path | str, commands: list[list[str]], scripts: dict, duration: float) -> dict:
-    """Start the emulators, put each load on them round robin, and measure it."""
+def send_loads(
+    db: Path | str,
+    commands: list[list[str]],
+    scripts: dict,
+    duration: float,
+    echo_url: str | None = None,
+) -> dict:
+    """Start the emulators, put each load on them round robin, and measure it. With `echo_url`,
+    the bare echo gets the same load for half the duration just before and just after: the
+    machine's speed drifts over minutes, and the ratio is taken against the mean of the two."""
     started = [start(command) for command in commands]
     emulators = [process for process, _, _ in started]
     postmaster = postmaster_of(db)
     figures: dict[str, dict] = {}
     try:
         for name, script in scripts.items():
+            before = wrk(echo_url, script, duration / 2) if echo_url else None
             with LagMonitor(db) as lag, CpuMeter(emulators, postmaster) as cpu:
                 figures[name] = round_robin([url for _, url, _ in started], script, duration)
             time.sleep(5)
@@ -392,6 +437,9 @@ def send_loads(db: Path | str, commands: list[list[str]], scripts: dict, duratio
                     "postgresql cpu": cpu.postgresql,
                 }
             )
+            if before is not None:
+                after = wrk(echo_url, script, duration / 2)
+                figures[name]["echo"] = [before["rps"], after["rps"]]
     finally:
         for process in emulators:
             stop(process)
@@ -400,13 +448,17 @@ def send_loads(db: Path | str, commands: list[list[str]], scripts: dict, duratio
 
 
 def show_loads(figures: dict, echo: dict, duration: float) -> None:
+    """The figures of each send load; `echo` holds, for each, the echo's figures just before
+    and after the load."""
     for load, per in (("single", 1), ("batch", 100)):
         figure, rps = figures[load], figures[load]["rps"]
-        echo_rps = echo[load]["rps"]
+        echo_before, echo_after = echo[load]
+        echo_rps = (echo_before + echo_after) / 2
         print(
             f"  {load}: emulator {rps:,.0f} req/s ({rps * per:,.0f} messages/s, p99"
             f" {figure['p99']:.1f} ms, {figure['errors']} errors);"
-            f" bare echo {echo_rps:,.0f} req/s; ratio {rps / echo_rps:.2f};"
+            f" bare echo {echo_before:,.0f} req/s before and {echo_after:,.0f} after;"
+            f" ratio to their mean {rps / echo_rps:.2f};"
             f" engine's worst lag {figure['worst lag']:.2f} s;"
             f" due 5 s after the load: {figure['due 5 s after']}"
         )
@@ -432,39 +484,45 @@ def main() -> None:
     parser.add_argument("--postgresql", metavar="URL", help="also on PostgreSQL, on this server")
     parser.add_argument("--instances", default="1,2,3", help="instance counts on PostgreSQL")
     parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--answers", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve_echo:
-        serve_echo(options.workers)
+        serve_echo(options.workers, options.answers)
         return
 
     scripts = {
         "single": post_script([message(0)]),
         "batch": post_script([message(n) for n in range(100)]),
     }
-    echo_figures: dict[str, dict] = {}
-
-    echo, echo_url, _ = start(
-        [sys.executable, __file__, "--serve-echo", "--workers", str(options.workers)]
-    )
-    for name, script in scripts.items():
-        echo_figures[name] = wrk(echo_url, script, options.duration)
-    stop(echo)
-
     figures: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "load.db"
         command = emulator_command(db, options.workers)
-        figures["sqlite"] = send_loads(db, [command], scripts, options.duration)
+        echo, echo_url, _ = start(echo_command(options.workers))
+        try:
+            figures["sqlite"] = send_loads(db, [command], scripts, options.duration, echo_url)
+        finally:
+            stop(echo)
+        echo_figures = {name: figures["sqlite"][name]["echo"] for name in scripts}
 
         seeded = Path(folder) / "seeded.db"
         emulator, base_url, _ = start(emulator_command(seeded, options.workers))
         ids = seed(base_url, options.seed)
         time.sleep(6)  # every message reaches its final status
         paths = [f"/v1/messages/{message_id}" for message_id in random.sample(ids, 2000)]
-        figures["get message"] = wrk(base_url, get_script(paths), 10, path="/")
-        figures["get reports"] = wrk(base_url, get_script(), 10, path="/v1/delivery_reports")
+        figures.update(read_loads(base_url, paths))
         memory = resident_megabytes(emulator.pid)
+        answers = Path(folder) / "answers.json"
+        answers.write_text(
+            json.dumps(
+                {"message": answer(base_url, paths[0]), "reports": answer(base_url, REPORTS)}
+            )
+        )
         stop(emulator)
+
+        echo, echo_url, _ = start(echo_command(options.workers, answers))
+        echo_reads = read_loads(echo_url, paths)
+        stop(echo)
 
     instance_counts = [int(count) for count in options.instances.split(",")]
     if options.postgresql:
@@ -487,10 +545,12 @@ def main() -> None:
     print(f"SQLite file, one emulator with {options.workers} worker processes:")
     show_loads(figures["sqlite"], echo_figures, options.duration)
     for name in ("get message", "get reports"):
-        figure = figures[name]
+        figure, ceiling = figures[name], echo_reads[name]
         print(
             f"{name} ({options.seed:,} messages stored): {figure['rps']:,.0f} req/s,"
-            f" p50 {figure['p50']:.1f} ms, p99 {figure['p99']:.1f} ms, {figure['errors']} errors"
+            f" p50 {figure['p50']:.1f} ms, p99 {figure['p99']:.1f} ms, {figure['errors']} errors;"
+            f" bare echo of the same answer {ceiling['rps']:,.0f} req/s, p50"
+            f" {ceiling['p50']:.1f} ms, p99 {ceiling['p99']:.1f} ms"
         )
     print(f"resident memory of all processes after {options.seed:,} messages: {memory:.0f} MB")
     if options.postgresql:
