@@ -509,7 +509,9 @@ def main() -> None:
         emulator, base_url, _ = start(emulator_command(seeded, options.workers))
         ids = seed(base_url, options.seed)
         time.sleep(6)  # every message reaches its final status
-        paths = [f"/v1/messages/{message_id}" for message_id in random.sample(ids, 2000)]
+        paths = [
+            f"/v1/messages/{message_id}" for message_id in random.sample(ids, min(2000, len(ids)))
+        ]
         figures.update(read_loads(base_url, paths))
         memory = resident_megabytes(emulator.pid)
         answers = Path(folder) / "answers.json"
