@@ -248,7 +248,9 @@ def _memory_folder() -> str | None:
     help=OPTION_HELP["fixtures"],
 )
 def accounts(fixtures: str | None) -> None:
-    """List the configured accounts, their keys, numbers and sub-accounts."""
+    """Check every fixture file as `serve` does, then list the configured accounts, their
+    keys, numbers and sub-accounts."""
+    check_fixtures(fixtures)
     directory = load_accounts(fixtures)
     keys_by_account: dict[str, list[str]] = {}
     for api_key in directory.api_keys:
@@ -277,13 +279,17 @@ def accounts(fixtures: str | None) -> None:
     help="SQLite file path or SQLAlchemy URL of the store to clear.",
 )
 def reset(db: str) -> None:
-    """Delete every message, report, reply, webhook and feature change from a store."""
+    """Empty a store as POST /_emulator/reset does: every message, report, reply, webhook,
+    signature key, blacklisted number, fault rule and feature change goes, and its clock is
+    back to real time."""
     url = Settings(db=db).database_url
     path = sqlite_file(url)
     if path is not None and not path.exists():
         raise Failure(f"there is no store at {path}")
     store = Store(url)
-    store.clear()
+    with store.transaction(alone=True):
+        store.clear()
+        store.reset_clock()
     store.close()
     click.echo(f"cleared {db}")
 

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -121,7 +122,7 @@ def test_accounts_lists_accounts_and_keys():
     assert "other_api_key / other_api_secret" in result.stdout
 
 
-def test_reset_clears_a_store(tmp_path):
+def test_reset_clears_a_store_and_puts_its_clock_back(tmp_path):
     db = str(tmp_path / "to-clear.db")
     with running_emulator("--port", "0", "--db", db) as base_url:
         requests.post(
@@ -130,9 +131,16 @@ def test_reset_clears_a_store(tmp_path):
             headers=basic_auth(),
             timeout=5,
         )
+        advanced = requests.post(
+            f"{base_url}/_emulator/clock/advance", json={"seconds": 86400}, timeout=30
+        )
+        assert advanced.status_code == 200
     subprocess.run([*mm_emulator_command(), "reset", "--db", db], check=True, capture_output=True)
     with running_emulator("--port", "0", "--db", db) as base_url:
         assert requests.get(f"{base_url}/_emulator/messages", timeout=5).json() == {"messages": []}
+        now = requests.get(f"{base_url}/_emulator/clock", timeout=5).json()["now"]
+    # A day had been added; after the reset the clock is real time again.
+    assert abs(datetime.fromisoformat(now) - datetime.now(UTC)) < timedelta(hours=1)
 
 
 def test_json_logs_one_line_per_request_without_secrets(tmp_path):
@@ -293,10 +301,14 @@ def test_accounts_checks_the_fixtures_too(tmp_path):
     (tmp_path / "accounts.yaml").write_text(
         "accounts:\n  - id: A\n  - id: B\n    features: {deduplication: yes}\n"
     )
+    (tmp_path / "outcomes.yaml").write_text(
+        'rules:\n  - destinaton: "+61400000001"\n    error_code: 411\n'
+    )
     result = run_cli("accounts", "--fixtures", str(tmp_path))
     assert_fails_with(
         result,
         f"{tmp_path / 'accounts.yaml'}: accounts[1].features.deduplication: Not a valid boolean.",
+        f"{tmp_path / 'outcomes.yaml'}: rules[0].destinaton: Unknown field.",
     )
     missing = tmp_path / "nonexistent"
     assert_fails_with(
