@@ -96,6 +96,12 @@ def test_bad_filter_is_400(http):
     response = http.get("/_emulator/messages?limit=zero")
     assert response.status_code == 400
     assert response.json()["details"] == ["limit: Not a valid integer."]
+    misspelt = http.get("/_emulator/messages?status=deliverd")
+    assert misspelt.status_code == 400
+    assert misspelt.json()["details"] == [
+        "status: Must be one of: scheduled, queued, enroute, submitted, delivered, expired,"
+        " rejected, failed, cancelled."
+    ]
 
 
 def test_admin_token_protects_everything_but_health():

@@ -6,6 +6,7 @@ import base64
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from emulator.domain.statuses import MESSAGE_STATUSES
 from emulator.schemas.fields import (
     StrictBoolean,
     StrictNumber,
@@ -55,7 +56,8 @@ class MessageFilterSchema(PageSchema):
     message_id = StrictString()
     account = StrictString()
     destination_number = StrictString()
-    status = StrictString()
+    # A misspelt status is a mistake to point out, not a filter that quietly matches nothing.
+    status = StrictString(validate=validate.OneOf(MESSAGE_STATUSES))
 
 
 class WebhookAttemptSchema(Schema):
