@@ -43,8 +43,18 @@ def configure_logging(log_format: str = PLAIN, level: int = logging.INFO) -> Non
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # APScheduler reports every run of the periodic jobs at INFO.
+    # APScheduler reports every run of the periodic jobs at INFO, and Alembic each migration
+    # it runs on a new store; the store logs one line when it upgrades one that held data.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").addFilter(_skipped_tick)
+
+
+def _skipped_tick(record: logging.LogRecord) -> bool:
+    """False for APScheduler's warning that the engine's tick was skipped because the last one
+    is still running: one tick at a time is how the engine is meant to work under load, where
+    every send asks for a tick at once."""
+    return "maximum number of running instances" not in record.getMessage()
 
 
 def log_requests(app: Flask) -> None:

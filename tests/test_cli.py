@@ -143,6 +143,24 @@ def test_reset_clears_a_store_and_puts_its_clock_back(tmp_path):
     assert abs(datetime.fromisoformat(now) - datetime.now(UTC)) < timedelta(hours=1)
 
 
+def test_the_log_leaves_out_engine_ticks_skipped_while_the_last_one_runs():
+    # Under load every send asks for a tick; one already running makes APScheduler warn.
+    script = (
+        "import logging\n"
+        "from emulator.logs import configure_logging\n"
+        "configure_logging()\n"
+        "scheduler = logging.getLogger('apscheduler.scheduler')\n"
+        "scheduler.warning('Execution of job %r skipped: maximum number of running instances"
+        " reached (%d)', 'run_due', 1)\n"
+        "scheduler.warning('Job %r raised an exception', 'run_due')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert "skipped" not in result.stderr
+    assert "WARNING apscheduler.scheduler: Job 'run_due' raised an exception" in result.stderr
+
+
 def test_json_logs_one_line_per_request_without_secrets(tmp_path):
     process = subprocess.Popen(
         [

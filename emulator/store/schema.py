@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -14,13 +16,16 @@ FIRST_RELEASE = "0001"
 # Any constant: the key of PostgreSQL's lock that makes processes starting at once take turns.
 _POSTGRESQL_LOCK = 4_770_215
 
+log = logging.getLogger(__name__)
+
 
 def upgrade_schema(connection: Connection) -> None:
     """Run the migrations the store has not had, in the caller's transaction.
 
     On SQLite that transaction holds the write lock, so processes starting at once on one
     store take turns: the first migrates, the others find nothing left to do. A store written
-    by release 0.1.0, which had no migrations, is taken to have its schema.
+    by release 0.1.0, which had no migrations, is taken to have its schema. Upgrading a store
+    that held data is logged in one line; a new store is made silently.
     """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _POSTGRESQL_LOCK})
@@ -30,4 +35,8 @@ def upgrade_schema(connection: Connection) -> None:
     tables = inspect(connection).get_table_names()
     if "alembic_version" not in tables and "messages" in tables:
         command.stamp(config, FIRST_RELEASE)
+    before = MigrationContext.configure(connection).get_current_revision()
     command.upgrade(config, "head")
+    after = MigrationContext.configure(connection).get_current_revision()
+    if before is not None and before != after:
+        log.info("upgraded the store's schema from revision %s to %s", before, after)

@@ -125,6 +125,23 @@ def test_processes_starting_at_once_on_a_release_store_all_serve_it(old_store):
         stop(processes)
 
 
+def test_upgrading_a_store_is_one_line_of_the_log_and_a_new_store_none(old_store, tmp_path):
+    logs = {}
+    for name, db in (("old", old_store), ("new", tmp_path / "new.db")):
+        process = serve("--workers", "1", "--db", str(db))
+        base_url_of(process)
+        stop([process])
+        logs[name] = process.stderr.read()
+    upgraded = [line for line in logs["old"].splitlines() if "schema" in line]
+    assert len(upgraded) == 1, logs["old"]
+    assert upgraded[0].endswith(
+        f"INFO emulator.store.schema: upgraded the store's schema from revision 0001 to"
+        f" {head_revision()}"
+    )
+    assert "alembic" not in logs["old"] + logs["new"]
+    assert "schema" not in logs["new"]
+
+
 def serve(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [*mm_emulator_command(), "serve", "--port", "0", *args],
