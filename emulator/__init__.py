@@ -1,3 +1,3 @@
 """A local emulator of the MessageMedia Messages API."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
