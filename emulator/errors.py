@@ -7,6 +7,8 @@ NOT_FOUND = "Resource not found"
 PARSE_FAILURE = "Request failed to parse correctly. Please ensure input is valid and try again."
 FEATURE_NOT_ENABLED = "This feature has not been enabled in your account."
 
+# The reason is logged, not answered: it may name hosts and users.
+STORE_UNAVAILABLE = "The store does not answer; the log says why."
 MESSAGES_BY_STATUS = {
     404: NOT_FOUND,
     405: "Method not allowed",

@@ -18,15 +18,19 @@ def test_health_needs_no_auth(http):
     assert response.json() == {"status": "ok"}
 
 
-def test_health_is_503_with_a_message_while_the_store_does_not_answer(
-    http, emulator, store_db, request, monkeypatch, caplog
-):
+def take_the_store_away(emulator, store_db, request, monkeypatch) -> None:
     if emulator.store.dialect == "postgresql":
         # The database goes away under the running emulator, its connections with it.
         request.getfixturevalue("postgresql_server").drop(store_db)
     else:
         # A store on a volume that has gone.
         monkeypatch.setattr(emulator.store, "engine", create_engine("sqlite:////gone/store.db"))
+
+
+def test_health_is_503_with_a_message_while_the_store_does_not_answer(
+    http, emulator, store_db, request, monkeypatch, caplog
+):
+    take_the_store_away(emulator, store_db, request, monkeypatch)
 
     response = http.get("/_emulator/health")
 
@@ -37,6 +41,42 @@ def test_health_is_503_with_a_message_while_the_store_does_not_answer(
     }
     [logged] = [r.getMessage() for r in caplog.records if r.name == "emulator.control.routes"]
     assert logged.startswith("health: the store does not answer: ")
+
+
+def test_requests_are_503_while_the_store_does_not_answer_and_the_log_says_so_once(
+    http, emulator, store_db, request, monkeypatch, caplog
+):
+    take_the_store_away(emulator, store_db, request, monkeypatch)
+
+    answers = [
+        http.post("/v1/messages", json={"messages": [message()]}, headers=basic_auth()),
+        http.get("/v1/delivery_reports", headers=basic_auth()),
+        http.get("/_emulator/messages"),
+    ]
+    emulator.engine.run_due()
+
+    for response in answers:
+        assert response.status_code == 503
+        assert response.json() == {"message": "The store does not answer; the log says why."}
+        assert response.headers["Retry-After"] == "1"
+    outage = [r for r in caplog.records if r.name == "emulator.store.outage"]
+    assert [r.getMessage().split(":")[0] for r in outage] == ["the store does not answer"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_the_engine_says_once_when_the_store_answers_again(emulator, monkeypatch, caplog):
+    monkeypatch.setattr(emulator.store, "engine", create_engine("sqlite:////gone/store.db"))
+    emulator.engine.run_due()
+    emulator.engine.run_due()
+    monkeypatch.undo()
+    emulator.engine.run_due()
+    emulator.engine.run_due()
+
+    outage = [r.getMessage() for r in caplog.records if r.name == "emulator.store.outage"]
+    assert len(outage) == 2
+    assert outage[0].startswith("the store does not answer: ")
+    assert outage[1].startswith("the store answers again after ")
+    assert outage[1].endswith("(2 failures)")
 
 
 def test_reset_clears_messages_reports_and_replies_but_keeps_accounts(http, emulator, send):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from emulator.errors import MESSAGES_BY_STATUS, ApiError
+from emulator.api.requests import current_emulator
+from emulator.errors import MESSAGES_BY_STATUS, STORE_UNAVAILABLE, ApiError
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,13 @@ def register_error_handlers(app: Flask) -> None:
         if allow:
             response.headers["Allow"] = allow
         return response
+
+    @app.errorhandler(DBAPIError)
+    def _store_error(error: DBAPIError):
+        if not current_emulator().store.outage.explains(error):
+            return _unexpected(error)
+        # Down, not broken: a client may try again, and the log has said why once.
+        return jsonify({"message": STORE_UNAVAILABLE}), 503, {"Retry-After": "1"}
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request
 
 from emulator.api.requests import current_emulator, json_body, respond
 from emulator.control.guard import check_control_request
+from emulator.errors import STORE_UNAVAILABLE
 from emulator.schemas.control import (
     AccountChangeSchema,
     AccountSchema,
@@ -35,8 +36,6 @@ _reply_response = SimulatedReplyResponseSchema()
 _account = AccountSchema()
 _account_change = AccountChangeSchema()
 OPEN_ROUTES = ("control.health",)
-# The reason is logged, not answered: the route is open and the reason may name hosts and users.
-STORE_UNAVAILABLE = "The store does not answer; the log says why."
 log = logging.getLogger(__name__)
 
 

@@ -17,6 +17,7 @@ from typing import cast
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from emulator.clock import Clock
 from emulator.domain.handsets import HandsetScripts
@@ -232,6 +233,12 @@ class Engine:
             now = self._clock.now()
             self.advance_due_messages(now)
             self.deliver_due_webhooks(now)
+        except DBAPIError as error:
+            # A store that is down is logged once, not at every tick; the next tick tries again.
+            if not self._store.outage.explains(error):
+                raise
+        else:
+            self._store.outage.answered()
         finally:
             self._turn.release()
 

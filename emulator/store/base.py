@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from emulator.store.database import WRITE, create_database_engine, sqlite_file
 from emulator.store.generation import Generation
 from emulator.store.group_commit import GroupCommit
+from emulator.store.outage import Outage
 from emulator.store.schema import upgrade_schema
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class StoreBase:
         self._group = GroupCommit(self.transaction, self._run_at_commit)
         # The transaction open in this thread or task, which nested store calls join.
         self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
+        self.outage = Outage(self.unavailable_reason)
         with self.transaction() as connection:
             upgrade_schema(connection)
 
