@@ -31,7 +31,7 @@ from emulator.server import (
 )
 from emulator.settings import ENV_PREFIX, MEMORY_URL, Settings, SettingsError
 from emulator.store import Store
-from emulator.store.database import StoreError, sqlite_file
+from emulator.store.database import StoreError, holds_a_store, shown_url, sqlite_file
 
 PROG = "mm-emulator"
 
@@ -284,14 +284,15 @@ def reset(db: str) -> None:
     back to real time."""
     url = Settings(db=db).database_url
     path = sqlite_file(url)
-    if path is not None and not path.exists():
-        raise Failure(f"there is no store at {path}")
+    # Nothing is created: not a file, nor the tables of a database that has none.
+    if (path is not None and not path.exists()) or not holds_a_store(url):
+        raise Failure(f"there is no store at {shown_url(url)}")
     store = Store(url)
     with store.transaction(alone=True):
         store.clear()
         store.reset_clock()
     store.close()
-    click.echo(f"cleared {db}")
+    click.echo(f"cleared {shown_url(url)}")
 
 
 def _banner(base_url: str, api_keys) -> str:

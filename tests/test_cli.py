@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+from sqlalchemy import create_engine, inspect, make_url
+from sqlalchemy.pool import NullPool
 
 from tests.support import basic_auth, message
 
@@ -249,7 +251,7 @@ def test_postgresql_without_its_driver():
     assert_fails_with(
         result,
         "cannot open the store postgresql://mm:***@localhost/mm: the PostgreSQL driver is not"
-        ' installed; pip install "messagemedia-emulator[postgresql]"',
+        ' installed; pip install "psycopg[binary]" (the emulator\'s "postgresql" extra)',
     )
 
 
@@ -338,6 +340,32 @@ def test_reset_of_a_store_that_does_not_exist_creates_nothing(tmp_path):
     result = run_cli("reset", "--db", "typo.db", cwd=tmp_path)
     assert_fails_with(result, f"there is no store at {(tmp_path / 'typo.db').resolve()}")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reset_of_a_postgresql_database_without_a_store_creates_nothing(postgresql_server):
+    empty = postgresql_server.database(migrated=False)
+    try:
+        result = run_cli("reset", "--db", empty)
+        assert_fails_with(result, f"there is no store at {empty}")
+        with create_engine(empty, poolclass=NullPool).connect() as connection:
+            assert inspect(connection).get_table_names() == []
+    finally:
+        postgresql_server.drop(empty)
+
+
+def test_reset_does_not_print_the_password_of_the_store(postgresql_server):
+    store = make_url(postgresql_server.database())
+    # The throwaway server trusts loopback: any password gets in.
+    with_password = store.set(password="s3cret").render_as_string(hide_password=False)
+    try:
+        result = run_cli("reset", "--db", with_password)
+        assert result.returncode == 0, result.stderr
+        shown = make_url(with_password).render_as_string(hide_password=True)
+        assert result.stdout == f"cleared {shown}\n"
+        assert ":***@" in shown
+        assert "s3cret" not in result.stdout + result.stderr
+    finally:
+        postgresql_server.drop(with_password)
 
 
 def test_help_says_what_fixtures_fall_back_to():

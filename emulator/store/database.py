@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
-POSTGRESQL_EXTRA = 'pip install "messagemedia-emulator[postgresql]"'
+POSTGRESQL_EXTRA = 'pip install "psycopg[binary]" (the emulator\'s "postgresql" extra)'
 # The execution option that marks a connection's transaction as one that writes.
 WRITE = "mm_emulator_write"
 
@@ -32,18 +32,33 @@ def _sqlite_path(url: URL) -> Path | None:
     return Path(url.database) if url.database and url.database != ":memory:" else None
 
 
+def shown_url(url: str) -> str:
+    """`url` as the emulator shows it: a SQLite file's path, a server's URL without its
+    password."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or "in memory"
+    return parsed.render_as_string(hide_password=True)
+
+
+def holds_a_store(url: str) -> bool:
+    """Whether the database at `url` has the emulator's tables (it is not created, nor
+    migrated); StoreError when it cannot be opened."""
+    engine = create_database_engine(url)
+    try:
+        return "messages" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
 def create_database_engine(url: str) -> Engine:
     """An engine for `url`, connected once so that a store that cannot be opened is a StoreError
     at start-up; an in-memory SQLite database is one connection shared by all threads."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise StoreError(f"{url} is neither a file path nor a database URL") from None
+    parsed = _parse(url)
+    shown = shown_url(url)
     if parsed.get_backend_name() == "sqlite":
-        shown = parsed.database or "in memory"
         engine = _sqlite_engine(parsed)
     else:
-        shown = parsed.render_as_string(hide_password=True)
         engine = _server_engine(parsed, shown)
     try:
         with engine.connect():
@@ -53,6 +68,13 @@ def create_database_engine(url: str) -> Engine:
         reason = " ".join(str(error.orig).split())
         raise StoreError(f"cannot open the store {shown}: {reason}") from None
     return engine
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise StoreError(f"{url} is neither a file path nor a database URL") from None
 
 
 def _server_engine(url: URL, shown: str) -> Engine:
