@@ -68,6 +68,30 @@ def test_a_sent_message_appears_live_and_its_status_follows(page, http):
     expect(bubble).to_contain_text(message_id)
 
 
+def in_view(page, locator) -> bool:
+    """Whether the element's bottom edge is inside the window, above the composer."""
+    box, composer = locator.bounding_box(), page.locator("#composer").bounding_box()
+    limit = composer["y"] if composer else page.viewport_size["height"]
+    return box is not None and 0 <= box["y"] + box["height"] <= limit + 1
+
+
+def test_on_a_phone_the_conversation_shows_its_latest_message_and_follows_new_ones(page, http):
+    page.set_viewport_size({"width": 360, "height": 740})
+    for n in range(12):
+        send(http, content=f"Earlier message {n}")
+    page.goto(f"/handsets/{HANDSET}")
+    newest = page.locator(".bubble-in", has_text="Earlier message 11")
+    expect(newest).to_be_visible()
+    assert in_view(page, newest)
+
+    send(http, content="Just now")
+
+    latest = page.locator(".bubble-in", has_text="Just now")
+    expect(latest).to_be_visible()
+    page.wait_for_function("window.scrollY + innerHeight >= document.body.scrollHeight - 2")
+    assert in_view(page, latest)
+
+
 def test_a_failed_message_shows_its_error_and_meaning(page, http):
     send(http, destination_number="+61400000411", content="Hello?", delivery_report=True)
     advance(http, 10)

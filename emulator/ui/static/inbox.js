@@ -183,9 +183,7 @@
   }
 
   function swapRegions(doc) {
-    const scroller = document.getElementById("thread-scroller");
-    const atBottom =
-      scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+    const atBottom = threadAtLatest();
     for (const fresh of doc.querySelectorAll("[data-region]")) {
       const selector = `[data-region="${CSS.escape(fresh.dataset.region)}"]`;
       const current = document.querySelector(selector);
@@ -209,7 +207,7 @@
     }
     const clock = doc.getElementById("emulator-clock");
     if (clock) setClock(clock.dateTime);
-    if (scroller && atBottom) scroller.scrollTop = scroller.scrollHeight;
+    if (atBottom) showLatestOfThread();
   }
 
   // A redraw must not wipe what the person is typing or the answer to what they just did.
@@ -250,8 +248,26 @@
 
   // The conversation: scrolled to the latest, and the composer
 
-  const scroller = document.getElementById("thread-scroller");
-  if (scroller) scroller.scrollTop = scroller.scrollHeight;
+  // On a wide screen the thread scrolls in its phone; on a narrow one it grows with the page,
+  // which scrolls instead once the thread is taller than the window.
+  function threadScroller() {
+    const thread = document.getElementById("thread-scroller");
+    if (!thread) return null;
+    if (thread.scrollHeight > thread.clientHeight + 1) return thread;
+    return thread.getBoundingClientRect().height > window.innerHeight ? document.scrollingElement : null;
+  }
+
+  function threadAtLatest() {
+    const scroller = threadScroller();
+    return !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  }
+
+  function showLatestOfThread() {
+    const scroller = threadScroller();
+    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  showLatestOfThread();
 
   const composer = document.getElementById("composer");
 
