@@ -143,6 +143,16 @@ def test_a_reply_from_the_composer_reaches_the_receiver_and_the_webhooks_page(
     expect(delivery.locator("pre")).to_contain_text('"content": "Yes please"')
 
 
+def test_the_composer_of_a_handset_nothing_was_sent_to_says_why_it_cannot_reply(page, http):
+    page.goto("/handsets/+61400000999")
+    page.locator("#composer-text").fill("Hello?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#composer-status")).to_have_text(
+        "Nothing was sent to +61400000999 yet: it can reply once a message reaches it."
+    )
+    assert http.get("/v1/replies", headers=basic_auth()).json()["replies"] == []
+
+
 def test_stop_from_the_composer_shows_the_opt_out(page, http):
     send(http, content="Deals this week")
     page.goto(f"/handsets/{HANDSET}")

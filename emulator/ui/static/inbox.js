@@ -291,6 +291,12 @@
       text.focus();
       return;
     }
+    if (!composer.dataset.destination && !document.querySelector(".bubble-in")) {
+      // A reply answers a message; with none sent here there is nothing to answer yet.
+      const number = composer.dataset.number;
+      say(status, `Nothing was sent to ${number} yet: it can reply once a message reaches it.`, "bad");
+      return;
+    }
     const reply = { source_number: composer.dataset.number, content };
     if (composer.dataset.destination) reply.destination_number = composer.dataset.destination;
     button.disabled = true;
