@@ -173,6 +173,9 @@ def test_a_failing_receivers_retries_are_listed(page, http, receivers):
     deliveries = page.locator(".delivery")
     expect(deliveries).to_have_count(3)
     assert was_not_reloaded(page)
+    expect(deliveries.locator(".chip-event")).to_have_text(
+        ["delivery report: delivered", "delivery report: submitted", "delivery report: enroute"]
+    )
     enroute = deliveries.last
     expect(enroute.locator(".pill")).to_have_text("pending")
     expect(enroute.locator(".attempts tbody tr")).to_have_count(4)
