@@ -93,10 +93,11 @@ class InboxViewQueries(StoreBase):
     def webhook_page(
         self, message_id: str | None, state: str | None, offset: int, limit: int
     ) -> list[WebhookDelivery]:
-        """Webhook deliveries, newest first, of one message and in one state when given."""
+        """Webhook deliveries, newest first, of the messages whose ID starts with `message_id`
+        (the inbox shows the first 8 characters) and in one state, when given."""
         conditions = []
         if message_id:
-            conditions.append(webhooks.c.message_id == message_id)
+            conditions.append(webhooks.c.message_id.startswith(message_id.lower(), autoescape=True))
         if state:
             conditions.append(webhooks.c.state == state)
         query = (

@@ -110,6 +110,19 @@ def test_a_scripted_reply_not_yet_received_is_pending(service, send, emulator):
     ]
 
 
+def test_webhooks_of_a_message_found_by_the_start_of_its_id(service, send, emulator):
+    [sent] = send(message(delivery_report=True, callback_url="http://127.0.0.1:9/hook"))
+    send(message(delivery_report=True, callback_url="http://127.0.0.1:9/hook"))
+    emulator.engine.advance(10)
+    message_id = sent["message_id"]
+
+    found = service.webhooks(message_id[:8].upper(), None, 1).items
+    assert len(found) == 3
+    assert {hook["message_id"] for hook in found} == {message_id}
+    assert len(service.webhooks(None, None, 1).items) == 6
+    assert service.webhooks(message_id[:8] + "%", None, 1).items == []
+
+
 def test_segment_runs_mark_forced_and_double_characters():
     view = segment_view("Café — 5€")
     assert view.split.encoding == "UCS-2"
