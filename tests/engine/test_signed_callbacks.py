@@ -79,7 +79,8 @@ def test_a_tampered_request_does_not_verify(receivers, enabled_key, send_one, ad
     receiver = receivers()
     send_one(delivery_report=True, callback_url=receiver.url)
     advance(1.5)
-    [request] = receiver.requests
+    # The submitted report comes too when the machine took over half a second to get here.
+    [request] = [sent for sent in receiver.requests if b'"enroute"' in sent["body"]]
     verify(key["public_key"], request)
 
     tampered_body = {**request, "body": request["body"].replace(b"enroute", b"delivered")}
@@ -132,9 +133,10 @@ def test_nothing_is_signed_once_the_feature_is_off(http, receivers, enabled_key,
     http.patch("/_emulator/accounts/DemoAccount", json={"features": {"signature_keys": False}})
     receiver = receivers()
     send_one(delivery_report=True, callback_url=receiver.url)
-    advance(1.5)
-    [request] = receiver.requests
-    assert not set(SIGNATURE_HEADERS) & set(request["headers"])
+    advance(5)
+    assert len(receiver.requests) == 3
+    for request in receiver.requests:
+        assert not set(SIGNATURE_HEADERS) & set(request["headers"])
 
 
 def test_a_sub_account_signs_with_its_own_key_only(http, receivers, enabled_key, advance):
