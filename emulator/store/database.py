@@ -35,10 +35,7 @@ def _sqlite_path(url: URL) -> Path | None:
 def shown_url(url: str) -> str:
     """`url` as the emulator shows it: a SQLite file's path, a server's URL without its
     password."""
-    parsed = _parse(url)
-    if parsed.get_backend_name() == "sqlite":
-        return parsed.database or "in memory"
-    return parsed.render_as_string(hide_password=True)
+    return _shown(_parse(url))
 
 
 def holds_a_store(url: str) -> bool:
@@ -55,7 +52,7 @@ def create_database_engine(url: str) -> Engine:
     """An engine for `url`, connected once so that a store that cannot be opened is a StoreError
     at start-up; an in-memory SQLite database is one connection shared by all threads."""
     parsed = _parse(url)
-    shown = shown_url(url)
+    shown = _shown(parsed)
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(parsed)
     else:
@@ -75,6 +72,12 @@ def _parse(url: str) -> URL:
         return make_url(url)
     except ArgumentError:
         raise StoreError(f"{url} is neither a file path nor a database URL") from None
+
+
+def _shown(url: URL) -> str:
+    if url.get_backend_name() == "sqlite":
+        return url.database or "in memory"
+    return url.render_as_string(hide_password=True)
 
 
 def _server_engine(url: URL, shown: str) -> Engine:
