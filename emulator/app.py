@@ -12,11 +12,11 @@ from emulator.api.requests import EXTENSION_KEY
 from emulator.auth import Authenticator
 from emulator.clock import Clock
 from emulator.control import control
-from emulator.control.chaos import chaos
+from emulator.control.chaos_rules import chaos
 from emulator.control.docs import docs
 from emulator.control.events import events
+from emulator.engine.delivery_http import WebhookSender
 from emulator.engine.engine import Engine
-from emulator.engine.webhooks import WebhookSender
 from emulator.errors import PARSE_FAILURE, BadRequest, NotFound
 from emulator.fixture_files import (
     load_accounts,
@@ -28,14 +28,14 @@ from emulator.fixture_files import (
 from emulator.instance import Emulator
 from emulator.logs import log_requests
 from emulator.services.acceptance import AcceptancePolicy
+from emulator.services.account_webhooks import WebhookService
 from emulator.services.blacklist import BlacklistService
-from emulator.services.chaos import ChaosService
+from emulator.services.chaos_rules import ChaosService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
 from emulator.services.signature_keys import SignatureKeyService
-from emulator.services.webhooks import WebhookService
 from emulator.settings import Settings
 from emulator.store import Store
 from emulator.ui import ui

@@ -17,7 +17,7 @@ from emulator.domain.accounts import Account, AccountDirectory, ApiKey, Features
 from emulator.domain.handsets import HandsetScript, HandsetScripts
 from emulator.domain.keywords import Keywords
 from emulator.domain.outcomes import OutcomeRule, OutcomeRules
-from emulator.schemas.chaos import ChaosRulesSchema
+from emulator.schemas.chaos_rules import ChaosRulesSchema
 from emulator.schemas.fixtures import (
     AccountsFileSchema,
     HandsetsFileSchema,

@@ -9,14 +9,14 @@ from emulator.clock import Clock
 from emulator.domain.accounts import AccountDirectory
 from emulator.domain.outcomes import OutcomeRules
 from emulator.engine.engine import Engine
+from emulator.services.account_webhooks import WebhookService
 from emulator.services.blacklist import BlacklistService
-from emulator.services.chaos import ChaosService
+from emulator.services.chaos_rules import ChaosService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
 from emulator.services.signature_keys import SignatureKeyService
-from emulator.services.webhooks import WebhookService
 from emulator.settings import Settings
 from emulator.store import Store
 

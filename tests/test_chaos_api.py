@@ -207,7 +207,7 @@ def test_path_patterns_match_a_segment_or_anything(http, rules):
 
 def test_each_fault_is_in_the_change_log_and_the_log(http, rules, caplog):
     [rule] = rules({"name": "flaky", "path": "/v1/replies", "fault": {"status": 503}})
-    caplog.set_level("INFO", logger="emulator.services.chaos")
+    caplog.set_level("INFO", logger="emulator.services.chaos_rules")
     http.get("/v1/replies", headers=basic_auth())
     events = http.get("/_emulator/events").json()["events"]
     [fault] = [event for event in events if event["kind"] == "chaos"]

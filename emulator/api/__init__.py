@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from emulator.api.chaos import inject_faults
+from emulator.api.account_webhooks import webhooks
 from emulator.api.delivery_reports import delivery_reports
 from emulator.api.messages import messages
 from emulator.api.number_authorisation import number_authorisation
 from emulator.api.replies import replies
+from emulator.api.request_chaos import inject_faults
 from emulator.api.requests import authenticate_request
 from emulator.api.signature_keys import signature_keys
-from emulator.api.webhooks import webhooks
 
 
 def create_v1_blueprint() -> Blueprint:

@@ -16,10 +16,10 @@ from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
 from emulator.domain.velocity import TemplateProblem
-from emulator.engine.chaos import AS_IS, Plan, WebhookChaos
+from emulator.engine.delivery_chaos import AS_IS, Plan, WebhookChaos
+from emulator.engine.delivery_http import AttemptResult, WebhookSender
+from emulator.engine.delivery_requests import WebhookRequest, build_request, retry_policy
 from emulator.engine.signing import CallbackSigner
-from emulator.engine.webhook_requests import WebhookRequest, build_request, retry_policy
-from emulator.engine.webhooks import AttemptResult, WebhookSender
 from emulator.redaction import redact_url
 from emulator.store import Store
 

@@ -28,11 +28,11 @@ from emulator.domain.records import Message, new_reply
 from emulator.domain.retention import retention_cutoff
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import DELIVERED, QUEUED
+from emulator.engine.delivery_http import WebhookSender
 from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
 from emulator.engine.signing import CallbackSigner
-from emulator.engine.webhooks import WebhookSender
 from emulator.store import Store
 from emulator.store.messages import Planned
 from emulator.store.transitions import Step

@@ -7,6 +7,13 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from emulator.domain.account_webhook_events import (
+    CONTENT_TYPES,
+    reply_events,
+    reply_variables,
+    report_event,
+    report_variables,
+)
 from emulator.domain.records import (
     AccountWebhook,
     DeliveryReport,
@@ -14,13 +21,6 @@ from emulator.domain.records import (
     Reply,
     WebhookDelivery,
     new_webhook_delivery,
-)
-from emulator.domain.webhook_events import (
-    CONTENT_TYPES,
-    reply_events,
-    reply_variables,
-    report_event,
-    report_variables,
 )
 
 

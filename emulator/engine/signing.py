@@ -17,7 +17,7 @@ from emulator.domain.signing import (
     sign,
     signed_bytes,
 )
-from emulator.engine.webhook_requests import WebhookRequest
+from emulator.engine.delivery_requests import WebhookRequest
 from emulator.store import Store
 
 

@@ -10,7 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
 from emulator import __version__
-from emulator.openapi.chaos import CHAOS_OPERATIONS
+from emulator.openapi.chaos_rules import CHAOS_OPERATIONS
 from emulator.openapi.control import CONTROL_OPERATIONS, INBOX_OPERATIONS
 from emulator.openapi.number_authorisation import NUMBER_AUTHORISATION_OPERATIONS
 from emulator.openapi.operations import (

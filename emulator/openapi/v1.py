@@ -4,7 +4,7 @@ signature keys."""
 from __future__ import annotations
 
 from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, Answers, v1_operation
-from emulator.schemas import common, inbox, messages, signature_keys, webhooks
+from emulator.schemas import account_webhooks, common, inbox, messages, signature_keys
 
 DUPLICATE_WEBHOOK: Answers = {
     409: ("A webhook with the given url and method already exists.", common.ErrorSchema)
@@ -117,8 +117,10 @@ V1_OPERATIONS = [
         "CreateWebhook",
         "Create a webhook for some of the account's events",
         "Webhooks Management",
-        {201: ("The webhook", webhooks.AccountWebhookSchema)} | BAD_REQUEST | DUPLICATE_WEBHOOK,
-        body=webhooks.CreateWebhookRequestSchema,
+        {201: ("The webhook", account_webhooks.AccountWebhookSchema)}
+        | BAD_REQUEST
+        | DUPLICATE_WEBHOOK,
+        body=account_webhooks.CreateWebhookRequestSchema,
         example=WEBHOOK_EXAMPLE,
     ),
     v1_operation(
@@ -127,8 +129,8 @@ V1_OPERATIONS = [
         "RetrieveWebhook",
         "A page of the account's webhooks, oldest first",
         "Webhooks Management",
-        {200: ("A page", webhooks.WebhookPageSchema)} | BAD_REQUEST,
-        query=webhooks.WebhookPageQuerySchema,
+        {200: ("A page", account_webhooks.WebhookPageSchema)} | BAD_REQUEST,
+        query=account_webhooks.WebhookPageQuerySchema,
     ),
     v1_operation(
         "get",
@@ -136,8 +138,8 @@ V1_OPERATIONS = [
         "RetrieveWebhookWithSlash",
         "The same, as the official SDK asks for it",
         "Webhooks Management",
-        {200: ("A page", webhooks.WebhookPageSchema)} | BAD_REQUEST,
-        query=webhooks.WebhookPageQuerySchema,
+        {200: ("A page", account_webhooks.WebhookPageSchema)} | BAD_REQUEST,
+        query=account_webhooks.WebhookPageQuerySchema,
     ),
     v1_operation(
         "patch",
@@ -145,11 +147,11 @@ V1_OPERATIONS = [
         "UpdateWebhook",
         "Change some of a webhook's fields; null ones keep their value",
         "Webhooks Management",
-        {200: ("The webhook", webhooks.AccountWebhookSchema)}
+        {200: ("The webhook", account_webhooks.AccountWebhookSchema)}
         | BAD_REQUEST
         | NOT_FOUND
         | DUPLICATE_WEBHOOK,
-        body=webhooks.UpdateWebhookRequestSchema,
+        body=account_webhooks.UpdateWebhookRequestSchema,
         example={"method": "PUT", "events": ["FAILED_DR"]},
     ),
     v1_operation(

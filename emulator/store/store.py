@@ -8,8 +8,9 @@ from sqlalchemy import bindparam, delete, insert, select
 
 from emulator.store.account_webhooks import AccountWebhookQueries
 from emulator.store.blacklist import BlacklistQueries
-from emulator.store.chaos import ChaosQueries
+from emulator.store.chaos_rules import ChaosQueries
 from emulator.store.clock import ClockQueries
+from emulator.store.delivery_chaos import WebhookChaosQueries
 from emulator.store.events import (
     FEATURES_CHANGED,
     EventQueries,
@@ -34,8 +35,7 @@ from emulator.store.tables import (
     signature_keys,
     webhooks,
 )
-from emulator.store.webhook_chaos import WebhookChaosQueries
-from emulator.store.webhooks import WebhookQueries
+from emulator.store.webhook_deliveries import WebhookQueries
 
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
 # Built once: every send reads it.

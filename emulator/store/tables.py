@@ -166,7 +166,8 @@ webhooks = Table(
     Column("claimed_until", UtcDateTime),
     # Which claim holds it: only that claim's result is recorded.
     Column("claim_token", String(36)),
-    # The faults injected into it (emulator.engine.chaos), decided before its first attempt.
+    # The faults injected into it (emulator.engine.delivery_chaos), decided before its first
+    # attempt.
     Column("chaos", JSON),
     Index("ix_webhooks_due", "next_attempt_at"),
     Index("ix_webhooks_message", "message_id"),
@@ -263,7 +264,7 @@ blacklist = Table(
     Index("ix_blacklist_account_number", "account_id", "number"),
 )
 
-# Fault injection rules (emulator.domain.chaos), with the counters that decide when they fire.
+# Fault injection rules (emulator.domain.chaos_rules), with the counters that decide when they fire.
 chaos_rules = Table(
     "chaos_rules",
     metadata,

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from emulator.domain.account_webhook_events import reply_variables, report_variables
 from emulator.domain.records import new_delivery_report, new_reply
 from emulator.domain.velocity import TemplateProblem, render, template_problem
-from emulator.domain.webhook_events import reply_variables, report_variables
 
 # The spec's examples, as CreateWebhook's description gives them.
 DR_TEMPLATE = (

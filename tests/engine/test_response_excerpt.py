@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from emulator.engine.webhook_requests import WebhookRequest
-from emulator.engine.webhooks import RESPONSE_EXCERPT_BYTES, WebhookSender
+from emulator.engine.delivery_http import RESPONSE_EXCERPT_BYTES, WebhookSender
+from emulator.engine.delivery_requests import WebhookRequest
 
 
 @pytest.fixture

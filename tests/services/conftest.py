@@ -10,8 +10,8 @@ import pytest
 
 from emulator.clock import Clock
 from emulator.domain.accounts import AccountDirectory
+from emulator.engine.delivery_http import WebhookSender
 from emulator.engine.engine import Engine
-from emulator.engine.webhooks import WebhookSender
 from emulator.fixture_files import (
     load_accounts,
     load_handset_scripts,

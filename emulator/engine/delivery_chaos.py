@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from emulator.domain.chaos import DELAY, DUPLICATE, REORDER, WEBHOOK, Injected
+from emulator.domain.chaos_rules import DELAY, DUPLICATE, REORDER, WEBHOOK, Injected
 from emulator.domain.records import WebhookDelivery
 from emulator.redaction import redact_url
 from emulator.store import Store
-from emulator.store.webhook_chaos import RELEASES
+from emulator.store.delivery_chaos import RELEASES
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, Operation
-from emulator.schemas import chaos
+from emulator.schemas import chaos_rules
 
 TAG = "Fault injection"
 RULES_EXAMPLE = {
@@ -24,7 +24,7 @@ CHAOS_OPERATIONS = [
         "ListChaosRules",
         "The rules in force, in the order they are tried, with their counters",
         TAG,
-        {200: ("The rules", chaos.ChaosRuleViewsSchema)},
+        {200: ("The rules", chaos_rules.ChaosRuleViewsSchema)},
     ),
     Operation(
         "put",
@@ -32,8 +32,8 @@ CHAOS_OPERATIONS = [
         "ReplaceChaosRules",
         "Put these rules in place of all others, with fresh counters",
         TAG,
-        {200: ("The rules", chaos.ChaosRuleViewsSchema)} | BAD_REQUEST,
-        body=chaos.ChaosRulesSchema,
+        {200: ("The rules", chaos_rules.ChaosRuleViewsSchema)} | BAD_REQUEST,
+        body=chaos_rules.ChaosRulesSchema,
         example=RULES_EXAMPLE,
     ),
     Operation(
@@ -42,8 +42,8 @@ CHAOS_OPERATIONS = [
         "AddChaosRules",
         "Add rules after those in force",
         TAG,
-        {201: ("The rules added, with their IDs", chaos.ChaosRuleViewsSchema)} | BAD_REQUEST,
-        body=chaos.ChaosRulesSchema,
+        {201: ("The rules added, with their IDs", chaos_rules.ChaosRuleViewsSchema)} | BAD_REQUEST,
+        body=chaos_rules.ChaosRulesSchema,
         example=RULES_EXAMPLE,
     ),
     Operation(
@@ -52,7 +52,7 @@ CHAOS_OPERATIONS = [
         "ClearChaosRules",
         "Remove every rule",
         TAG,
-        {200: ("No rules", chaos.ChaosRuleViewsSchema)},
+        {200: ("No rules", chaos_rules.ChaosRuleViewsSchema)},
     ),
     Operation(
         "delete",

@@ -9,7 +9,7 @@ from typing import Any
 import urllib3
 
 from emulator import __version__
-from emulator.engine.webhook_requests import WebhookRequest
+from emulator.engine.delivery_requests import WebhookRequest
 from emulator.timestamps import format_timestamp
 
 USER_AGENT = f"mm-emulator/{__version__}"

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.domain.chaos import API, ChaosRule, Injected
+from emulator.domain.chaos_rules import API, ChaosRule, Injected
 from emulator.errors import NotFound
 from emulator.redaction import escape_control
 from emulator.store import Store

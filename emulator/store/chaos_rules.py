@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from emulator.domain.chaos import (
+from emulator.domain.chaos_rules import (
     DEFINITION_FIELDS,
     DELAY,
     LATENCY,

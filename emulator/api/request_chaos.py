@@ -9,7 +9,7 @@ from flask import jsonify, request
 
 from emulator.api.requests import account_id, current_emulator
 from emulator.connections import drop_connection
-from emulator.domain.chaos import DROP, LATENCY, STATUS_MESSAGES
+from emulator.domain.chaos_rules import DROP, LATENCY, STATUS_MESSAGES
 
 # Names the rule on every injected answer, for people reading a client's logs.
 RULE_HEADER = "X-Mm-Emulator-Chaos-Rule"

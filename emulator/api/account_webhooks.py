@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from emulator.api.requests import account_id, current_emulator, json_body, respond
-from emulator.schemas.validation import load_or_reject
-from emulator.schemas.webhooks import (
+from emulator.schemas.account_webhooks import (
     MAX_PAGE_SIZE,
     AccountWebhookSchema,
     CreateWebhookRequestSchema,
@@ -14,6 +13,7 @@ from emulator.schemas.webhooks import (
     WebhookPageQuerySchema,
     WebhookPageSchema,
 )
+from emulator.schemas.validation import load_or_reject
 
 webhooks = Blueprint("webhooks", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from emulator.domain.chaos import (
+from emulator.domain.chaos_rules import (
     API,
     DEFAULT_HOLD_SECONDS,
     FAULTS,

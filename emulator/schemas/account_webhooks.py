@@ -7,8 +7,8 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from emulator.domain.account_webhook_events import CONTENT_TYPES, EVENTS, METHODS
 from emulator.domain.velocity import template_problem
-from emulator.domain.webhook_events import CONTENT_TYPES, EVENTS, METHODS
 from emulator.schemas.fields import StrictString
 from emulator.schemas.messages import MAX_URL_LENGTH
 

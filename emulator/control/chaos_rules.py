@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from emulator.api.requests import current_emulator, json_body, respond
 from emulator.control.guard import check_control_request
-from emulator.schemas.chaos import ChaosRulesSchema, ChaosRuleViewsSchema
+from emulator.schemas.chaos_rules import ChaosRulesSchema, ChaosRuleViewsSchema
 from emulator.schemas.validation import load_or_reject
 
 chaos = Blueprint("chaos", __name__, url_prefix="/_emulator")
