@@ -95,8 +95,8 @@ own = schemathesis.openapi.from_dict(build_openapi(), config=_config())
 
 @dataclass(frozen=True)
 class Choice:
-    """Answers in which the emulator deliberately departs from the official spec, as README.md
-    documents: `check` does not apply to a `status` answer of the named operations."""
+    """Answers in which the emulator deliberately departs from the official spec, as the manual
+    in docs/ documents: `check` does not apply to a `status` answer of the named operations."""
 
     check: str
     status: int
@@ -119,19 +119,19 @@ def _not_listing(status: int, with_body: bool = False) -> frozenset[str]:
 
 
 DOCUMENTED_CHOICES = (
-    # "Content types" among the README's choices: a body that is not application/json is a 415.
+    # "Content types" among the manual's choices: a body that is not application/json is a 415.
     Choice(
         "status_code_conformance",
         415,
         _not_listing(415, with_body=True),
     ),
-    # "Credentials" in the README: every /v1 request needs Basic or HMAC authentication, and
+    # "Credentials" in the manual: every /v1 request needs Basic or HMAC authentication, and
     # bad credentials are a 403, whether or not the spec lists one for the operation.
     Choice("status_code_conformance", 403, _not_listing(403)),
-    # "Signed callbacks" in the README: a malformed key_id in the path is a 400 `key_id property
+    # "Signed callbacks" in the manual: a malformed key_id in the path is a 400 `key_id property
     # value is invalid`, as the spec's examples have it for the other operations on a key.
     Choice("status_code_conformance", 400, frozenset({"DeleteSignatureKey"})),
-    # "Number Authorisation" in the README: numbers must be in international format and there
+    # "Number Authorisation" in the manual: numbers must be in international format and there
     # are 1 to 10 of them, as the spec says in words, so others are a 400 the spec does not list;
     # adding numbers that are all on the blacklist already is the 200 its description promises.
     Choice(
@@ -147,7 +147,7 @@ DOCUMENTED_CHOICES = (
         ),
     ),
     Choice("status_code_conformance", 200, frozenset({"AddOneOrMoreNumbersToYourBacklist"})),
-    # The README's list of endpoints: a confirmation answers 202 with the JSON body `{}` where
+    # The manual's list of endpoints: a confirmation answers 202 with the JSON body `{}` where
     # the spec says text/plain, for the reason its table of differences gives for
     # CancelScheduledMessage: clients that parse every body as JSON (the Node SDK does).
     Choice(

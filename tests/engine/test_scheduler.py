@@ -11,7 +11,7 @@ from tests.receivers import HANG
 
 # Only a broken emulator makes a test wait this long for what it expects.
 DEADLINE_SECONDS = 10
-# The README promises a receiver at most this many attempts at a time.
+# The manual promises a receiver at most this many attempts at a time.
 LANES = 4
 
 

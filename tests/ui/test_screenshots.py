@@ -1,7 +1,7 @@
 """Every page of the web inbox at 1280 and 360 px wide, with a demo's worth of data.
 
 The pictures go to docs/screenshots/ when MM_EMULATOR_SCREENSHOTS is set (that is how the
-README's are made), otherwise to a temporary folder. At 360 px nothing may scroll sideways.
+manual's are made), otherwise to a temporary folder. At 360 px nothing may scroll sideways.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A user's test suite: it only installs messagemedia-emulator and uses the `mm_emulator` fixture.
 
-This is the example README.md shows; tests/test_pytest_plugin.py also runs it on its own.
+This is the example docs/pytest.md shows; tests/test_pytest_plugin.py also runs it on its own.
 """
 
 import time
