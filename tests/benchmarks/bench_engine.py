@@ -1,7 +1,8 @@
 """Engine throughput: lifecycle steps, in CPU per step (by clock advance, one due time after
-another, and as a backlog in full batches), and webhook deliveries. Prints figures; asserts nothing.
+another, and as a backlog in full batches), and webhook deliveries. Prints figures and writes
+their table into docs/benchmarks.md; asserts nothing.
 
-python tests/benchmarks/bench_engine.py [--messages 10000] [--webhooks 5000]
+python tests/benchmarks/bench_engine.py [--messages 10000] [--webhooks 5000] [--print-only]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from docs_tables import add_page_option, caption, write_table
 from sqlalchemy import func, select
 
 from emulator.app import build_emulator
@@ -74,19 +76,23 @@ def accept(emulator: Emulator, count: int) -> float:
     return time.perf_counter() - began
 
 
-def print_steps(label: str, steps: int, cpu: float, wall: float) -> None:
+def print_steps(label: str, steps: int, cpu: float, wall: float) -> float:
     """Steps with their reports: CPU of the stepping thread or process (SQLite runs in it),
-    which the machine's other load does not change, then wall time."""
+    which the machine's other load does not change, then wall time. Returns the microseconds
+    of CPU per step."""
+    per_step = cpu / steps * 1e6
     print(
         f"{label}: {steps} steps with as many delivery reports,"
-        f" {cpu / steps * 1e6:.1f} us of CPU per step = {steps / cpu:,.0f} steps/s per core"
+        f" {per_step:.1f} us of CPU per step = {steps / cpu:,.0f} steps/s per core"
         f" ({wall:.2f} s wall)"
     )
+    return per_step
 
 
-def bench_lifecycle(folder: Path, count: int) -> None:
+def bench_lifecycle(folder: Path, count: int) -> tuple[float, float]:
     """Accepted messages driven from queued to delivered by a clock advance, each due time in
-    turn, as tests drive them."""
+    turn, as tests drive them. Returns the messages accepted per second and the microseconds
+    of CPU per step."""
     emulator = build(folder, "lifecycle")
     accepted = accept(emulator, count)
     print(f"accepted {count} messages in {accepted:.2f} s ({count / accepted:,.0f} messages/s)")
@@ -94,8 +100,10 @@ def bench_lifecycle(folder: Path, count: int) -> None:
     emulator.engine.advance(10)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - began
     delivered = len(emulator.store.list_messages(status="delivered"))
-    print_steps(f"lifecycle by clock advance ({delivered} delivered)", count * 3, cpu, wall)
+    label = f"lifecycle by clock advance ({delivered} delivered)"
+    per_step = print_steps(label, count * 3, cpu, wall)
     emulator.close()
+    return count / accepted, per_step
 
 
 class BusyThread:
@@ -121,10 +129,11 @@ class BusyThread:
             pass
 
 
-def bench_backlog(folder: Path, count: int, busy: bool = False) -> None:
+def bench_backlog(folder: Path, count: int, busy: bool = False) -> dict[str, float]:
     """Accepted messages all due at once and driven to delivered as the periodic job drives a
     backlog under load: full batches, whatever their due times; with `busy`, beside a thread
-    that wants the GIL all the time."""
+    that wants the GIL all the time. Returns the seconds accepting took, the steps, their
+    wall seconds and the microseconds of CPU per step."""
     beside = " beside a busy thread" if busy else ""
     emulator = build(folder, f"backlog{busy}")
     with BusyThread() if busy else nullcontext():
@@ -134,8 +143,9 @@ def bench_backlog(folder: Path, count: int, busy: bool = False) -> None:
         steps = emulator.engine.advance_due_messages(later)
         cpu, wall = time.thread_time() - cpu, time.perf_counter() - began
     print(f"accepted {count} messages{beside} in {accepted:.2f} s")
-    print_steps(f"lifecycle of a backlog{beside}", steps, cpu, wall)
+    per_step = print_steps(f"lifecycle of a backlog{beside}", steps, cpu, wall)
     emulator.close()
+    return {"accepted": accepted, "steps": steps, "wall": wall, "per step": per_step}
 
 
 def seed_webhooks(emulator: Emulator, url: str, count: int) -> None:
@@ -163,7 +173,8 @@ def drain(emulator: Emulator, expected_delivered: int, url: str) -> float:
     return time.perf_counter() - began
 
 
-def bench_webhooks(folder: Path, count: int, receiver_url: str, dead_url: str | None) -> None:
+def bench_webhooks(folder: Path, count: int, receiver_url: str, dead_url: str | None) -> float:
+    """Deliveries to a receiver, with or without a dead one in the mix; returns them per second."""
     label = "with a dead receiver in the mix" if dead_url else "to one receiver"
     emulator = build(folder, f"webhooks-{bool(dead_url)}", webhook_timeout_seconds=2)
     if dead_url:
@@ -172,12 +183,14 @@ def bench_webhooks(folder: Path, count: int, receiver_url: str, dead_url: str | 
     elapsed = drain(emulator, count, receiver_url)
     print(f"webhooks {label}: {count} delivered in {elapsed:.2f} s = {count / elapsed:,.0f}/s")
     emulator.close()
+    return count / elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--webhooks", type=int, default=5_000)
+    add_page_option(parser)
     options = parser.parse_args()
 
     ports = multiprocessing.Queue()
@@ -190,13 +203,51 @@ def main() -> None:
     dead_url = f"http://127.0.0.1:{dead.getsockname()[1]}/hook"
 
     with tempfile.TemporaryDirectory() as folder:
-        bench_lifecycle(Path(folder), options.messages)
-        bench_backlog(Path(folder), options.messages)
-        bench_backlog(Path(folder), options.messages, busy=True)
-        bench_webhooks(Path(folder), options.webhooks, receiver_url, None)
-        bench_webhooks(Path(folder), options.webhooks, receiver_url, dead_url)
+        accepted_per_second, advance_per_step = bench_lifecycle(Path(folder), options.messages)
+        backlog = bench_backlog(Path(folder), options.messages)
+        busy = bench_backlog(Path(folder), options.messages, busy=True)
+        alone = bench_webhooks(Path(folder), options.webhooks, receiver_url, None)
+        mixed = bench_webhooks(Path(folder), options.webhooks, receiver_url, dead_url)
     receiver.terminate()
     dead.close()
+    if options.print_only:
+        return
+    count = options.messages
+    rows = [
+        [
+            f"{count:,} messages accepted (100 per request, through the service with its checks)",
+            f"{accepted_per_second:,.0f} messages/s",
+        ],
+        [
+            f"a backlog of {count:,} report-requesting messages driven from queued to delivered"
+            " in full batches, as the periodic job does under load"
+            f" ({backlog['steps']:,} steps, as many reports)",
+            f"{backlog['per step']:.1f} us of CPU per step:"
+            f" {1e6 / backlog['per step']:,.0f} steps/s per core",
+        ],
+        [
+            "the same lifecycle driven by clock advances (about 100 messages per due time)",
+            f"{advance_per_step:.1f} us of CPU per step",
+        ],
+        [
+            f"the {count:,} accepted beside a thread running Python all the time,"
+            " at the servers' switch interval",
+            f"{busy['accepted']:.2f} s",
+        ],
+        [
+            "the backlog driven beside that thread",
+            f"{busy['wall']:.2f} s ({busy['per step']:.1f} us of CPU per step)",
+        ],
+        [
+            f"{options.webhooks:,} webhooks to one local receiver (in its own process)",
+            f"{alone:,.0f}/s",
+        ],
+        [
+            "the same with a receiver that never answers getting 100 more in the mix",
+            f"{mixed:,.0f}/s",
+        ],
+    ]
+    write_table("bench_engine", caption(), ["What", "Figure"], rows, options.page)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """The emulator under load, next to a bare Flask echo served the same way. Prints figures and the
-ratios; asserts nothing.
+ratios, and writes their tables into docs/benchmarks.md; asserts nothing.
 
     python tests/benchmarks/bench_load.py [--workers 2] [--duration 30] [--seed 100000]
-        [--postgresql postgresql://user@host:port [--instances 1,2,3]]
+        [--postgresql postgresql://user@host:port [--instances 1,2,3]] [--print-only]
 
 In one run, with wrk (Debian's package `wrk`) as the load, 16 connections on 2 threads:
 
@@ -46,6 +46,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from docs_tables import add_page_option, caption, write_table
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -476,6 +477,115 @@ def show_loads(figures: dict, echo: dict, duration: float) -> None:
         )
 
 
+# The tables
+
+
+def met(reached: bool) -> str:
+    return "yes" if reached else "no"
+
+
+def echo_mean(echo: dict, load: str) -> float:
+    before, after = echo[load]
+    return (before + after) / 2
+
+
+def sqlite_rows(figures: dict, echo: dict, echo_reads: dict, seed: int, memory: float) -> list:
+    """The table of the SQLite run: each figure beside the target it is held to."""
+    single, batch = figures["sqlite"]["single"], figures["sqlite"]["batch"]
+    ratio = single["rps"] / echo_mean(echo, "single")
+    rows = [
+        [
+            "single sends, emulator",
+            "at least 0.5 x the echo and 1,842 req/s",
+            f"{single['rps']:,.0f} req/s",
+            met(ratio >= 0.5 and single["rps"] >= 1842),
+        ],
+        [
+            "single sends, bare echo just before and after",
+            "",
+            "{:,.0f} / {:,.0f} req/s".format(*echo["single"]),
+            "",
+        ],
+        ["ratio emulator / echo", "at least 0.5", f"{ratio:.2f}", met(ratio >= 0.5)],
+        [
+            "100-message batches",
+            "at least 15,000 messages/s",
+            f"{batch['rps'] * 100:,.0f} messages/s",
+            met(batch["rps"] * 100 >= 15_000),
+        ],
+    ]
+    for load, name in ((single, "single sends"), (batch, "batches")):
+        rows += [
+            [
+                f"engine's worst lag behind a due time, {name}",
+                "at most 2 s",
+                f"{load['worst lag']:.2f} s",
+                met(load["worst lag"] <= 2),
+            ],
+            [
+                f"messages still due 5 s after {name} stop",
+                "0",
+                f"{load['due 5 s after']:,}",
+                met(load["due 5 s after"] == 0),
+            ],
+        ]
+    for name, what, echoed in (
+        ("get message", f"`GET /v1/messages/{{id}}`, {seed:,} stored", "body"),
+        ("get reports", f"`GET /v1/delivery_reports`, about {seed:,} unconfirmed", "page"),
+    ):
+        figure, ceiling = figures[name], echo_reads[name]
+        rows += [
+            [
+                f"{what}, {CONNECTIONS} connections",
+                "p99 under 20 ms",
+                f"p99 {figure['p99']:.1f} ms ({figure['rps']:,.0f} req/s)",
+                met(figure["p99"] < 20),
+            ],
+            [
+                f"the echo answering the same {echoed}",
+                "",
+                f"p99 {ceiling['p99']:.1f} ms ({ceiling['rps']:,.0f} req/s)",
+                "",
+            ],
+        ]
+    started = figures["sqlite"]["started"]
+    return rows + [
+        ["start-up to healthy", "under 1 s", f"{started * 1000:.0f} ms", met(started < 1)],
+        [
+            f"resident memory of all processes after {seed:,} messages",
+            "under 300 MB",
+            f"{memory:.0f} MB",
+            met(memory < 300),
+        ],
+    ]
+
+
+def postgresql_rows(figures: dict, instance_counts: list[int], duration: float) -> list:
+    """The table of the runs on PostgreSQL, beside the SQLite run's figures: throughput, and the
+    CPU the emulator and the database server spent per request or message."""
+    runs = [figures["sqlite"], *(figures[f"postgresql {count}"] for count in instance_counts)]
+
+    def cpu(load: dict, per: int) -> str:
+        done = max(1.0, load["rps"] * per * duration)
+        emulator = load["emulator cpu"] * 1000 / done
+        server = load["postgresql cpu"] * 1000 / done
+        return f"{emulator:.2f} + {server:.2f} ms" if server else f"{emulator:.2f} ms"
+
+    return [
+        ["single sends", *(f"{run['single']['rps']:,.0f} req/s" for run in runs)],
+        ["CPU per single send: emulator + server", *(cpu(run["single"], 1) for run in runs)],
+        ["100-message batches", *(f"{run['batch']['rps'] * 100:,.0f} messages/s" for run in runs)],
+        [
+            "CPU per message in batches: emulator + server",
+            *(cpu(run["batch"], 100) for run in runs),
+        ],
+        [
+            "messages still due 5 s after the batches",
+            *(f"{run['batch']['due 5 s after']:,}" for run in runs),
+        ],
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
@@ -485,6 +595,7 @@ def main() -> None:
     parser.add_argument("--instances", default="1,2,3", help="instance counts on PostgreSQL")
     parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--answers", type=Path, help=argparse.SUPPRESS)
+    add_page_option(parser)
     options = parser.parse_args()
     if options.serve_echo:
         serve_echo(options.workers, options.answers)
@@ -527,11 +638,13 @@ def main() -> None:
         stop(echo)
 
     instance_counts = [int(count) for count in options.instances.split(",")]
+    server_version = None
     if options.postgresql:
         databases = PostgreSQLDatabases(options.postgresql)
         try:
             for count in instance_counts:
                 url = databases.new()
+                server_version = read_store(url, text("SHOW server_version"))
                 commands = [emulator_command(url, 1) for _ in range(count)]
                 figures[f"postgresql {count}"] = send_loads(
                     url, commands, scripts, options.duration
@@ -563,6 +676,36 @@ def main() -> None:
                 f" split among them (start-up to healthy {figure['started'] * 1000:.0f} ms):"
             )
             show_loads(figure, echo_figures, options.duration)
+    if options.print_only:
+        return
+    run = (
+        f"`--workers {options.workers}`, wrk with {CONNECTIONS} connections on {THREADS} threads,"
+        f" {options.duration:g} s per load"
+    )
+    write_table(
+        "bench_load",
+        caption(run),
+        ["What", "Target", "Figure", "Met"],
+        sqlite_rows(figures, echo_figures, echo_reads, options.seed, memory),
+        options.page,
+    )
+    if options.postgresql:
+        write_table(
+            "bench_load_postgresql",
+            caption(
+                f"PostgreSQL {server_version} on the same machine, {options.duration:g} s per load"
+            ),
+            [
+                "Load",
+                f"SQLite, `--workers {options.workers}`",
+                *(
+                    f"PostgreSQL, {count} instance{'s' if count > 1 else ''}"
+                    for count in instance_counts
+                ),
+            ],
+            postgresql_rows(figures, instance_counts, options.duration),
+            options.page,
+        )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """What the pytest plugin costs: starting the emulator once, and resetting it before each test.
 
-    python tests/benchmarks/bench_reset.py [--resets 500] [--messages 100]
+    python tests/benchmarks/bench_reset.py [--resets 500] [--messages 100] [--print-only]
 
-Prints figures; asserts nothing.
+Prints figures and writes their table into docs/benchmarks.md; asserts nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import statistics
 import time
 
 import urllib3
+from docs_tables import add_page_option, caption, write_table
 
 from emulator.pytest_plugin import start_emulator
 
@@ -21,11 +22,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--resets", type=int, default=500)
     parser.add_argument("--messages", type=int, default=100, help="sent before each timed reset")
+    add_page_option(parser)
     options = parser.parse_args()
 
     began = time.perf_counter()
     emulator = start_emulator()
-    print(f"start: {(time.perf_counter() - began) * 1000:.0f} ms (once per test session)")
+    started = (time.perf_counter() - began) * 1000
+    print(f"start: {started:.0f} ms (once per test session)")
 
     empty = []
     for _ in range(options.resets):
@@ -47,14 +50,20 @@ def main() -> None:
         used.append((time.perf_counter() - began) * 1000)
     emulator.stop()
 
+    rows = [["start-up, once per test session", f"{started:.0f} ms"]]
     for label, times in (
         ("reset of an empty emulator", empty),
         (f"reset after {options.messages} messages and {3 * options.messages} reports", used),
     ):
-        print(
-            f"{label}: median {statistics.median(times):.2f} ms,"
+        figure = (
+            f"median {statistics.median(times):.2f} ms,"
             f" 95th percentile {sorted(times)[int(len(times) * 0.95)]:.2f} ms"
         )
+        print(f"{label}: {figure}")
+        rows.append([label, figure])
+    if not options.print_only:
+        details = f"{options.resets} resets, {options.resets // 10} of them after messages"
+        write_table("bench_reset", caption(details), ["What", "Figure"], rows, options.page)
 
 
 if __name__ == "__main__":
