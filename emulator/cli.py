@@ -17,7 +17,6 @@ from functools import partial
 import click
 
 from emulator import __version__
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.fixture_files import FixtureError, check_fixtures, load_accounts
 from emulator.logs import FORMATS, configure_logging
@@ -32,6 +31,7 @@ from emulator.server import (
 from emulator.settings import ENV_PREFIX, MEMORY_URL, Settings, SettingsError
 from emulator.store import Store
 from emulator.store.database import StoreError, holds_a_store, shown_url, sqlite_file
+from emulator.web.requests import EXTENSION_KEY
 
 PROG = "mm-emulator"
 

@@ -8,8 +8,8 @@ from flask import Flask, current_app, jsonify
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from emulator.api.requests import current_emulator
 from emulator.errors import MESSAGES_BY_STATUS, STORE_UNAVAILABLE, ApiError
+from emulator.web.requests import current_emulator
 
 log = logging.getLogger(__name__)
 
