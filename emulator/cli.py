@@ -10,17 +10,20 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from types import FrameType
+from typing import IO, Any
 
 import click
 
 from emulator import __version__
 from emulator.app import create_app
+from emulator.domain.accounts import ApiKey
 from emulator.fixture_files import FixtureError, check_fixtures, load_accounts
+from emulator.instance import Emulator
 from emulator.logs import configure_logging
 from emulator.server import (
     EmulatorServer,
@@ -40,7 +43,7 @@ from emulator.settings import (
 )
 from emulator.store import Store
 from emulator.store.database import StoreError, holds_a_store, shown_url, sqlite_file
-from emulator.web.requests import EXTENSION_KEY
+from emulator.web.requests import emulator_of
 
 PROG = "mm-emulator"
 
@@ -77,7 +80,7 @@ def _shown_default(default: object) -> str:
 class Failure(click.ClickException):
     """A mistake in how the emulator was started: one `mm-emulator: error:` line per problem."""
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         for line in self.message.splitlines():
             click.echo(f"{PROG}: error: {line}", err=True)
 
@@ -85,7 +88,7 @@ class Failure(click.ClickException):
 class Commands(click.Group):
     """mm-emulator's commands, whose known failures end with their message, not a traceback."""
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (FixtureError, SettingsError, StoreError, ServerError) as error:
@@ -100,7 +103,7 @@ def main() -> None:
 
 @main.command()
 @settings_options
-def serve(**options) -> None:
+def serve(**options: Any) -> None:
     """Serve the Messages API and the /_emulator control plane."""
     settings = Settings.from_values(options)
     generated_token = None
@@ -123,7 +126,7 @@ def serve(**options) -> None:
 
 def _serve_from_this_process(settings: Settings, generated_token: str | None) -> None:
     app = create_app(settings)
-    emulator = app.extensions[EXTENSION_KEY]
+    emulator = emulator_of(app)
     try:
         server = EmulatorServer(
             app, settings.host, settings.port, settings.threads, settings.idle_timeout_seconds
@@ -158,7 +161,7 @@ def _serve_from_worker_processes(settings: Settings, generated_token: str | None
         listening = listening_socket(settings.host, settings.port)
         cleanup.callback(listening.close)
         app = create_app(settings)
-        emulator = app.extensions[EXTENSION_KEY]
+        emulator = emulator_of(app)
         cleanup.callback(emulator.close)
         # The store's connections were for the master's own checks; workers open their own.
         emulator.store.after_fork()
@@ -191,7 +194,7 @@ def _serve_from_worker_processes(settings: Settings, generated_token: str | None
     os._exit(status)
 
 
-def _announce(base_url: str, emulator, generated_token: str | None) -> None:
+def _announce(base_url: str, emulator: Emulator, generated_token: str | None) -> None:
     click.echo(_banner(base_url, emulator.accounts.api_keys))
     if generated_token:
         click.echo(
@@ -258,7 +261,7 @@ def reset(db: str) -> None:
     click.echo(f"cleared {shown_url(url)}")
 
 
-def _banner(base_url: str, api_keys) -> str:
+def _banner(base_url: str, api_keys: Iterable[ApiKey]) -> str:
     credentials = ", ".join(f"key {k.key} / secret {k.secret} ({k.account_id})" for k in api_keys)
     return f"mm-emulator {__version__} listening on {base_url} with {credentials}"
 
@@ -272,5 +275,5 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _stop_on_signal(signum, _frame) -> None:
+def _stop_on_signal(_signum: int, _frame: FrameType | None) -> None:
     raise StopServing()

@@ -171,7 +171,7 @@ class Settings:
         )
 
 
-_PARAM_TYPES: dict[object, click.ParamType] = {
+_PARAM_TYPES: dict[object, click.ParamType[object, str]] = {
     int: click.INT,
     float: click.FLOAT,
     bool: click.BOOL,
@@ -186,7 +186,7 @@ class SettingOption:
     name: str
     default: object
     help: str
-    type: click.ParamType
+    type: click.ParamType[object, str]
     low: int | None
     high: int | None
 

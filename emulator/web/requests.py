@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import NoReturn
 
-from flask import current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from marshmallow import Schema
 
 from emulator.errors import PARSE_FAILURE, BadRequest, UnsupportedMediaType
@@ -24,8 +25,15 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 NUL = "The request body holds a NUL character (\\u0000), which is not accepted in text."
 
 
+def emulator_of(app: Flask) -> Emulator:
+    """The emulator instance `app` serves."""
+    emulator: Emulator = app.extensions[EXTENSION_KEY]
+    return emulator
+
+
 def current_emulator() -> Emulator:
-    return current_app.extensions[EXTENSION_KEY]
+    """The emulator instance serving the current request."""
+    return emulator_of(current_app)
 
 
 def json_body() -> object:
@@ -49,7 +57,7 @@ def json_body() -> object:
     return parsed
 
 
-def respond(schema: Schema, data: object, status: int = 200):
+def respond(schema: Schema, data: object, status: int = 200) -> tuple[Response, int]:
     """Dump `data` through `schema` as the JSON response."""
     return jsonify(dumper(schema)(data)), status
 
@@ -80,5 +88,5 @@ def unstorable_text(value: object, depth: int = 0) -> str | None:
     return None
 
 
-def _reject_constant(name: str):
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
