@@ -7,8 +7,6 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
 from emulator.api import create_v1_blueprint
-from emulator.api.error_handlers import register_error_handlers
-from emulator.api.requests import EXTENSION_KEY
 from emulator.auth import Authenticator
 from emulator.clock import Clock
 from emulator.control import control
@@ -39,6 +37,8 @@ from emulator.services.signature_keys import SignatureKeyService
 from emulator.settings import Settings
 from emulator.store import Store
 from emulator.ui import ui
+from emulator.web.error_handlers import register_error_handlers
+from emulator.web.requests import EXTENSION_KEY
 
 NUL_IN_QUERY = "The query string holds a NUL character (%00), which is not accepted."
 

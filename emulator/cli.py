@@ -10,17 +10,21 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
-from dataclasses import fields, replace
+from dataclasses import replace
 from functools import partial
+from types import FrameType
+from typing import IO, Any
 
 import click
 
 from emulator import __version__
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
+from emulator.domain.accounts import ApiKey
 from emulator.fixture_files import FixtureError, check_fixtures, load_accounts
-from emulator.logs import FORMATS, configure_logging
+from emulator.instance import Emulator
+from emulator.logs import configure_logging
 from emulator.server import (
     EmulatorServer,
     ServerError,
@@ -29,85 +33,54 @@ from emulator.server import (
     listening_socket,
     shut_down_and_exit,
 )
-from emulator.settings import ENV_PREFIX, MEMORY_URL, Settings, SettingsError
+from emulator.settings import (
+    MEMORY_URL,
+    SETTING_OPTIONS,
+    SETTING_OPTIONS_BY_NAME,
+    SettingOption,
+    Settings,
+    SettingsError,
+)
 from emulator.store import Store
 from emulator.store.database import StoreError, holds_a_store, shown_url, sqlite_file
+from emulator.web.requests import emulator_of
 
 PROG = "mm-emulator"
 
-OPTION_HELP = {
-    "host": "Address to listen on.",
-    "port": "Port to listen on; 0 picks a free one.",
-    "db": "SQLite file path or SQLAlchemy URL; ':memory:' for a throwaway store.",
-    "fixtures": (
-        "Folder (it must exist) with any of accounts.yaml, outcomes.yaml, handsets.yaml and"
-        " keywords.yaml; each file it lacks is the shipped one of that name. Not given: all are"
-        " shipped ones."
-    ),
-    "chaos": (
-        "YAML file of fault injection rules, in force from the start and again after each reset."
-    ),
-    "admin_token": (
-        "Bearer token required by /_emulator routes and the web inbox (health excepted); none:"
-        " open on loopback, and one is generated (and printed) when listening on the network."
-    ),
-    "allowed_hosts": (
-        "Comma-separated host names served without an admin token besides localhost and the"
-        " listening address (DNS rebinding protection)."
-    ),
-    "idle_timeout_seconds": "Seconds an idle or slow client connection is kept open.",
-    "max_body_bytes": "Largest request body accepted; larger ones get 413.",
-    "hmac_date_window_seconds": "Allowed distance of an HMAC Date from real time; 0: no check.",
-    "threads": "Threads of each HTTP server process.",
-    "workers": (
-        "HTTP server processes sharing the port and the store (the default is one per CPU);"
-        " 1 serves from this process alone. Without fork (Windows) there is always one."
-    ),
-    "queued_seconds": "Seconds a message stays queued before it goes enroute.",
-    "enroute_seconds": "Seconds a message stays enroute before it is submitted.",
-    "submitted_seconds": "Seconds a message stays submitted before its final status.",
-    "instant": "Messages reach their final status as soon as they are due.",
-    "tick_seconds": "How often the engine looks for due work.",
-    "webhook_timeout_seconds": "Timeout of one webhook request.",
-    "webhook_retry_base_seconds": "Wait after the first failed webhook attempt.",
-    "webhook_retry_factor": "Each further wait is this many times the previous one.",
-    "webhook_retry_cap_seconds": "Longest wait between two webhook attempts.",
-    "webhook_max_attempts": "Attempts before a webhook is marked failed.",
-    "webhook_retry_jitter": "Random extra wait, as a fraction of the wait (0 for none).",
-    "webhook_workers": "Webhook requests in flight at once.",
-    "log_format": "Log lines as plain text or JSON.",
-}
-_CHOICES = {"log_format": click.Choice(FORMATS)}
-_TYPES = {"int": int, "float": float, "str": str, "str | None": str}
+
+def setting_option(
+    option: SettingOption, **changes: Any
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The click option of a setting, read from its flag, else its MM_EMULATOR_* variable;
+    `changes` override what the declaration gives (a command's own help, required=True)."""
+    declared: dict[str, Any] = {
+        "envvar": option.envvar,
+        "show_envvar": True,
+        "default": None,
+        "help": option.help + _shown_default(option.default),
+    }
+    if option.is_switch:
+        declared.update(is_flag=True, flag_value=True)
+    else:
+        declared["type"] = option.type
+    return click.option(option.flag, option.name, **(declared | changes))
 
 
-def settings_options(command):
-    """One option per Settings field, each with its MM_EMULATOR_* environment variable."""
-    for field in reversed(fields(Settings)):
-        names = (f"--{field.name.replace('_', '-')}", field.name)
-        common = {
-            "envvar": ENV_PREFIX + field.name.upper(),
-            "show_envvar": True,
-            "default": None,
-            "help": OPTION_HELP[field.name] + _shown_default(field.default),
-        }
-        if field.type == "bool":
-            option = click.option(*names, is_flag=True, flag_value=True, **common)
-        else:
-            option_type = _CHOICES.get(field.name, _TYPES[field.type])
-            option = click.option(*names, type=option_type, **common)
-        command = option(command)
+def settings_options(command: Callable[..., None]) -> Callable[..., None]:
+    """One option per setting, in the order Settings declares them."""
+    for option in reversed(SETTING_OPTIONS):
+        command = setting_option(option)(command)
     return command
 
 
-def _shown_default(default) -> str:
+def _shown_default(default: object) -> str:
     return "" if default is None else f" [default: {default}]"
 
 
 class Failure(click.ClickException):
     """A mistake in how the emulator was started: one `mm-emulator: error:` line per problem."""
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         for line in self.message.splitlines():
             click.echo(f"{PROG}: error: {line}", err=True)
 
@@ -115,7 +88,7 @@ class Failure(click.ClickException):
 class Commands(click.Group):
     """mm-emulator's commands, whose known failures end with their message, not a traceback."""
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (FixtureError, SettingsError, StoreError, ServerError) as error:
@@ -130,9 +103,9 @@ def main() -> None:
 
 @main.command()
 @settings_options
-def serve(**options) -> None:
+def serve(**options: Any) -> None:
     """Serve the Messages API and the /_emulator control plane."""
-    settings = Settings.from_env(**options)
+    settings = Settings.from_values(options)
     generated_token = None
     if not _is_loopback(settings.host) and not settings.admin_token:
         generated_token = secrets.token_urlsafe(24)
@@ -153,7 +126,7 @@ def serve(**options) -> None:
 
 def _serve_from_this_process(settings: Settings, generated_token: str | None) -> None:
     app = create_app(settings)
-    emulator = app.extensions[EXTENSION_KEY]
+    emulator = emulator_of(app)
     try:
         server = EmulatorServer(
             app, settings.host, settings.port, settings.threads, settings.idle_timeout_seconds
@@ -188,7 +161,7 @@ def _serve_from_worker_processes(settings: Settings, generated_token: str | None
         listening = listening_socket(settings.host, settings.port)
         cleanup.callback(listening.close)
         app = create_app(settings)
-        emulator = app.extensions[EXTENSION_KEY]
+        emulator = emulator_of(app)
         cleanup.callback(emulator.close)
         # The store's connections were for the master's own checks; workers open their own.
         emulator.store.after_fork()
@@ -221,7 +194,7 @@ def _serve_from_worker_processes(settings: Settings, generated_token: str | None
     os._exit(status)
 
 
-def _announce(base_url: str, emulator, generated_token: str | None) -> None:
+def _announce(base_url: str, emulator: Emulator, generated_token: str | None) -> None:
     click.echo(_banner(base_url, emulator.accounts.api_keys))
     if generated_token:
         click.echo(
@@ -241,12 +214,7 @@ def _memory_folder() -> str | None:
 
 
 @main.command()
-@click.option(
-    "--fixtures",
-    envvar=ENV_PREFIX + "FIXTURES",
-    show_envvar=True,
-    help=OPTION_HELP["fixtures"],
-)
+@setting_option(SETTING_OPTIONS_BY_NAME["fixtures"])
 def accounts(fixtures: str | None) -> None:
     """Check every fixture file as `serve` does, then list the configured accounts, their
     keys, numbers and sub-accounts."""
@@ -271,11 +239,9 @@ def accounts(fixtures: str | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
+@setting_option(
+    SETTING_OPTIONS_BY_NAME["db"],
     required=True,
-    envvar=ENV_PREFIX + "DB",
-    show_envvar=True,
     help="SQLite file path or SQLAlchemy URL of the store to clear.",
 )
 def reset(db: str) -> None:
@@ -295,7 +261,7 @@ def reset(db: str) -> None:
     click.echo(f"cleared {shown_url(url)}")
 
 
-def _banner(base_url: str, api_keys) -> str:
+def _banner(base_url: str, api_keys: Iterable[ApiKey]) -> str:
     credentials = ", ".join(f"key {k.key} / secret {k.secret} ({k.account_id})" for k in api_keys)
     return f"mm-emulator {__version__} listening on {base_url} with {credentials}"
 
@@ -309,5 +275,5 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _stop_on_signal(signum, _frame) -> None:
+def _stop_on_signal(_signum: int, _frame: FrameType | None) -> None:
     raise StopServing()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import socket
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from waitress.channel import ClientDisconnected
 
@@ -31,10 +32,10 @@ class DroppingConnections:
     """WSGI middleware for waitress: the answer to a request marked with `drop_connection` is
     never sent, and its connection is reset."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: WSGIApplication) -> None:
         self.app = app
 
-    def __call__(self, environ: dict[str, Any], start_response) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         answer = self.app(environ, start_response)
         if not environ.get(_DROP):
             return answer
@@ -46,7 +47,7 @@ class DroppingConnections:
         raise ClientDisconnected("connection dropped on purpose")
 
 
-def _reset_on_close(environ: dict[str, Any]) -> None:
+def _reset_on_close(environ: WSGIEnvironment) -> None:
     # waitress puts a method of the connection's channel in the environ; its socket is there.
     channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
     connection = getattr(channel, "socket", None)

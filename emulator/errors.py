@@ -28,7 +28,7 @@ class ApiError(Exception):
         self.message = message
         self.details = details
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, str | list[str]]:
         body: dict[str, str | list[str]] = {"message": self.message}
         if self.details is not None:
             body["details"] = self.details

@@ -5,6 +5,7 @@ scripts, keywords and fault injection rules."""
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -55,12 +56,12 @@ class FixtureLoader(yaml.SafeLoader):
     silently) and, as YAML 1.2 does, reads only true and false as booleans: `yes`, `no`, `on` and
     `off` stay text, so a boolean written `yes` is refused rather than read as true."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[str] = []
 
-    def construct_mapping(self, node, deep=False):
-        first_lines: dict = {}
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+        first_lines: dict[Hashable, int] = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
                 continue
@@ -171,20 +172,23 @@ def load_keywords(directory: str | None) -> Keywords:
     return Keywords.of(document["opt_out"], document["opt_in"])
 
 
-def load_chaos_rules(path: str | None) -> list[dict]:
+def load_chaos_rules(path: str | None) -> list[dict[str, Any]]:
     """The fault injection rules of a --chaos file, validated; none without a file."""
     if path is None:
         return []
     file = Path(path)
     if not file.is_file():
         raise FixtureError([f"chaos file {path} does not exist"])
-    return _validated(_chaos_file, parse_yaml(_text_of(file), path), path)["rules"]
+    document = _validated(_chaos_file, parse_yaml(_text_of(file), path), path)
+    rules: list[dict[str, Any]] = document["rules"]
+    return rules
 
 
-def _validated(schema: Schema, data: Any, source: str) -> dict:
+def _validated(schema: Schema, data: Any, source: str) -> dict[str, Any]:
     """`data` loaded through `schema`, or FixtureError with one line per problem."""
     try:
-        return schema.load({} if data is None else data)
+        document: dict[str, Any] = schema.load({} if data is None else data)
+        return document
     except ValidationError as error:
         lines = flatten_errors(error.messages)
         raise FixtureError([f"{source}: {line}" for line in lines]) from None
@@ -204,7 +208,9 @@ def accounts_from_data(data: Any, source: str = ACCOUNTS_FILE) -> AccountDirecto
     return AccountDirectory(accounts, api_keys)
 
 
-def _account(entry: dict, parent: Account | None = None, sub_account_ids=()) -> Account:
+def _account(
+    entry: dict[str, Any], parent: Account | None = None, sub_account_ids: tuple[str, ...] = ()
+) -> Account:
     """An account; a sub-account without numbers or alpha tags of its own uses its parent's."""
     inherited = parent or Account("")
     return Account(

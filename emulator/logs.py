@@ -6,7 +6,7 @@ import json
 import logging
 import time
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 
 from emulator.redaction import escape_control
 
@@ -65,7 +65,7 @@ def log_requests(app: Flask) -> None:
         g.started = time.perf_counter()
 
     @app.after_request
-    def _log(response):
+    def _log(response: Response) -> Response:
         duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
         account = g.get("account_id")
         path = escape_control(request.path)

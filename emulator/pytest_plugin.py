@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import urllib3
@@ -24,6 +25,8 @@ from emulator.domain.signing import signed_bytes, verify
 DEMO_KEY, DEMO_SECRET = "demo_api_key", "demo_api_secret"
 _BANNER = re.compile(r"listening on (http://\S+)")
 _EVENTS_PAGE = 1000
+# A JSON object as the emulator answers it.
+JsonObject = dict[str, Any]
 
 
 class RunningEmulator:
@@ -33,7 +36,7 @@ class RunningEmulator:
     api_key = DEMO_KEY
     api_secret = DEMO_SECRET
 
-    def __init__(self, base_url: str, process: subprocess.Popen, log_path: str) -> None:
+    def __init__(self, base_url: str, process: subprocess.Popen[str], log_path: str) -> None:
         self.base_url = base_url
         self.log_path = log_path
         self._process = process
@@ -43,36 +46,48 @@ class RunningEmulator:
         """Empty the store, put features back and the clock at real time."""
         self._call("POST", "/_emulator/reset", {})
 
-    def messages(self, **filters) -> list[dict]:
+    def messages(self, **filters: object) -> list[JsonObject]:
         """Stored messages, newest first; filters: account, destination_number, status, limit."""
-        return self._call("GET", "/_emulator/messages", fields=filters)["messages"]
+        messages: list[JsonObject] = self._call("GET", "/_emulator/messages", fields=filters)[
+            "messages"
+        ]
+        return messages
 
     def advance(self, seconds: float) -> str:
         """Move the emulator's time forward, processing everything due; returns the new now."""
-        return self._call("POST", "/_emulator/clock/advance", {"seconds": seconds})["now"]
+        now: str = self._call("POST", "/_emulator/clock/advance", {"seconds": seconds})["now"]
+        return now
 
-    def reply(self, source_number: str, content: str, **fields) -> dict:
+    def reply(self, source_number: str, content: str, **fields: object) -> JsonObject:
         """A handset answers (message_id, destination_number, attachments are optional)."""
         body = {"source_number": source_number, "content": content, **fields}
         return self._call("POST", "/_emulator/replies", body)
 
-    def webhooks(self, **filters) -> list[dict]:
+    def webhooks(self, **filters: object) -> list[JsonObject]:
         """Webhook deliveries and their attempts, newest first; filters: message_id, limit."""
-        return self._call("GET", "/_emulator/webhooks", fields=filters)["webhooks"]
+        webhooks: list[JsonObject] = self._call("GET", "/_emulator/webhooks", fields=filters)[
+            "webhooks"
+        ]
+        return webhooks
 
     def webhook(
-        self, url: str, events: list[str], template: str, account: str | None = None, **fields
-    ) -> dict:
+        self,
+        url: str,
+        events: list[str],
+        template: str,
+        account: str | None = None,
+        **fields: object,
+    ) -> JsonObject:
         """Create an account webhook with the Webhooks Management API, as DemoAccount or its
         sub-account `account`; `fields` override POST and JSON and add headers, retries...:
         `webhook(url, ["DELIVERED_DR"], '{"id": "$mtId"}', method="PUT")`. Returns it."""
-        body = {"url": url, "method": "POST", "encoding": "JSON", "events": events}
+        body: JsonObject = {"url": url, "method": "POST", "encoding": "JSON", "events": events}
         body.update(template=template, **fields)
         return self._call("POST", "/v1/webhooks/messages", body, account=account)
 
     def signature_key(
         self, digest: str = "SHA256", enable: bool = True, account: str | None = None
-    ) -> dict:
+    ) -> JsonObject:
         """Create a signature key with the Signature Key API and, unless `enable` is False,
         enable it: every callback and webhook of the account is signed from then on. Returns
         the key with its `public_key`, for `verify_signature`."""
@@ -85,7 +100,7 @@ class RunningEmulator:
         return key
 
     @contextmanager
-    def chaos(self, *rules: dict) -> Iterator[list[dict]]:
+    def chaos(self, *rules: JsonObject) -> Iterator[list[JsonObject]]:
         """Fault injection rules in force for the block, removed after it (those a reset has
         not removed already); yields them with their IDs and counters as added:
         `with mm_emulator.chaos({"method": "POST", "path": "/v1/messages",
@@ -103,11 +118,11 @@ class RunningEmulator:
                         f"removing chaos rule {rule['id']} answered {response.status}"
                     )
 
-    def set_features(self, account: str = "DemoAccount", **features) -> dict:
+    def set_features(self, account: str = "DemoAccount", **features: object) -> JsonObject:
         """Change account features, e.g. `set_features(deduplication=True)`."""
         return self._call("PATCH", f"/_emulator/accounts/{account}", {"features": features})
 
-    def wait_for_status(self, message_id: str, status: str, timeout: float = 5.0) -> dict:
+    def wait_for_status(self, message_id: str, status: str, timeout: float = 5.0) -> JsonObject:
         """Poll until the message has `status` (with the real clock running); returns it."""
         deadline = time.monotonic() + timeout
         while True:
@@ -120,12 +135,12 @@ class RunningEmulator:
                 raise AssertionError(f"message {message_id} is {found}, not {status}")
             time.sleep(0.02)
 
-    def events(self, after: int = 0) -> list[dict]:
+    def events(self, after: int = 0) -> list[JsonObject]:
         """The change log after the cursor `after` (an event's `seq`), oldest first: kinds
         message_accepted, status_changed, delivery_report, reply, webhook_attempt,
         features_changed, blacklist_changed, chaos and reset. Each has seq, kind, at,
         account_id, message_id, number (the handset) and data."""
-        found: list[dict] = []
+        found: list[JsonObject] = []
         while True:
             fields = {"after": after, "limit": _EVENTS_PAGE}
             page = self._call("GET", "/_emulator/events", fields=fields)
@@ -134,7 +149,7 @@ class RunningEmulator:
                 return found
             after = page["next"]
 
-    def wait_for_event(self, kind: str, timeout: float = 5.0, **match) -> dict:
+    def wait_for_event(self, kind: str, timeout: float = 5.0, **match: object) -> JsonObject:
         """Poll the change log until an event of `kind` matches, and return it. Each keyword is
         compared with the event's field of that name, else with the same key of its data:
         `wait_for_event("status_changed", message_id=sent, status="delivered")`."""
@@ -165,10 +180,10 @@ class RunningEmulator:
         self,
         method: str,
         path: str,
-        body: dict | None = None,
-        fields=None,
+        body: JsonObject | None = None,
+        fields: Mapping[str, object] | None = None,
         account: str | None = None,
-    ) -> dict:
+    ) -> JsonObject:
         headers = {"Content-Type": "application/json"} if body is not None else {}
         if path.startswith("/v1/"):
             headers.update(urllib3.make_headers(basic_auth=f"{self.api_key}:{self.api_secret}"))
@@ -181,7 +196,7 @@ class RunningEmulator:
             headers=headers,
             fields=fields,
         )
-        payload = json.loads(response.data or b"{}")
+        payload: JsonObject = json.loads(response.data or b"{}")
         if response.status >= 400:
             raise AssertionError(f"{method} {path} answered {response.status}: {payload}")
         return payload

@@ -28,7 +28,8 @@ class ServerError(Exception):
     """The server cannot listen where it was asked to; the message says where and why."""
 
 
-class StopServing(wasyncore.ExitNow):
+# waitress has no type hints: its classes are Any to mypy.
+class StopServing(wasyncore.ExitNow):  # type: ignore[misc]
     """Raised by a signal handler to leave `serve_forever` at once, wherever the event loop is:
     the loop passes this on, where it would swallow other errors, and a SystemExit would make
     the server wait five seconds for requests in flight."""
@@ -79,7 +80,8 @@ class EmulatorServer:
 
     @property
     def port(self) -> int:
-        return self._server.effective_port
+        port: int = self._server.effective_port
+        return port
 
     @property
     def base_url(self) -> str:

@@ -1,87 +1,140 @@
-"""One Settings object built from defaults, MM_EMULATOR_* environment variables and CLI flags."""
+"""The emulator's settings, each declared once: its type, default, bounds and help.
+
+Each setting has a command-line flag (`--webhook-workers`) and an environment variable
+(`MM_EMULATOR_WEBHOOK_WORKERS`), both named after it and parsed by the same click type: the CLI
+makes its options from these declarations (`SETTING_OPTIONS`), and a process started without the
+CLI reads the same variables through `Settings.from_env`. An empty variable counts as unset.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
+from typing import Any, TypeVar, get_args, get_type_hints
+
+import click
 
 from emulator.domain.lifecycle import INSTANT, StepDelays
 from emulator.domain.retry import RetryPolicy
+from emulator.logs import FORMATS
 
 ENV_PREFIX = "MM_EMULATOR_"
 DEFAULT_DB = "mm-emulator.db"
 MEMORY_DB = ":memory:"
 MEMORY_URL = "sqlite://"
-_TRUE = {"1", "true", "yes", "on"}
-# Bounds of the settings a wrong value would break; None: no upper bound.
-_RANGES = {
-    "port": (0, 65535),
-    "threads": (1, None),
-    "workers": (1, None),
-    "max_body_bytes": (1, None),
-    "webhook_max_attempts": (1, None),
-    "webhook_workers": (1, None),
-    "idle_timeout_seconds": (1, None),
-}
+
+T = TypeVar("T")
 
 
 class SettingsError(ValueError):
     """A setting with a value the emulator cannot use; the message names it."""
 
 
+def _setting(
+    default: T,
+    help: str,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    choices: tuple[str, ...] = (),
+) -> T:
+    """A Settings field with its help text, and the bounds or choices its values must keep to."""
+    return field(
+        default=default, metadata={"help": help, "low": low, "high": high, "choices": choices}
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the emulator can be told at start-up."""
 
-    host: str = "127.0.0.1"
-    port: int = 8080
-    db: str = DEFAULT_DB
-    fixtures: str | None = None
-    chaos: str | None = None
-    admin_token: str | None = None
-    allowed_hosts: str | None = None
-    max_body_bytes: int = 5 * 1024 * 1024
-    hmac_date_window_seconds: int = 15 * 60
-    threads: int = 8
+    host: str = _setting("127.0.0.1", "Address to listen on.")
+    port: int = _setting(8080, "Port to listen on; 0 picks a free one.", low=0, high=65535)
+    db: str = _setting(
+        DEFAULT_DB, "SQLite file path or SQLAlchemy URL; ':memory:' for a throwaway store."
+    )
+    fixtures: str | None = _setting(
+        None,
+        "Folder (it must exist) with any of accounts.yaml, outcomes.yaml, handsets.yaml and"
+        " keywords.yaml; each file it lacks is the shipped one of that name. Not given: all are"
+        " shipped ones.",
+    )
+    chaos: str | None = _setting(
+        None,
+        "YAML file of fault injection rules, in force from the start and again after each reset.",
+    )
+    admin_token: str | None = _setting(
+        None,
+        "Bearer token required by /_emulator routes and the web inbox (health excepted); none:"
+        " open on loopback, and one is generated (and printed) when listening on the network.",
+    )
+    allowed_hosts: str | None = _setting(
+        None,
+        "Comma-separated host names served without an admin token besides localhost and the"
+        " listening address (DNS rebinding protection).",
+    )
+    max_body_bytes: int = _setting(
+        5 * 1024 * 1024, "Largest request body accepted; larger ones get 413.", low=1
+    )
+    hmac_date_window_seconds: int = _setting(
+        15 * 60, "Allowed distance of an HMAC Date from real time; 0: no check."
+    )
+    threads: int = _setting(8, "Threads of each HTTP server process.", low=1)
     # One process per CPU; each has `threads` threads and runs the engine on the shared store.
-    workers: int = os.cpu_count() or 1
-    queued_seconds: float = 1.0
-    enroute_seconds: float = 1.0
-    submitted_seconds: float = 2.0
-    instant: bool = False
-    tick_seconds: float = 0.2
-    webhook_timeout_seconds: float = 10.0
-    webhook_retry_base_seconds: float = 5.0
-    webhook_retry_factor: float = 2.0
-    webhook_retry_cap_seconds: float = 3600.0
-    webhook_max_attempts: int = 10
-    webhook_retry_jitter: float = 0.1
-    webhook_workers: int = 16
-    log_format: str = "plain"
-    idle_timeout_seconds: int = 30
+    workers: int = _setting(
+        os.cpu_count() or 1,
+        "HTTP server processes sharing the port and the store (the default is one per CPU);"
+        " 1 serves from this process alone. Without fork (Windows) there is always one.",
+        low=1,
+    )
+    queued_seconds: float = _setting(1.0, "Seconds a message stays queued before it goes enroute.")
+    enroute_seconds: float = _setting(
+        1.0, "Seconds a message stays enroute before it is submitted."
+    )
+    submitted_seconds: float = _setting(
+        2.0, "Seconds a message stays submitted before its final status."
+    )
+    instant: bool = _setting(False, "Messages reach their final status as soon as they are due.")
+    tick_seconds: float = _setting(0.2, "How often the engine looks for due work.")
+    webhook_timeout_seconds: float = _setting(10.0, "Timeout of one webhook request.")
+    webhook_retry_base_seconds: float = _setting(
+        5.0, "Wait after the first failed webhook attempt."
+    )
+    webhook_retry_factor: float = _setting(
+        2.0, "Each further wait is this many times the previous one."
+    )
+    webhook_retry_cap_seconds: float = _setting(
+        3600.0, "Longest wait between two webhook attempts."
+    )
+    webhook_max_attempts: int = _setting(10, "Attempts before a webhook is marked failed.", low=1)
+    webhook_retry_jitter: float = _setting(
+        0.1, "Random extra wait, as a fraction of the wait (0 for none)."
+    )
+    webhook_workers: int = _setting(16, "Webhook requests in flight at once.", low=1)
+    log_format: str = _setting("plain", "Log lines as plain text or JSON.", choices=FORMATS)
+    idle_timeout_seconds: int = _setting(
+        30, "Seconds an idle or slow client connection is kept open.", low=1
+    )
 
     def __post_init__(self) -> None:
         """Refuse values the emulator cannot run with, naming the setting."""
-        for name, (low, high) in _RANGES.items():
-            value = getattr(self, name)
-            if value < low or (high is not None and value > high):
-                bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-                raise SettingsError(f"{name} must be {bounds}, not {value}")
+        for option in SETTING_OPTIONS:
+            option.check(getattr(self, option.name))
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
-        """Defaults, then MM_EMULATOR_<FIELD> variables, then overrides (None is ignored)."""
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The defaults, overridden by each MM_EMULATOR_<SETTING> variable that is set."""
         variables = os.environ if environ is None else environ
-        values = {}
-        for field in fields(cls):
-            raw = variables.get(ENV_PREFIX + field.name.upper())
-            if raw is not None:
-                # The annotations are strings here (postponed evaluation).
-                values[field.name] = _parse(str(field.type), raw)
-        values.update({name: value for name, value in overrides.items() if value is not None})
-        return cls(**values)
+        return cls.from_values(
+            {option.name: option.parse(variables.get(option.envvar)) for option in SETTING_OPTIONS}
+        )
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> Settings:
+        """The defaults, overridden by each value given (None: not given)."""
+        return cls(**{name: value for name, value in values.items() if value is not None})
 
     @property
     def database_url(self) -> str:
@@ -118,11 +171,79 @@ class Settings:
         )
 
 
-def _parse(type_name: str, raw: str):
-    if type_name == "int":
-        return int(raw)
-    if type_name == "float":
-        return float(raw)
-    if type_name == "bool":
-        return raw.strip().lower() in _TRUE
-    return raw
+_PARAM_TYPES: dict[object, click.ParamType[object, str]] = {
+    int: click.INT,
+    float: click.FLOAT,
+    bool: click.BOOL,
+    str: click.STRING,
+}
+
+
+@dataclass(frozen=True)
+class SettingOption:
+    """One setting as the command line and the environment give it."""
+
+    name: str
+    default: object
+    help: str
+    type: click.ParamType[object, str]
+    low: int | None
+    high: int | None
+
+    @classmethod
+    def of(cls, setting: Field[object], annotation: object) -> SettingOption:
+        choices: tuple[str, ...] = setting.metadata["choices"]
+        # `str | None` is parsed as a str: an option that is not given stays None.
+        kind = next(arg for arg in get_args(annotation) or (annotation,) if arg is not type(None))
+        return cls(
+            name=setting.name,
+            default=setting.default,
+            help=setting.metadata["help"],
+            type=click.Choice(choices) if choices else _PARAM_TYPES[kind],
+            low=setting.metadata["low"],
+            high=setting.metadata["high"],
+        )
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def envvar(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def is_switch(self) -> bool:
+        """A flag given without a value (`--instant`), true when present."""
+        return self.type is click.BOOL
+
+    def parse(self, raw: str | None) -> object:
+        """The value of the variable's text, None when it is unset or empty."""
+        if not raw:
+            return None
+        try:
+            return self.type.convert(raw, None, None)
+        except click.BadParameter as error:
+            raise SettingsError(f"{self.envvar}: {error.message}") from None
+
+    def check(self, value: object) -> None:
+        """Raise SettingsError, naming the setting, when `value` is out of its bounds or choices."""
+        if isinstance(self.type, click.Choice) and value not in self.type.choices:
+            shown = ", ".join(str(choice) for choice in self.type.choices)
+            raise SettingsError(f"{self.name} must be one of {shown}, not {value!r}")
+        if not isinstance(value, int | float) or self.low is None:
+            return
+        if value < self.low or (self.high is not None and value > self.high):
+            bounds = (
+                f"from {self.low} to {self.high}"
+                if self.high is not None
+                else f"at least {self.low}"
+            )
+            raise SettingsError(f"{self.name} must be {bounds}, not {value}")
+
+
+_ANNOTATIONS = get_type_hints(Settings)
+SETTING_OPTIONS = tuple(
+    SettingOption.of(setting, _ANNOTATIONS[setting.name]) for setting in fields(Settings)
+)
+SETTING_OPTIONS_BY_NAME = {option.name: option for option in SETTING_OPTIONS}

@@ -15,10 +15,12 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from types import FrameType
 
 from flask import Flask
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
+from gunicorn.config import Config
 from gunicorn.workers.base import Worker
 
 from emulator.server import Closable, EmulatorServer, StopServing, shut_down_and_exit
@@ -30,7 +32,8 @@ HEARTBEAT_TIMEOUT_SECONDS = 30
 SWITCH_INTERVAL_SECONDS = 0.0005
 
 
-class WorkerProcesses(BaseApplication):
+# gunicorn has no type hints: its classes are Any to mypy.
+class WorkerProcesses(BaseApplication):  # type: ignore[misc]
     """`workers` processes serving `app` on the listening socket `listening_fd`, each with
     `threads` threads; `start_worker` runs in each worker before it serves and returns what to
     close when it stops; `on_ready` runs in the master once it listens."""
@@ -77,7 +80,7 @@ class WorkerProcesses(BaseApplication):
         return self._app
 
 
-class WaitressWorker(Worker):
+class WaitressWorker(Worker):  # type: ignore[misc]
     """A worker process: waitress on the shared socket, the engine, and a heartbeat for the
     master."""
 
@@ -120,14 +123,14 @@ class WaitressWorker(Worker):
             threading.Event().wait(self.timeout / 2)
 
 
-def _stop_serving(_signum, _frame) -> None:
+def _stop_serving(_signum: int, _frame: FrameType | None) -> None:
     raise StopServing()
 
 
-class _GunicornLog(glogging.Logger):
+class _GunicornLog(glogging.Logger):  # type: ignore[misc]
     """gunicorn's warnings and errors go through the emulator's log handler, plain or JSON."""
 
-    def setup(self, cfg) -> None:
+    def setup(self, cfg: Config) -> None:
         self.cfg = cfg
         self._access_log_enabled = False
         self.error_log.setLevel(logging.WARNING)

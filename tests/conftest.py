@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import requests
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.instance import Emulator
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
+from emulator.web.requests import EXTENSION_KEY
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.fixture_files import FixtureError, load_chaos_rules
 from emulator.settings import Settings
+from emulator.web.requests import EXTENSION_KEY
 from tests.support import basic_auth
 
 SLOW = {"name": "slow", "path": "/v1/replies", "fault": {"latency_seconds": 0.01}}

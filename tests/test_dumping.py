@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from marshmallow import Schema, fields
 
-from emulator.api import requests as api_requests
 from emulator.schemas.dumping import dumper
 from emulator.schemas.fields import Timestamp
+from emulator.web import requests as web_requests
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 
@@ -32,7 +32,7 @@ def compared(monkeypatch):
 
         return dump
 
-    monkeypatch.setattr(api_requests, "dumper", checking)
+    monkeypatch.setattr(web_requests, "dumper", checking)
     return seen
 
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 
 from emulator.app import create_app
-from emulator.control.guard import ADMIN_COOKIE
 from emulator.settings import Settings
 from emulator.store.events import FEATURES_CHANGED, append_events, new_event
+from emulator.web.admin_guard import ADMIN_COOKIE
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
+from emulator.web.requests import EXTENSION_KEY
 from tests.support import basic_auth, message
 
 BLACKLIST = "/v1/number_authorisation/mt/blacklist"

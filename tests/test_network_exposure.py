@@ -12,9 +12,9 @@ import time
 
 import requests
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.settings import Settings
+from emulator.web.requests import EXTENSION_KEY
 from tests.receivers import HANG, WebhookReceiver
 from tests.support import basic_auth, message
 from tests.test_cli import BANNER, mm_emulator_command

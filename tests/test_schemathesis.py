@@ -18,11 +18,11 @@ import schemathesis
 import yaml
 from schemathesis import Config, checks
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.openapi import build_openapi
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
+from emulator.web.requests import EXTENSION_KEY
 from tests.spec.extract_excerpt import EXCERPT
 from tests.support import DEMO
 

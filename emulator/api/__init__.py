@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint
 
 from emulator.api.account_webhooks import webhooks
+from emulator.api.authentication import authenticate_request
 from emulator.api.delivery_reports import delivery_reports
 from emulator.api.messages import messages
 from emulator.api.number_authorisation import number_authorisation
 from emulator.api.replies import replies
 from emulator.api.request_chaos import inject_faults
-from emulator.api.requests import authenticate_request
 from emulator.api.signature_keys import signature_keys
 
 

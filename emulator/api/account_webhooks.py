@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from emulator.api.requests import account_id, current_emulator, json_body, respond
+from emulator.api.authentication import account_id
 from emulator.schemas.account_webhooks import (
     MAX_PAGE_SIZE,
     AccountWebhookSchema,
@@ -14,6 +14,7 @@ from emulator.schemas.account_webhooks import (
     WebhookPageSchema,
 )
 from emulator.schemas.validation import load_or_reject
+from emulator.web.requests import current_emulator, json_body, respond
 
 webhooks = Blueprint("webhooks", __name__)
 

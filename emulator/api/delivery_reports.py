@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from emulator.api.requests import account_id, current_emulator, json_body, respond
+from emulator.api.authentication import account_id
 from emulator.schemas.inbox import (
     CheckDeliveryReportsResponseSchema,
     ConfirmDeliveryReportsRequestSchema,
 )
 from emulator.schemas.validation import load_or_reject
+from emulator.web.requests import current_emulator, json_body, respond
 
 delivery_reports = Blueprint("delivery_reports", __name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from emulator.api.requests import account_id, current_emulator, json_body, respond
+from emulator.api.authentication import account_id
 from emulator.schemas.messages import (
     CancelMessageRequestSchema,
     MessageStatusSchema,
@@ -12,6 +12,7 @@ from emulator.schemas.messages import (
     SendMessagesResponseSchema,
 )
 from emulator.schemas.validation import load_or_reject
+from emulator.web.requests import current_emulator, json_body, respond
 
 messages = Blueprint("messages", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from emulator.api.requests import account_id, current_emulator, json_body, respond
+from emulator.api.authentication import account_id
 from emulator.schemas.number_authorisation import (
     AddNumbersRequestSchema,
     AddNumbersResponseSchema,
@@ -16,6 +16,7 @@ from emulator.schemas.number_authorisation import (
     numbers_or_reject,
 )
 from emulator.schemas.validation import load_or_reject
+from emulator.web.requests import current_emulator, json_body, respond
 
 number_authorisation = Blueprint("number_authorisation", __name__)
 

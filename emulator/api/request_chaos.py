@@ -7,9 +7,10 @@ import time
 
 from flask import jsonify, request
 
-from emulator.api.requests import account_id, current_emulator
+from emulator.api.authentication import account_id
 from emulator.connections import drop_connection
 from emulator.domain.chaos_rules import DROP, LATENCY, STATUS_MESSAGES
+from emulator.web.requests import current_emulator
 
 # Names the rule on every injected answer, for people reading a client's logs.
 RULE_HEADER = "X-Mm-Emulator-Chaos-Rule"

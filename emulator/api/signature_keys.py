@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from emulator.api.requests import account_id, current_emulator, json_body, respond
+from emulator.api.authentication import account_id
 from emulator.schemas.signature_keys import (
     CreatedSignatureKeySchema,
     CreateSignatureKeyRequestSchema,
@@ -15,6 +15,7 @@ from emulator.schemas.signature_keys import (
     load_body,
     page_or_reject,
 )
+from emulator.web.requests import current_emulator, json_body, respond
 
 signature_keys = Blueprint("signature_keys", __name__)
 

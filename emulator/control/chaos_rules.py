@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from emulator.api.requests import current_emulator, json_body, respond
-from emulator.control.guard import check_control_request
 from emulator.schemas.chaos_rules import ChaosRulesSchema, ChaosRuleViewsSchema
 from emulator.schemas.validation import load_or_reject
+from emulator.web.admin_guard import check_control_request
+from emulator.web.requests import current_emulator, json_body, respond
 
 chaos = Blueprint("chaos", __name__, url_prefix="/_emulator")
 

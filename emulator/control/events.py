@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from emulator.api.requests import current_emulator, respond
-from emulator.control.guard import check_control_request
 from emulator.schemas.events import EventFilterSchema, EventsSchema
 from emulator.schemas.validation import load_or_reject
+from emulator.web.admin_guard import check_control_request
+from emulator.web.requests import current_emulator, respond
 
 events = Blueprint("events", __name__, url_prefix="/_emulator")
 

@@ -6,8 +6,6 @@ import logging
 
 from flask import Blueprint, jsonify, request
 
-from emulator.api.requests import current_emulator, json_body, respond
-from emulator.control.guard import check_control_request
 from emulator.errors import STORE_UNAVAILABLE
 from emulator.schemas.control import (
     AccountChangeSchema,
@@ -22,6 +20,8 @@ from emulator.schemas.control import (
     WebhooksSchema,
 )
 from emulator.schemas.validation import load_or_reject
+from emulator.web.admin_guard import check_control_request
+from emulator.web.requests import current_emulator, json_body, respond
 
 control = Blueprint("control", __name__, url_prefix="/_emulator")
 

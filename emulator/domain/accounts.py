@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 REJECT, REPLACE = "reject", "replace"
 
@@ -21,7 +22,7 @@ class Features:
     # Enterprise Webhooks: the Signature Key API, and callbacks signed with the enabled key.
     signature_keys: bool = False
 
-    def changed(self, changes: dict) -> Features:
+    def changed(self, changes: dict[str, Any]) -> Features:
         """These features with `changes` (validated names and values) applied."""
         return replace(self, **changes)
 

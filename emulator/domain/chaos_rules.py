@@ -103,7 +103,7 @@ def matches(rule: ChaosRule, method: str, path: str, account_id: str | None) -> 
 
 
 @lru_cache(maxsize=256)
-def path_pattern(pattern: str) -> re.Pattern:
+def path_pattern(pattern: str) -> re.Pattern[str]:
     """`*` stands for any characters within one path segment, `**` for any characters at all:
     `/v1/messages/*` matches `/v1/messages/ID`, `/v1/**` every /v1 path."""
     parts = re.split(r"(\*\*|\*)", pattern)

@@ -18,7 +18,7 @@ class HandsetScript:
     reply: str
     after: timedelta
     destination: str | None = None
-    content: re.Pattern | None = None
+    content: re.Pattern[str] | None = None
 
     def matches(self, message: Message) -> bool:
         if self.destination is not None and message["destination_number"] != self.destination:

@@ -31,7 +31,7 @@ class OutcomeRule:
     name: str
     destination: str | None = None
     destination_prefix: str | None = None
-    content: re.Pattern | None = None
+    content: re.Pattern[str] | None = None
     error_code: str | None = None
     error_code_from_suffix: bool = False
     delays: dict[str, float] | None = None

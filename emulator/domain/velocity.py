@@ -33,7 +33,8 @@ def render(text: str, variables: dict[str, Any]) -> str:
     """`text` rendered with `variables`; a reference to a variable that is absent (or None) stays
     as written, as Velocity leaves it, unless it is quiet (`$!name`)."""
     try:
-        return _compiled(text).merge(_context(variables))
+        rendered: str = _compiled(text).merge(_context(variables))
+        return rendered
     except Exception as error:
         # Whatever a template makes Python raise is the template's failure, not the emulator's.
         raise TemplateProblem(" ".join(f"{type(error).__name__}: {error}".split())) from None
@@ -57,7 +58,7 @@ def _context(variables: dict[str, Any]) -> dict[str, Any]:
     return context
 
 
-class VelocityMap(dict):
+class VelocityMap(dict[str, Any]):
     """Metadata as a Java map, with Java's method names as templates call them:
     `$metadata.get('key')`, `$metadata.keySet()`, `$metadata.entrySet()` (each `$entry.key`
     and `$entry.value`)."""

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from emulator.api.requests import current_emulator
-from emulator.control.guard import ADMIN_COOKIE, check_control_request
 from emulator.errors import Forbidden
+from emulator.web.admin_guard import ADMIN_COOKIE, check_control_request
+from emulator.web.requests import current_emulator
 
 # No inline script, nothing from another host; images may be data: URLs (MMS attachments)
 # or any web URL (MMS media).

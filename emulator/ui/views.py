@@ -11,11 +11,11 @@ from datetime import datetime
 
 from flask import Blueprint, render_template, request
 
-from emulator.api.requests import current_emulator
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
 from emulator.services.conversations import ConversationService
 from emulator.timestamps import format_timestamp
 from emulator.ui import access
+from emulator.web.requests import current_emulator
 
 ui = Blueprint(
     "ui",

@@ -9,9 +9,9 @@ from message_media_messages.message_media_messages_client import MessageMediaMes
 from message_media_messages.models.message import Message
 from message_media_messages.models.send_messages_request import SendMessagesRequest
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.settings import Settings
+from emulator.web.requests import EXTENSION_KEY
 from tests.support import DEMO, OTHER, basic_auth
 
 HANDSET = "+61491570156"

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 import requests
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from emulator.timestamps import format_timestamp
+from emulator.web.requests import EXTENSION_KEY
 from tests.support import basic_auth, message
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.settings import Settings
+from emulator.web.requests import EXTENSION_KEY
 from tests.migrations.test_migrations import RELEASE_DB
 from tests.support import OTHER, basic_auth
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.control.guard import ADMIN_COOKIE
 from emulator.settings import Settings
+from emulator.web.admin_guard import ADMIN_COOKIE
 
 TOKEN = "s3cret-token"
 

@@ -1,15 +1,16 @@
-"""What every /v1 view needs from the current request: the emulator, the account, a JSON body."""
+"""What every HTTP face (/v1, /_emulator, the web inbox) needs from the current request: the
+emulator that serves it, its JSON body, and a response dumped through a schema."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterable
+from typing import NoReturn
 
-from flask import current_app, g, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from marshmallow import Schema
 
-from emulator.auth import SignedRequest
 from emulator.errors import PARSE_FAILURE, BadRequest, UnsupportedMediaType
 from emulator.instance import Emulator
 from emulator.schemas.dumping import dumper
@@ -24,23 +25,15 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 NUL = "The request body holds a NUL character (\\u0000), which is not accepted in text."
 
 
+def emulator_of(app: Flask) -> Emulator:
+    """The emulator instance `app` serves."""
+    emulator: Emulator = app.extensions[EXTENSION_KEY]
+    return emulator
+
+
 def current_emulator() -> Emulator:
-    return current_app.extensions[EXTENSION_KEY]
-
-
-def authenticate_request() -> None:
-    """Resolve the effective account of this request into `g.account_id`, or answer 403."""
-    signed = SignedRequest(
-        method=request.method,
-        target=_request_target(),
-        headers={name.lower(): value for name, value in request.headers.items()},
-        body=request.get_data(cache=True),
-    )
-    g.account_id = current_emulator().authenticator.authenticate(signed)
-
-
-def account_id() -> str:
-    return g.account_id
+    """The emulator instance serving the current request."""
+    return emulator_of(current_app)
 
 
 def json_body() -> object:
@@ -64,18 +57,9 @@ def json_body() -> object:
     return parsed
 
 
-def respond(schema: Schema, data: object, status: int = 200):
+def respond(schema: Schema, data: object, status: int = 200) -> tuple[Response, int]:
     """Dump `data` through `schema` as the JSON response."""
     return jsonify(dumper(schema)(data)), status
-
-
-def _request_target() -> str:
-    """The path and query exactly as the client sent them, as HMAC signs them."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
-    if raw:
-        return raw
-    query = request.query_string.decode("latin-1")
-    return request.path + (f"?{query}" if query else "")
 
 
 def unstorable_text(value: object, depth: int = 0) -> str | None:
@@ -104,5 +88,5 @@ def unstorable_text(value: object, depth: int = 0) -> str | None:
     return None
 
 
-def _reject_constant(name: str):
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
