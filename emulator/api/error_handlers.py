@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -18,11 +19,11 @@ def register_error_handlers(app: Flask) -> None:
     """Make every error the app can raise answer with JSON, never HTML or a traceback."""
 
     @app.errorhandler(ApiError)
-    def _api_error(error: ApiError):
+    def _api_error(error: ApiError) -> ResponseReturnValue:
         return jsonify(error.body()), error.status
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
+    def _http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         body: dict[str, object] = {"message": MESSAGES_BY_STATUS.get(status, error.name)}
         if error.code == 413:
@@ -36,13 +37,13 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(DBAPIError)
-    def _store_error(error: DBAPIError):
+    def _store_error(error: DBAPIError) -> ResponseReturnValue:
         if not current_emulator().store.outage.explains(error):
             return _unexpected(error)
         # Down, not broken: a client may try again, and the log has said why once.
         return jsonify({"message": STORE_UNAVAILABLE}), 503, {"Retry-After": "1"}
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
+    def _unexpected(error: Exception) -> ResponseReturnValue:
         log.exception("unhandled error")
         return jsonify({"message": MESSAGES_BY_STATUS[500]}), 500
