@@ -3,6 +3,8 @@ error handlers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
@@ -25,6 +27,7 @@ from emulator.fixture_files import (
 )
 from emulator.instance import Emulator
 from emulator.logs import log_requests
+from emulator.openapi import OpenApi
 from emulator.services.acceptance import AcceptancePolicy
 from emulator.services.account_webhooks import WebhookService
 from emulator.services.blacklist import BlacklistService
@@ -63,15 +66,24 @@ def create_app(
     app.before_request(_refuse_empty_path_segments)
     app.before_request(_refuse_nul)
     app.extensions[EXTENSION_KEY] = build_emulator(settings, store=store, clock=clock)
-    app.register_blueprint(create_v1_blueprint())
-    app.register_blueprint(control)
-    app.register_blueprint(docs)
-    app.register_blueprint(events)
-    app.register_blueprint(chaos)
-    app.register_blueprint(ui)
+    register_routes(app)
     register_error_handlers(app)
     log_requests(app)
     return app
+
+
+def register_routes(app: Flask) -> OpenApi:
+    """Every blueprint, its operations described in the OpenAPI document as it is registered."""
+    described = OpenApi(app)
+    for blueprint in (create_v1_blueprint(), control, docs, events, chaos, ui):
+        described.register_blueprint(blueprint)
+    return described
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document the app serves at /_emulator/openapi.json, made without an emulator
+    behind the routes."""
+    return register_routes(Flask("emulator")).document()
 
 
 def _refuse_empty_path_segments() -> None:

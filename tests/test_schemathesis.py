@@ -18,8 +18,7 @@ import schemathesis
 import yaml
 from schemathesis import Config, checks
 
-from emulator.app import create_app
-from emulator.openapi import build_openapi
+from emulator.app import create_app, openapi_document
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from emulator.web.requests import EXTENSION_KEY
@@ -81,7 +80,7 @@ def live(tmp_path_factory):
         app = create_app(settings)
         server = EmulatorServer(app).start()
         served = requests.get(f"{server.base_url}/_emulator/openapi.json", timeout=10)
-        assert served.json() == build_openapi()
+        assert served.json() == openapi_document()
         yield server
         server.stop()
         app.extensions[EXTENSION_KEY].close()
@@ -90,7 +89,7 @@ def live(tmp_path_factory):
 official = schemathesis.openapi.from_path(EXCERPT, config=_config())
 # Loaded here, so that each operation is a test of its own; `live` checks that the server
 # serves this very document at /_emulator/openapi.json.
-own = schemathesis.openapi.from_dict(build_openapi(), config=_config())
+own = schemathesis.openapi.from_dict(openapi_document(), config=_config())
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask_smorest.blueprint import Blueprint
 
 from emulator.api.account_webhooks import webhooks
 from emulator.api.authentication import authenticate_request

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import request
+from flask.typing import ResponseReturnValue
+from flask_smorest.blueprint import Blueprint
 
 from emulator.api.authentication import account_id
+from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, Answers, v1_operation
 from emulator.schemas.account_webhooks import (
     MAX_PAGE_SIZE,
     AccountWebhookSchema,
@@ -13,6 +16,7 @@ from emulator.schemas.account_webhooks import (
     WebhookPageQuerySchema,
     WebhookPageSchema,
 )
+from emulator.schemas.common import ErrorSchema
 from emulator.schemas.validation import load_or_reject
 from emulator.web.requests import current_emulator, json_body, respond
 
@@ -23,30 +27,76 @@ _update_request = UpdateWebhookRequestSchema()
 _page_query = WebhookPageQuerySchema()
 _webhook = AccountWebhookSchema()
 _page = WebhookPageSchema()
+TAG = "Webhooks Management"
+DUPLICATE_WEBHOOK: Answers = {
+    409: ("A webhook with the given url and method already exists.", ErrorSchema)
+}
 
 
 @webhooks.post("/webhooks/messages")
-def create_webhook():
+@v1_operation(
+    "CreateWebhook",
+    "Create a webhook for some of the account's events",
+    TAG,
+    {201: ("The webhook", AccountWebhookSchema)} | BAD_REQUEST | DUPLICATE_WEBHOOK,
+    body=CreateWebhookRequestSchema,
+    example={
+        "url": "http://webhook.com",
+        "method": "POST",
+        "encoding": "JSON",
+        "headers": {"Account": "DeveloperPortal7000"},
+        "events": ["ENROUTE_DR", "DELIVERED_DR"],
+        "template": '{"id":"$mtId","status":"$statusCode"}',
+        "read_timeout": 5000,
+        "retries": 3,
+        "retry_delay": 30,
+    },
+)
+def create_webhook() -> ResponseReturnValue:
     body = load_or_reject(_create_request, json_body())
     return respond(_webhook, current_emulator().webhooks.create(account_id(), body), 201)
 
 
-# The official SDK lists with a trailing slash.
-@webhooks.get("/webhooks/messages")
+# The official SDK lists with a trailing slash: the same handler, an operation of its own.
 @webhooks.get("/webhooks/messages/")
-def retrieve_webhooks():
+@v1_operation(
+    "RetrieveWebhookWithSlash",
+    "The same, as the official SDK asks for it",
+    TAG,
+    {200: ("A page", WebhookPageSchema)} | BAD_REQUEST,
+    query=WebhookPageQuerySchema,
+)
+@webhooks.get("/webhooks/messages")
+@v1_operation(
+    "RetrieveWebhook",
+    "A page of the account's webhooks, oldest first",
+    TAG,
+    {200: ("A page", WebhookPageSchema)} | BAD_REQUEST,
+    query=WebhookPageQuerySchema,
+)
+def retrieve_webhooks() -> ResponseReturnValue:
     query = load_or_reject(_page_query, request.args.to_dict())
     size = query.get("pageSize") or query.get("page_size") or MAX_PAGE_SIZE
     return respond(_page, current_emulator().webhooks.page(account_id(), query["page"], size))
 
 
-@webhooks.patch("/webhooks/messages/<webhook_id>")
-def update_webhook(webhook_id: str):
+# The path parameter is named as the official spec names it, and so the document too.
+@webhooks.patch("/webhooks/messages/<webhookId>")
+@v1_operation(
+    "UpdateWebhook",
+    "Change some of a webhook's fields; null ones keep their value",
+    TAG,
+    {200: ("The webhook", AccountWebhookSchema)} | BAD_REQUEST | NOT_FOUND | DUPLICATE_WEBHOOK,
+    body=UpdateWebhookRequestSchema,
+    example={"method": "PUT", "events": ["FAILED_DR"]},
+)
+def update_webhook(webhookId: str) -> ResponseReturnValue:
     changes = load_or_reject(_update_request, json_body())
-    return respond(_webhook, current_emulator().webhooks.update(account_id(), webhook_id, changes))
+    return respond(_webhook, current_emulator().webhooks.update(account_id(), webhookId, changes))
 
 
-@webhooks.delete("/webhooks/messages/<webhook_id>")
-def delete_webhook(webhook_id: str):
-    current_emulator().webhooks.delete(account_id(), webhook_id)
+@webhooks.delete("/webhooks/messages/<webhookId>")
+@v1_operation("DeleteWebhook", "Delete a webhook", TAG, {204: ("Deleted", None)} | NOT_FOUND)
+def delete_webhook(webhookId: str) -> ResponseReturnValue:
+    current_emulator().webhooks.delete(account_id(), webhookId)
     return "", 204

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+from flask_smorest.blueprint import Blueprint
 
 from emulator.api.authentication import account_id
+from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, v1_operation
+from emulator.schemas.common import EmptySchema
 from emulator.schemas.messages import (
     CancelMessageRequestSchema,
     MessageStatusSchema,
@@ -20,23 +24,56 @@ _send_request = SendMessagesRequestSchema()
 _send_response = SendMessagesResponseSchema()
 _cancel_request = CancelMessageRequestSchema()
 _status_response = MessageStatusSchema()
+TAG = "Messages"
 
 
 @messages.post("/messages")
-def send_messages():
+@v1_operation(
+    "SendMessages",
+    "Send 1 to 100 messages",
+    TAG,
+    {202: ("Accepted, all queued", SendMessagesResponseSchema)} | BAD_REQUEST,
+    body=SendMessagesRequestSchema,
+    example={
+        "messages": [
+            {
+                "content": "Hello from the emulator",
+                "destination_number": "+61491570156",
+                "delivery_report": True,
+                "metadata": {"order": "1234"},
+            }
+        ]
+    },
+)
+def send_messages() -> ResponseReturnValue:
     body = load_or_reject(_send_request, json_body())
     sent = current_emulator().messages.send(account_id(), body["messages"])
     return respond(_send_response, {"messages": sent}, 202)
 
 
-@messages.get("/messages/<message_id>")
-def get_message_status(message_id: str):
-    message = current_emulator().messages.get(account_id(), message_id)
+# The path parameter is named as the official spec names it, and so the document too.
+@messages.get("/messages/<messageId>")
+@v1_operation(
+    "GetMessageStatus",
+    "Get a message's status",
+    TAG,
+    {200: ("The message", MessageStatusSchema)} | NOT_FOUND,
+)
+def get_message_status(messageId: str) -> ResponseReturnValue:
+    message = current_emulator().messages.get(account_id(), messageId)
     return respond(_status_response, message)
 
 
-@messages.put("/messages/<message_id>")
-def cancel_scheduled_message(message_id: str):
+@messages.put("/messages/<messageId>")
+@v1_operation(
+    "CancelScheduledMessage",
+    "Cancel a scheduled message",
+    TAG,
+    {200: ("Cancelled", EmptySchema)} | BAD_REQUEST | NOT_FOUND,
+    body=CancelMessageRequestSchema,
+    example={"status": "cancelled"},
+)
+def cancel_scheduled_message(messageId: str) -> ResponseReturnValue:
     load_or_reject(_cancel_request, json_body())
-    current_emulator().messages.cancel(account_id(), message_id)
+    current_emulator().messages.cancel(account_id(), messageId)
     return jsonify({}), 200

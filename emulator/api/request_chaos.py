@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
 from emulator.api.authentication import account_id
 from emulator.connections import drop_connection
@@ -16,7 +17,7 @@ from emulator.web.requests import current_emulator
 RULE_HEADER = "X-Mm-Emulator-Chaos-Rule"
 
 
-def inject_faults():
+def inject_faults() -> ResponseReturnValue | None:
     """Run after authentication, before the view: the store is not touched when a fault
     answers, so a refused send stores nothing."""
     faults = current_emulator().chaos.inject(request.method, request.path, account_id())

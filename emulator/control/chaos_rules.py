@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask.typing import ResponseReturnValue
+from flask_smorest.blueprint import Blueprint
 
+from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, operation
 from emulator.schemas.chaos_rules import ChaosRulesSchema, ChaosRuleViewsSchema
 from emulator.schemas.validation import load_or_reject
 from emulator.web.admin_guard import check_control_request
@@ -13,6 +15,17 @@ chaos = Blueprint("chaos", __name__, url_prefix="/_emulator")
 
 _rules_request = ChaosRulesSchema()
 _rules = ChaosRuleViewsSchema()
+TAG = "Fault injection"
+RULES_EXAMPLE = {
+    "rules": [
+        {
+            "name": "slow status reads",
+            "method": "GET",
+            "path": "/v1/messages/*",
+            "fault": {"latency_seconds": [0.1, 0.3]},
+        }
+    ]
+}
 
 
 @chaos.before_request
@@ -22,30 +35,53 @@ def guard() -> None:
 
 
 @chaos.get("/chaos")
-def list_chaos_rules():
-    """Every rule in force, in the order they are tried, with their counters."""
+@operation(
+    "ListChaosRules",
+    "The rules in force, in the order they are tried, with their counters",
+    TAG,
+    {200: ("The rules", ChaosRuleViewsSchema)},
+)
+def list_chaos_rules() -> ResponseReturnValue:
     return respond(_rules, {"rules": current_emulator().chaos.rules()})
 
 
 @chaos.put("/chaos")
-def replace_chaos_rules():
+@operation(
+    "ReplaceChaosRules",
+    "Put these rules in place of all others, with fresh counters",
+    TAG,
+    {200: ("The rules", ChaosRuleViewsSchema)} | BAD_REQUEST,
+    body=ChaosRulesSchema,
+    example=RULES_EXAMPLE,
+)
+def replace_chaos_rules() -> ResponseReturnValue:
     body = load_or_reject(_rules_request, json_body())
     return respond(_rules, {"rules": current_emulator().chaos.replace(body["rules"])})
 
 
 @chaos.post("/chaos")
-def add_chaos_rules():
+@operation(
+    "AddChaosRules",
+    "Add rules after those in force",
+    TAG,
+    {201: ("The rules added, with their IDs", ChaosRuleViewsSchema)} | BAD_REQUEST,
+    body=ChaosRulesSchema,
+    example=RULES_EXAMPLE,
+)
+def add_chaos_rules() -> ResponseReturnValue:
     body = load_or_reject(_rules_request, json_body())
     return respond(_rules, {"rules": current_emulator().chaos.add(body["rules"])}, 201)
 
 
 @chaos.delete("/chaos")
-def clear_chaos_rules():
+@operation("ClearChaosRules", "Remove every rule", TAG, {200: ("No rules", ChaosRuleViewsSchema)})
+def clear_chaos_rules() -> ResponseReturnValue:
     current_emulator().chaos.clear()
     return respond(_rules, {"rules": []})
 
 
 @chaos.delete("/chaos/<rule_id>")
-def remove_chaos_rule(rule_id: str):
+@operation("RemoveChaosRule", "Remove one rule", TAG, {204: ("Removed", None)} | NOT_FOUND)
+def remove_chaos_rule(rule_id: str) -> ResponseReturnValue:
     current_emulator().chaos.remove(rule_id)
     return "", 204

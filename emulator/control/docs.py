@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache
+from typing import cast
 
-from flask import Blueprint, jsonify
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+from flask_smorest.blueprint import Blueprint
+from flask_smorest.globals import current_api
 from swagger_ui_bundle import swagger_ui_path
 
-from emulator.openapi import build_openapi
+from emulator.openapi import OpenApi
+from emulator.openapi.operations import OPEN, operation
 
 docs = Blueprint(
     "docs",
@@ -35,16 +39,13 @@ PAGE = """<!DOCTYPE html>
 """
 
 
-@cache
-def _document() -> dict:
-    return build_openapi()
-
-
 @docs.get("/openapi.json")
-def openapi_document():
-    return jsonify(_document())
+@operation("OpenApi", "This document", "Emulator", {200: ("OpenAPI 3", None)}, security=OPEN)
+def openapi_document() -> ResponseReturnValue:
+    return jsonify(cast(OpenApi, current_api).document())
 
 
 @docs.get("/docs")
-def docs_page():
+@operation("Docs", "This document, readable", "Emulator", {200: ("HTML", None)}, security=OPEN)
+def docs_page() -> ResponseReturnValue:
     return PAGE, 200, {"Content-Type": "text/html; charset=utf-8"}

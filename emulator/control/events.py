@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import request
+from flask.typing import ResponseReturnValue
+from flask_smorest.blueprint import Blueprint
 
+from emulator.openapi.operations import BAD_REQUEST, operation
 from emulator.schemas.events import EventFilterSchema, EventsSchema
 from emulator.schemas.validation import load_or_reject
 from emulator.web.admin_guard import check_control_request
@@ -22,7 +25,15 @@ def guard() -> None:
 
 
 @events.get("/events")
-def list_events():
+@operation(
+    "ListEvents",
+    "The change log after a cursor, oldest first: messages accepted, status changes, "
+    "delivery reports, replies, webhook attempts, feature changes and resets",
+    "Emulator",
+    {200: ("Events", EventsSchema)} | BAD_REQUEST,
+    query=EventFilterSchema,
+)
+def list_events() -> ResponseReturnValue:
     """Events after `after`, oldest first; the answer's `next` is the cursor to pass next time."""
     filters = load_or_reject(_filters, request.args.to_dict())
     store = current_emulator().store

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_smorest.blueprint import Blueprint
 
 from emulator.errors import STORE_UNAVAILABLE
+from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, OPEN, operation
+from emulator.schemas.common import StatusSchema, UnavailableSchema
 from emulator.schemas.control import (
     AccountChangeSchema,
     AccountSchema,
@@ -36,6 +40,7 @@ _reply_response = SimulatedReplyResponseSchema()
 _account = AccountSchema()
 _account_change = AccountChangeSchema()
 OPEN_ROUTES = ("control.health",)
+TAG = "Emulator"
 log = logging.getLogger(__name__)
 
 
@@ -48,7 +53,17 @@ def guard() -> None:
 
 
 @control.get("/health")
-def health():
+@operation(
+    "Health",
+    "Is it up, and does its store answer (a readiness probe)",
+    TAG,
+    {
+        200: ("Up, and the store answers", StatusSchema),
+        503: ("The store does not answer", UnavailableSchema),
+    },
+    security=OPEN,
+)
+def health() -> ResponseReturnValue:
     """200 while the store answers a trivial query, 503 when it does not: a load balancer or a
     readiness probe sends requests only to an instance that can serve them."""
     problem = current_emulator().store.unavailable_reason()
@@ -59,13 +74,26 @@ def health():
 
 
 @control.post("/reset")
-def reset():
+@operation(
+    "Reset",
+    "Delete all messages, reports, replies, webhooks and feature changes; real time again",
+    TAG,
+    {200: ("Reset", StatusSchema)},
+)
+def reset() -> ResponseReturnValue:
     current_emulator().reset()
     return jsonify({"status": "ok"})
 
 
 @control.get("/messages")
-def list_messages():
+@operation(
+    "InspectMessages",
+    "Every stored message of every account, newest first",
+    TAG,
+    {200: ("Messages", InspectedMessagesSchema)} | BAD_REQUEST,
+    query=MessageFilterSchema,
+)
+def list_messages() -> ResponseReturnValue:
     filters = load_or_reject(_message_filters, request.args.to_dict())
     stored = current_emulator().store.list_messages(
         message_id=filters.get("message_id"),
@@ -79,7 +107,14 @@ def list_messages():
 
 
 @control.get("/webhooks")
-def list_webhooks():
+@operation(
+    "InspectWebhooks",
+    "Webhook deliveries and their attempts, newest first",
+    TAG,
+    {200: ("Webhooks", WebhooksSchema)} | BAD_REQUEST,
+    query=WebhookFilterSchema,
+)
+def list_webhooks() -> ResponseReturnValue:
     filters = load_or_reject(_webhook_filters, request.args.to_dict())
     stored = current_emulator().store.list_webhooks(
         filters.get("message_id"), filters["limit"], filters["offset"]
@@ -88,18 +123,40 @@ def list_webhooks():
 
 
 @control.get("/clock")
-def clock():
+@operation("GetClock", "The emulator's time", TAG, {200: ("Now", ClockSchema)})
+def clock() -> ResponseReturnValue:
     return respond(_clock, {"now": current_emulator().clock.now()})
 
 
 @control.post("/clock/advance")
-def advance_clock():
+@operation(
+    "AdvanceClock",
+    "Move time forward, processing everything that falls due, in time order",
+    TAG,
+    {200: ("The new now", ClockSchema)} | BAD_REQUEST,
+    body=AdvanceClockRequestSchema,
+    example={"seconds": 10},
+)
+def advance_clock() -> ResponseReturnValue:
     body = load_or_reject(_advance, json_body())
     return respond(_clock, {"now": current_emulator().engine.advance(body["seconds"])})
 
 
 @control.post("/replies")
-def simulate_reply():
+@operation(
+    "SimulateReply",
+    "A handset answers, or writes to an account number",
+    TAG,
+    {201: ("The stored reply", SimulatedReplyResponseSchema)} | BAD_REQUEST,
+    body=SimulatedReplySchema,
+    # To an account number: answers even when nothing was sent to the handset yet.
+    example={
+        "source_number": "+61491570156",
+        "destination_number": "+61491570157",
+        "content": "Yes please",
+    },
+)
+def simulate_reply() -> ResponseReturnValue:
     body = load_or_reject(_reply_request, json_body())
     reply = current_emulator().replies.receive(**body)
     current_emulator().engine.wake()
@@ -107,12 +164,26 @@ def simulate_reply():
 
 
 @control.get("/accounts/<account_id>")
-def show_account(account_id: str):
+@operation(
+    "GetAccount",
+    "An account's numbers, alpha tags, sub-accounts and features",
+    TAG,
+    {200: ("The account", AccountSchema)} | NOT_FOUND,
+)
+def show_account(account_id: str) -> ResponseReturnValue:
     return respond(_account, current_emulator().features.describe(account_id))
 
 
 @control.patch("/accounts/<account_id>")
-def change_account(account_id: str):
+@operation(
+    "ChangeAccountFeatures",
+    "Change some of an account's features",
+    TAG,
+    {200: ("The account", AccountSchema)} | BAD_REQUEST | NOT_FOUND,
+    body=AccountChangeSchema,
+    example={"features": {"deduplication": True}},
+)
+def change_account(account_id: str) -> ResponseReturnValue:
     body = load_or_reject(_account_change, json_body())
     changed = current_emulator().features.change_features(account_id, body["features"])
     return respond(_account, changed)

@@ -1,111 +1,137 @@
-"""The emulator's own OpenAPI 3 document, generated from its marshmallow schemas and routes."""
+"""The emulator's own OpenAPI 3 document, made from the blueprints: each handler declares its
+operation beside it (emulator.openapi.operations), and flask-smorest reads the declarations as
+each blueprint is registered through `OpenApi`."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema
+from apispec import APISpec, BasePlugin
+from flask import Flask
+from flask_smorest import Api
+from flask_smorest.blueprint import Blueprint
 
 from emulator import __version__
-from emulator.openapi.chaos_rules import CHAOS_OPERATIONS
-from emulator.openapi.control import CONTROL_OPERATIONS, INBOX_OPERATIONS
-from emulator.openapi.number_authorisation import NUMBER_AUTHORISATION_OPERATIONS
-from emulator.openapi.operations import (
-    CONTROL,
-    NOT_JSON,
-    PATH_EXAMPLES,
-    REFUSED,
-    TEXT,
-    TOO_LARGE,
-    Answers,
-    Operation,
+from emulator.openapi.operations import CONTROL
+from emulator.schemas import common
+
+# Errors an operation answers by the kind it is rather than by what it does.
+TOO_LARGE = (413, "The body is larger than --max-body-bytes")
+NOT_JSON = (415, "The body is not application/json")
+REFUSED = (
+    403,
+    "A missing or wrong admin token, a Host not served without a token, "
+    "or a change sent from another site",
 )
-from emulator.openapi.v1 import V1_OPERATIONS
-
-OPERATIONS = [
-    *V1_OPERATIONS,
-    *NUMBER_AUTHORISATION_OPERATIONS,
-    *CONTROL_OPERATIONS,
-    *CHAOS_OPERATIONS,
-    *INBOX_OPERATIONS,
-]
-
-_PARAMETER = re.compile(r"{(\w+)}")
-
-
-def build_openapi() -> dict:
-    """The OpenAPI 3 document of every route, as a dict."""
-    spec = APISpec(
-        title="messagemedia-emulator",
-        version=__version__,
-        openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
-        info={"description": "A local emulator of the MessageMedia Messages API."},
-    )
-    spec.components.security_scheme("basic_auth", {"type": "http", "scheme": "basic"})
-    spec.components.security_scheme(
-        "hmac_auth", {"type": "apiKey", "in": "header", "name": "Authorization"}
-    )
-    spec.components.security_scheme("admin_token", {"type": "http", "scheme": "bearer"})
-    for operation in OPERATIONS:
-        spec.path(path=operation.path, operations={operation.method: _describe(operation)})
-    return spec.to_dict()
+# Path parameters as the docs page fills them in: the demo account, and IDs that are well
+# formed (an unknown one answers 404).
+PATH_EXAMPLES = {
+    "messageId": "0b5e2a44-9d7e-4c2f-8a0e-7f1d2c3b4a59",
+    "account_id": "DemoAccount",
+    "webhookId": "a7f11bb0-f299-4861-a5ca-9b29d04bc5ad",
+    "key_id": "7ca628a8-08b0-4e42-aeb8-960b37049c31",
+    "number": "+61491570156",
+    "numbers": "+61491570156,+61491570157",
+    "rule_id": "5d1f8a3e-2b7c-4e0a-9f61-3c8d2e7b1a40",
+}
+_ERROR = "Error"
 
 
-def _describe(operation: Operation) -> dict:
-    described: dict[str, Any] = {
-        "operationId": operation.operation_id,
-        "summary": operation.summary,
-        "tags": [operation.tag],
-        "responses": {
-            str(status): _answer(description, schema)
-            for status, (description, schema) in sorted(_answers(operation).items())
-        },
-    }
-    parameters: list[dict[str, Any]] = [
-        {
-            "name": name,
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string"},
-            "example": PATH_EXAMPLES[name],
-        }
-        for name in _PARAMETER.findall(operation.path)
-    ]
-    if operation.query is not None:
-        parameters.append({"in": "query", "schema": operation.query})
-    if parameters:
-        described["parameters"] = parameters
-    if operation.body is not None:
-        media: dict[str, Any] = {"schema": operation.body}
-        if operation.example is not None:
-            media["example"] = operation.example
-        described["requestBody"] = {"required": True, "content": {"application/json": media}}
-    described["security"] = operation.security or CONTROL
-    return described
+class OpenApi(Api):
+    """flask-smorest's Api as a describer only: what a client sees stays the app's own. It
+    registers no error handler (emulator.api.error_handlers answers every error in the
+    MessageMedia shape), adds no default error answer to the operations, and names no tag after a
+    blueprint (each operation names its own)."""
+
+    # None is flask-smorest's documented way to leave the default answer out.
+    DEFAULT_ERROR_RESPONSE_NAME = None  # type: ignore[assignment]
+    # The error body flask-smorest describes, registered as the "Error" schema when it starts.
+    ERROR_SCHEMA = common.ErrorSchema  # type: ignore[assignment]
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(  # type: ignore[no-untyped-call]
+            app,
+            spec_kwargs={
+                "title": "messagemedia-emulator",
+                "version": __version__,
+                "openapi_version": "3.0.3",
+                "info": {"description": "A local emulator of the MessageMedia Messages API."},
+                "extra_plugins": [_PathExamples(), _AnswersByKind()],
+            },
+        )
+        spec: APISpec = self.spec
+        spec.components.security_scheme("basic_auth", {"type": "http", "scheme": "basic"})
+        spec.components.security_scheme(
+            "hmac_auth", {"type": "apiKey", "in": "header", "name": "Authorization"}
+        )
+        spec.components.security_scheme("admin_token", {"type": "http", "scheme": "bearer"})
+
+    def register_blueprint(
+        self,
+        blp: Blueprint,
+        *,
+        parameters: list[dict[str, Any]] | None = None,
+        **options: Any,
+    ) -> None:
+        """Register the blueprint in the app and its operations in the document."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
+
+    def document(self) -> dict[str, Any]:
+        """The OpenAPI 3 document of every operation registered, as a dict."""
+        document: dict[str, Any] = self.spec.to_dict()
+        return document
+
+    def _register_error_handlers(self) -> None:
+        """None: the app's own handlers answer every error."""
+
+    def _register_pagination_header(self) -> None:
+        """None: no operation pages the flask-smorest way, so its header's schema stays out."""
 
 
-def _answers(operation: Operation) -> Answers:
-    """What the operation answers, with the errors of its kind: every /v1 request and every
-    body is read, so may be too large; a body, and any change to the guarded control plane,
-    must be JSON; the guarded control plane refuses a request it does not serve."""
-    answers = dict(operation.answers)
-    guarded = not operation.security
-    if operation.path.startswith("/v1/") or operation.body is not None:
-        answers |= TOO_LARGE
-    if operation.body is not None or (guarded and operation.method != "get"):
-        answers |= NOT_JSON
-    if guarded:
-        answers |= REFUSED
-    return answers
+class _PathExamples(BasePlugin):
+    """Gives each path parameter the example the docs page fills in."""
+
+    def path_helper(
+        self,
+        path: str | None = None,
+        operations: dict[str, Any] | None = None,
+        parameters: list[dict[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        for parameter in parameters or []:
+            if parameter.get("in") == "path":
+                parameter.setdefault("example", PATH_EXAMPLES[parameter["name"]])
 
 
-def _answer(description: str, schema: type[Schema] | Schema | str | None) -> dict:
-    if schema is None:
-        return {"description": description}
-    if schema == TEXT:
-        return {"description": description, "content": {TEXT: {"schema": {"type": "string"}}}}
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+class _AnswersByKind(BasePlugin):
+    """Adds the errors an operation answers by the kind it is: every /v1 request and every body
+    is read, so may be too large; a body, and any change to the guarded control plane, must be
+    JSON; the guarded control plane refuses a request it does not serve."""
+
+    def operation_helper(
+        self,
+        path: str | None = None,
+        operations: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        for method, described in (operations or {}).items():
+            answers: dict[int, str] = {}
+            takes_body = "requestBody" in described
+            guarded = described.get("security") == CONTROL
+            if (path or "").startswith("/v1/") or takes_body:
+                answers[TOO_LARGE[0]] = TOO_LARGE[1]
+            if takes_body or (guarded and method != "get"):
+                answers[NOT_JSON[0]] = NOT_JSON[1]
+            if guarded:
+                answers[REFUSED[0]] = REFUSED[1]
+            responses = described.setdefault("responses", {})
+            for status, description in answers.items():
+                responses[str(status)] = _error_answer(description)
+            described["responses"] = dict(sorted(responses.items()))
+
+
+def _error_answer(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}

@@ -1,17 +1,20 @@
-"""What every operation of the document is made of: the Operation type, the security
-requirements, the answers many operations share, and the examples path parameters take."""
+"""How a handler declares its operation in the document, beside it: `v1_operation`, `operation`
+and `page_operation`, with the security requirements and the answers many operations share."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
+from flask_smorest.blueprint import Blueprint
 from marshmallow import Schema
 
 from emulator.schemas import common
 
 Security = list[dict[str, list[str]]]
-# Status -> (description, schema of the body, an instance for a list of them, or None).
+# Status -> (description, schema of the body, an instance for a list of them, TEXT, or None).
 Answers = dict[int, tuple[str, type[Schema] | Schema | str | None]]
+View = TypeVar("View", bound=Callable[..., Any])
 
 V1: Security = [{"basic_auth": []}, {"hmac_auth": []}]
 # Open on loopback; a bearer token when one is configured.
@@ -20,63 +23,70 @@ OPEN: Security = [{}]
 # In place of a schema: a text/plain body.
 TEXT = "text/plain"
 
-
-@dataclass(frozen=True)
-class Operation:
-    """One route and method, with the schemas of what it takes and answers."""
-
-    method: str
-    path: str
-    operation_id: str
-    summary: str
-    tag: str
-    answers: Answers
-    body: type[Schema] | None = None
-    # A body the route accepts: the docs page's "Try it out" sends it as it is.
-    example: dict | None = None
-    query: type[Schema] | None = None
-    security: Security = field(default_factory=list)
-
-
 BAD_REQUEST: Answers = {400: ("Invalid request", common.BadRequestSchema)}
 NOT_FOUND: Answers = {404: ("Resource not found", common.ErrorSchema)}
 FORBIDDEN: Answers = {403: ("Invalid authentication credentials", common.ErrorSchema)}
-# Errors an operation answers by the kind it is rather than by what it does (see `answers_of`).
-TOO_LARGE: Answers = {413: ("The body is larger than --max-body-bytes", common.ErrorSchema)}
-NOT_JSON: Answers = {415: ("The body is not application/json", common.ErrorSchema)}
-REFUSED: Answers = {
-    403: (
-        (
-            "A missing or wrong admin token, a Host not served without a token, "
-            "or a change sent from another site"
-        ),
-        common.ErrorSchema,
-    )
-}
 # The web inbox's pages send a browser without the admin cookie to sign in first.
 SIGN_IN_FIRST: Answers = {302: ("To /sign-in, with --admin-token and no admin cookie", None)}
+HTML: Answers = {200: ("HTML", None)}
 
-# Path parameters as the docs page fills them in: the demo account, and IDs that are well
-# formed (an unknown one answers 404).
-PATH_EXAMPLES = {
-    "messageId": "0b5e2a44-9d7e-4c2f-8a0e-7f1d2c3b4a59",
-    "account_id": "DemoAccount",
-    "webhookId": "a7f11bb0-f299-4861-a5ca-9b29d04bc5ad",
-    "key_id": "7ca628a8-08b0-4e42-aeb8-960b37049c31",
-    "number": "+61491570156",
-    "numbers": "+61491570156,+61491570157",
-    "rule_id": "5d1f8a3e-2b7c-4e0a-9f61-3c8d2e7b1a40",
-}
+
+def operation(
+    operation_id: str,
+    summary: str,
+    tag: str,
+    answers: Answers,
+    *,
+    body: type[Schema] | None = None,
+    example: Mapping[str, object] | None = None,
+    query: type[Schema] | None = None,
+    security: Security = CONTROL,
+) -> Callable[[View], View]:
+    """Declare the handler's operation: what it takes (`body`, with the `example` the docs
+    page's "Try it out" sends, and `query`) and what it answers. Errors an operation answers by
+    the kind it is (413, 415, the control plane's 403) are added when the document is made.
+
+    Documentation only: the handler is returned as it is, so a request pays nothing for it
+    (flask-smorest's own `doc` wraps the handler in a call of its own)."""
+    described: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": [tag],
+        "responses": {
+            str(status): _answer(description, schema)
+            for status, (description, schema) in sorted(answers.items())
+        },
+        "security": security,
+    }
+    if query is not None:
+        described["parameters"] = [{"in": "query", "schema": query}]
+    if body is not None:
+        media: dict[str, Any] = {"schema": body}
+        if example is not None:
+            media["example"] = example
+        described["requestBody"] = {"required": True, "content": {"application/json": media}}
+
+    def declare(view: View) -> View:
+        documented = Blueprint.doc(**described)(view)
+        vars(view)[_DOC_ATTRIBUTE] = vars(documented)[_DOC_ATTRIBUTE]
+        return view
+
+    return declare
 
 
 def v1_operation(
-    method, path, operation_id, summary, tag, answers, body=None, example=None, query=None
-) -> Operation:
+    operation_id: str,
+    summary: str,
+    tag: str,
+    answers: Answers,
+    *,
+    body: type[Schema] | None = None,
+    example: Mapping[str, object] | None = None,
+    query: type[Schema] | None = None,
+) -> Callable[[View], View]:
     """A /v1 operation: Basic or HMAC authentication, 403 on bad credentials (or the
     operation's own 403)."""
-    return Operation(
-        method,
-        path,
+    return operation(
         operation_id,
         summary,
         tag,
@@ -89,10 +99,20 @@ def v1_operation(
 
 
 def page_operation(
-    path: str, operation_id: str, summary: str, answers: Answers | None = None
-) -> Operation:
+    operation_id: str, summary: str, answers: Answers | None = None
+) -> Callable[[View], View]:
     """A page of the web inbox: HTML, behind the control plane's guard."""
-    html: Answers = {200: ("HTML", None)}
-    return Operation(
-        "get", path, operation_id, summary, "Web inbox", html | SIGN_IN_FIRST | (answers or {})
-    )
+    return operation(operation_id, summary, "Web inbox", HTML | SIGN_IN_FIRST | (answers or {}))
+
+
+# Where flask-smorest keeps what a handler's decorators declared, read when its blueprint is
+# registered.
+_DOC_ATTRIBUTE = "_apidoc"
+
+
+def _answer(description: str, schema: type[Schema] | Schema | str | None) -> dict[str, Any]:
+    if schema is None:
+        return {"description": description}
+    if schema == TEXT:
+        return {"description": description, "content": {TEXT: {"schema": {"type": "string"}}}}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}

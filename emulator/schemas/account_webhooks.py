@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
@@ -28,13 +30,15 @@ _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]{0,2000}")
 class StrictInteger(fields.Integer):
     """A JSON integer only: `"5"`, `5.5` and `true` are type errors."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def _choice(choices: tuple[str, ...] | dict[str, str], **kwargs) -> StrictString:
+def _choice(choices: tuple[str, ...] | dict[str, str], **kwargs: Any) -> StrictString:
     return StrictString(validate=validate.OneOf(list(choices)), **kwargs)
 
 
@@ -60,7 +64,7 @@ class _WebhookFields(Schema):
     retry_delay = _number(MIN_RETRY_DELAY, MAX_RETRY_DELAY, DEFAULT_RETRY_DELAY)
 
     @validates("headers")
-    def _headers(self, headers: dict[str, str] | None, **kwargs) -> None:
+    def _headers(self, headers: dict[str, str] | None, **kwargs: Any) -> None:
         problems = []
         for name, value in (headers or {}).items():
             if name.lower() == "content-type":
@@ -75,7 +79,7 @@ class _WebhookFields(Schema):
             raise ValidationError(problems)
 
     @validates("events")
-    def _events_once(self, events: list[str] | None, **kwargs) -> None:
+    def _events_once(self, events: list[str] | None, **kwargs: Any) -> None:
         if events is None:
             return
         repeated = sorted({event for event in events if events.count(event) > 1})
@@ -83,7 +87,7 @@ class _WebhookFields(Schema):
             raise ValidationError(f"Listed more than once: {', '.join(repeated)}.")
 
     @validates("template")
-    def _template_parses(self, template: str | None, **kwargs) -> None:
+    def _template_parses(self, template: str | None, **kwargs: Any) -> None:
         problem = template_problem(template) if template is not None else None
         if problem:
             raise ValidationError(f"Not a valid Velocity template: {' '.join(problem.split())}")
@@ -93,7 +97,7 @@ class CreateWebhookRequestSchema(_WebhookFields):
     """The body of POST /v1/webhooks/messages. `headers` may be left out or null (none), and
     `read_timeout`, `retries` and `retry_delay` take their defaults."""
 
-    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         field_obj.required = field_name in REQUIRED
 
 
@@ -101,7 +105,7 @@ class UpdateWebhookRequestSchema(_WebhookFields):
     """The body of PATCH /v1/webhooks/messages/{webhookId}: any of the fields; one left out or
     null keeps its value (the official SDK sends null for every field it was not given)."""
 
-    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         field_obj.allow_none = True
         field_obj.load_default = None
 
@@ -137,6 +141,6 @@ class WebhookPageQuerySchema(Schema):
     page_size = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 
     @validates_schema
-    def _one_size(self, data: dict, **kwargs) -> None:
+    def _one_size(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "pageSize" in data and "page_size" in data:
             raise ValidationError("Give pageSize or page_size, not both.", "pageSize")

@@ -3,6 +3,9 @@ control plane shows them with their counters."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from emulator.domain.chaos_rules import (
@@ -23,14 +26,16 @@ MAX_DELAY_SECONDS = 86400
 _ALL_FAULTS = FAULTS[API] + FAULTS[WEBHOOK]
 
 
-class Seconds(fields.Field):
+class Seconds(fields.Field[Any]):
     """Seconds from 0 to `most`, or `[low, high]`: a time drawn within that range."""
 
-    def __init__(self, most: float, **kwargs) -> None:
+    def __init__(self, most: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.most = most
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> float | list[float]:
         values = value if isinstance(value, list) and len(value) == 2 else [value]
         for number in values:
             if isinstance(number, bool) or not isinstance(number, int | float):
@@ -64,7 +69,7 @@ class FaultSchema(Schema):
     delay_seconds = Seconds(MAX_DELAY_SECONDS)
 
     @validates_schema
-    def _one_fault(self, data: dict, **kwargs) -> None:
+    def _one_fault(self, data: dict[str, Any], **kwargs: Any) -> None:
         given = [name for name in _ALL_FAULTS if name in data]
         if len(given) != 1:
             raise ValidationError(f"Give exactly one of: {', '.join(_ALL_FAULTS)}.")
@@ -74,7 +79,7 @@ class FaultSchema(Schema):
             raise ValidationError("Only with reorder.", "hold_seconds")
 
     @post_load
-    def _hold(self, data: dict, **kwargs) -> dict:
+    def _hold(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         if REORDER in data:
             data.setdefault("hold_seconds", DEFAULT_HOLD_SECONDS)
         return data
@@ -96,7 +101,7 @@ class ChaosRuleSchema(Schema):
     seed = StrictInteger(validate=validate.Range(min=-(2**63), max=2**63 - 1))
 
     @validates_schema(skip_on_field_errors=False)
-    def _fault_of_its_side(self, data: dict, **kwargs) -> None:
+    def _fault_of_its_side(self, data: dict[str, Any], **kwargs: Any) -> None:
         fault = data.get("fault")
         side = data.get("side", API)
         if not fault or side not in SIDES:
@@ -107,7 +112,7 @@ class ChaosRuleSchema(Schema):
             raise ValidationError(f"{kind} is a fault of side {other}, not {side}.", "fault")
 
     @post_load
-    def _upper_method(self, data: dict, **kwargs) -> dict:
+    def _upper_method(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         if "method" in data:
             data["method"] = data["method"].upper()
         return data

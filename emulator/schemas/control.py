@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
@@ -125,7 +126,7 @@ class AttachmentRequestSchema(Schema):
     original_name = StrictString(load_default=None, validate=validate.Length(max=255))
 
     @validates("content")
-    def _base64(self, value: str, **kwargs) -> None:
+    def _base64(self, value: str, **kwargs: Any) -> None:
         try:
             base64.b64decode(value, validate=True)
         except ValueError:

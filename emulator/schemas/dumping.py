@@ -14,8 +14,7 @@ from collections.abc import Callable
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from marshmallow import Schema, fields
-from marshmallow.utils import missing
+from marshmallow import Schema, fields, missing
 
 from emulator.schemas.fields import Timestamp
 from emulator.timestamps import format_timestamp
@@ -78,12 +77,15 @@ def _compile(schema: Schema) -> Dump | None:
     lines.append("    return out")
     source = "\n".join(lines)
     exec(compile(source, f"<dumper of {type(schema).__name__}>", "exec"), names)
-    return names["dump"]
+    dump: Dump = names["dump"]
+    return dump
 
 
-def _converter(field: fields.Field, names: dict[str, Any], depth: int = 0) -> Conversion | None:
+def _converter(
+    field: fields.Field[Any], names: dict[str, Any], depth: int = 0
+) -> Conversion | None:
     """What the field's own `_serialize` does to a value that is not None."""
-    serialize = type(field)._serialize
+    serialize: object = type(field)._serialize
     if serialize is fields.Field._serialize:
         # Raw and Boolean among others: the value as it is.
         return lambda value: value

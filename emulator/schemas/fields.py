@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -21,7 +23,9 @@ EARLIEST, LATEST = datetime(1, 1, 2, tzinfo=UTC), datetime(9998, 12, 31, tzinfo=
 class StrictBoolean(fields.Boolean):
     """A JSON boolean only: `"true"`, `1` and the like are type errors, as in a strict API."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> bool:
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
@@ -30,7 +34,9 @@ class StrictBoolean(fields.Boolean):
 class StrictString(fields.String):
     """A JSON string only; numbers are not quietly turned into text."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
         if not isinstance(value, str):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
@@ -39,7 +45,9 @@ class StrictString(fields.String):
 class StrictNumber(fields.Float):
     """A JSON number only: `"10"` and `true` are type errors."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
@@ -48,10 +56,12 @@ class StrictNumber(fields.Float):
 class StrictInteger(fields.Integer):
     """A JSON integer only: `"10"`, `1.5` and `true` are type errors."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(strict=True, **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
@@ -60,10 +70,12 @@ class StrictInteger(fields.Integer):
 class UtcDateTime(fields.DateTime):
     """ISO 8601 in, aware UTC out; a time without an offset is taken as UTC, as the API asks."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="iso", **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> datetime:
         if not isinstance(value, str):
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         moment: datetime | None = super()._deserialize(value, attr, data, **kwargs)
@@ -79,7 +91,9 @@ class UtcDateTime(fields.DateTime):
 class Timestamp(fields.DateTime):
     """Dump-only: a datetime as `2017-05-20T06:30:37.642Z`."""
 
-    def _serialize(self, value, attr, obj, **kwargs):
+    def _serialize(
+        self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return format_timestamp(value)
 
 

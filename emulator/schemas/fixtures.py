@@ -4,6 +4,8 @@ strictly typed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
@@ -14,8 +16,12 @@ from emulator.schemas.fields import StrictBoolean, StrictNumber, StrictString, v
 _NOT_EMPTY = validate.Length(min=1)
 
 
-def _seconds(**kwargs) -> StrictNumber:
+def _seconds(**kwargs: Any) -> StrictNumber:
     return StrictNumber(allow_nan=False, validate=validate.Range(min=0), **kwargs)
+
+
+# Where a value sits in a file: keys and list indexes, as `("accounts", 0, "id")`.
+Path = tuple[str | int, ...]
 
 
 class _Entry(Schema):
@@ -29,25 +35,32 @@ class PhoneNumber(StrictString):
 
     default_error_messages = {"invalid": 'Not a valid string: quote it, as in "+61491570157".'}
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate_e164, **kwargs)
 
 
-class Regex(StrictString):
+class Regex(fields.Field[re.Pattern[str]]):
     """A regular expression, loaded compiled."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
+    default_error_messages = {"invalid": "Not a valid string."}
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> re.Pattern[str]:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
         try:
-            return re.compile(text)
+            return re.compile(value)
         except re.error as error:
             raise ValidationError(f"Not a valid regular expression: {error}.") from None
 
 
-class ErrorCode(fields.Field):
+class ErrorCode(fields.Field[Any]):
     """A final error code of the reference, as a number or a string (`411` or `"411"`)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValidationError("Not a valid error code: expected a number such as 411.")
         code = str(value)
@@ -75,7 +88,7 @@ class SubAccountSchema(_Entry):
     features = fields.Nested(FeatureChangesSchema, load_default=dict)
 
     @validates("numbers")
-    def _numbers_listed_once(self, numbers: list[str], **kwargs) -> None:
+    def _numbers_listed_once(self, numbers: list[str], **kwargs: Any) -> None:
         first: dict[str, int] = {}
         errors = {}
         for index, number in enumerate(numbers):
@@ -87,15 +100,18 @@ class SubAccountSchema(_Entry):
             raise ValidationError(errors)
 
 
-class SubAccount(fields.Field):
+class SubAccount(fields.Field[Any]):
     """A sub-account: its ID alone, or a mapping (see SubAccountSchema)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> dict[str, Any]:
         if isinstance(value, str):
             value = {"id": value}
         elif not isinstance(value, dict):
             raise ValidationError("Not a valid sub-account: expected an ID or a mapping.")
-        return SubAccountSchema().load(value)
+        loaded: dict[str, Any] = SubAccountSchema().load(value)
+        return loaded
 
 
 class AccountSchema(SubAccountSchema):
@@ -112,10 +128,10 @@ class AccountsFileSchema(_Entry):
     accounts = fields.List(fields.Nested(AccountSchema), required=True)
 
     @validates_schema
-    def _ids_and_keys_listed_once(self, data: dict, **kwargs) -> None:
-        ids: dict[str, tuple] = {}
-        keys: dict[str, tuple] = {}
-        errors: dict = {}
+    def _ids_and_keys_listed_once(self, data: dict[str, Any], **kwargs: Any) -> None:
+        ids: dict[str, Path] = {}
+        keys: dict[str, Path] = {}
+        errors: dict[str | int, Any] = {}
         for index, account in enumerate(data["accounts"]):
             _check_unique(account["id"], ("accounts", index, "id"), ids, "account ID", errors)
             for number, sub in enumerate(account["sub_accounts"]):
@@ -128,7 +144,9 @@ class AccountsFileSchema(_Entry):
             raise ValidationError(errors)
 
 
-def _check_unique(value: str, path: tuple, seen: dict[str, tuple], what: str, errors: dict) -> None:
+def _check_unique(
+    value: str, path: Path, seen: dict[str, Path], what: str, errors: dict[str | int, Any]
+) -> None:
     """Record `path` as where `value` first appears, or add an error at `path` if it did before."""
     if value in seen:
         node = errors
@@ -138,7 +156,7 @@ def _check_unique(value: str, path: tuple, seen: dict[str, tuple], what: str, er
     seen.setdefault(value, path)
 
 
-def _dotted(path: tuple) -> str:
+def _dotted(path: Path) -> str:
     """`("accounts", 0, "id")` as `accounts[0].id`."""
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)[1:]
 
@@ -165,7 +183,7 @@ class OutcomeRuleSchema(_Entry):
     delays = fields.Nested(DelaysSchema)
 
     @validates_schema
-    def _one_source_of_code(self, data: dict, **kwargs) -> None:
+    def _one_source_of_code(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not data["error_code_from_suffix"]:
             return
         if "error_code" in data:
@@ -202,7 +220,7 @@ class HandsetsFileSchema(_Entry):
 class Keyword(StrictString):
     """A word a handset sends alone: letters and digits, no spaces."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         one_word = validate.Regexp(r"^\w{1,160}$", error="Must be one word of letters and digits.")
         super().__init__(validate=one_word, **kwargs)
 
@@ -214,9 +232,9 @@ class KeywordsFileSchema(_Entry):
     opt_in = fields.List(Keyword(), load_default=list)
 
     @validates_schema
-    def _words_listed_once(self, data: dict, **kwargs) -> None:
-        seen: dict[str, tuple] = {}
-        errors: dict = {}
+    def _words_listed_once(self, data: dict[str, Any], **kwargs: Any) -> None:
+        seen: dict[str, Path] = {}
+        errors: dict[str | int, Any] = {}
         for key in ("opt_out", "opt_in"):
             for index, word in enumerate(data[key]):
                 _check_unique(word.upper(), (key, index), seen, "keyword", errors)

@@ -54,7 +54,7 @@ class CheckRepliesResponseSchema(Schema):
     replies = fields.List(fields.Nested(ReplySchema))
 
 
-def _id_list() -> fields.List:
+def _id_list() -> fields.List[str]:
     return fields.List(
         StrictString(),
         required=True,

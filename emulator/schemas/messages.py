@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -59,7 +60,7 @@ class MessageRequestSchema(Schema):
     subject = StrictString(validate=validate.Length(max=64))
 
     @validates_schema(skip_on_field_errors=False)
-    def _check_combinations(self, data: dict, **kwargs) -> None:
+    def _check_combinations(self, data: dict[str, Any], **kwargs: Any) -> None:
         errors: dict[str, list[str]] = {}
         if "source_number_type" in data and "source_number" not in data:
             errors["source_number_type"] = ["Only valid when a source_number is given."]

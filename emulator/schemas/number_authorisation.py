@@ -3,6 +3,8 @@ numbers an account may send to."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from emulator.errors import BadRequest
@@ -15,7 +17,7 @@ MAX_NUMBERS = 10
 class InternationalNumber(StrictString):
     """A number in international (E.164) format, with its +."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate_e164, **kwargs)
 
 

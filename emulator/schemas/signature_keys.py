@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from emulator.domain.ids import normalise_id
@@ -28,7 +31,9 @@ class Choice(fields.String):
         )
         self.choices = choices
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
         if not isinstance(value, str) or value not in self.choices:
             raise ValidationError(f"[{value}] is invalid")
         return value
@@ -40,7 +45,9 @@ class KeyId(Choice):
     def __init__(self) -> None:
         super().__init__((), "Key id")
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
         canonical = normalise_id(value) if isinstance(value, str) else None
         if canonical is None:
             raise ValidationError(f"[{value}] is invalid")
@@ -93,12 +100,12 @@ class CreatedSignatureKeySchema(Schema):
     enabled = fields.Boolean()
 
 
-def load_body(schema: Schema, data: object) -> dict:
+def load_body(schema: Schema, data: object) -> dict[str, Any]:
     """The validated body, or the API's 400 with a `/field: problem` detail per problem."""
     if not isinstance(data, dict):
         raise BadRequest(BAD_REQUEST, ["The request body must be a JSON object."])
     try:
-        return schema.load(data)
+        loaded: dict[str, Any] = schema.load(data)
     except ValidationError as error:
         assert isinstance(error.messages, dict)
         details = [
@@ -107,6 +114,7 @@ def load_body(schema: Schema, data: object) -> dict:
             for problem in problems
         ]
         raise BadRequest(BAD_REQUEST, bounded(details)) from None
+    return loaded
 
 
 def key_id_or_reject(value: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from marshmallow import Schema, ValidationError
 
@@ -15,14 +16,15 @@ MAX_DETAILS = 50
 MAX_DETAIL_LENGTH = 300
 
 
-def load_or_reject(schema: Schema, data: object) -> dict:
+def load_or_reject(schema: Schema, data: object) -> dict[str, Any]:
     """The validated data, or BadRequest with one detail per problem, each naming its field."""
     if not isinstance(data, dict):
         raise BadRequest(INVALID_REQUEST, ["The request body must be a JSON object."])
     try:
-        return schema.load(data)
+        loaded: dict[str, Any] = schema.load(data)
     except ValidationError as error:
         raise BadRequest(INVALID_REQUEST, bounded(flatten_errors(error.messages))) from None
+    return loaded
 
 
 def bounded(details: list[str]) -> list[str]:
@@ -37,7 +39,7 @@ def bounded(details: list[str]) -> list[str]:
     return shown
 
 
-def flatten_errors(messages: dict | list | str, path: str = "") -> list[str]:
+def flatten_errors(messages: dict[Any, Any] | list[Any] | str, path: str = "") -> list[str]:
     """`{"messages": {3: {"content": ["..."]}}}` becomes `["messages[3].content: ..."]`."""
     if isinstance(messages, str):
         return [f"{path}: {messages}" if path else messages]

@@ -7,6 +7,7 @@ import hmac
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from emulator.errors import Forbidden
@@ -38,7 +39,7 @@ def guard_page() -> Response | None:
     return None
 
 
-def sign_in_page():
+def sign_in_page() -> ResponseReturnValue:
     """GET shows the form; POST checks the token and keeps it in a cookie."""
     token = current_emulator().settings.admin_token
     target = _local(request.values.get("next", ""))

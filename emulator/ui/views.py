@@ -8,10 +8,16 @@ from the page's script (same origin, JSON only, so another site cannot forge the
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from flask.views import MethodView
+from flask_smorest.blueprint import Blueprint
+from werkzeug.wrappers import Response
 
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
+from emulator.openapi.operations import NOT_FOUND, OPEN, operation, page_operation
 from emulator.services.conversations import ConversationService
 from emulator.timestamps import format_timestamp
 from emulator.ui import access
@@ -30,27 +36,51 @@ _OPEN_ENDPOINTS = ("ui.static", "ui.sign_in")
 
 
 @ui.before_request
-def guard():
+def guard() -> ResponseReturnValue | None:
     if request.endpoint in _OPEN_ENDPOINTS:
         return None
     return access.guard_page()
 
 
 @ui.after_request
-def page_headers(response):
+def page_headers(response: Response) -> Response:
     response.headers.update(access.PAGE_HEADERS)
     if request.endpoint != "ui.static":
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@ui.route("/sign-in", methods=["GET", "POST"])
-def sign_in():
-    return access.sign_in_page()
+@ui.route("/sign-in", endpoint="sign_in")
+class SignIn(MethodView):
+    """The sign-in page: its form, and what the form sends."""
+
+    @operation(
+        "InboxSignIn",
+        "The form that asks for the admin token",
+        "Web inbox",
+        {200: ("HTML", None), 302: ("Without --admin-token: on to the page asked for", None)},
+        security=OPEN,
+    )
+    def get(self) -> ResponseReturnValue:
+        return access.sign_in_page()
+
+    @operation(
+        "InboxSignInSubmit",
+        "Check the form's `token` and keep it in an HttpOnly, SameSite=Strict cookie",
+        "Web inbox",
+        {
+            302: ("On to the form's `next` page", None),
+            403: ("A wrong token, or a form sent from another site", None),
+        },
+        security=OPEN,
+    )
+    def post(self) -> ResponseReturnValue:
+        return access.sign_in_page()
 
 
 @ui.get("/")
-def handsets():
+@page_operation("InboxHandsets", "Handsets, latest message first; ?account, ?q, ?page")
+def handsets() -> ResponseReturnValue:
     cursor, service = _cursor_and_service()
     account = request.args.get("account", "")
     search = request.args.get("q", "").strip()
@@ -66,7 +96,12 @@ def handsets():
 
 
 @ui.get("/handsets/<number>")
-def conversation(number: str):
+@page_operation(
+    "InboxConversation",
+    "A handset's messages and replies, with timelines, segments and a composer; ?account",
+    NOT_FOUND,
+)
+def conversation(number: str) -> ResponseReturnValue:
     cursor, service = _cursor_and_service()
     account = request.args.get("account", "")
     return _render(
@@ -80,7 +115,8 @@ def conversation(number: str):
 
 
 @ui.get("/webhooks")
-def webhooks():
+@page_operation("InboxWebhooks", "Webhook deliveries and attempts; ?message_id, ?state")
+def webhooks() -> ResponseReturnValue:
     message_id = request.args.get("message_id", "").strip()
     state = request.args.get("state", "")
     state = state if state in WEBHOOK_STATES else ""
@@ -97,13 +133,15 @@ def webhooks():
 
 
 @ui.get("/accounts")
-def accounts():
+@page_operation("InboxAccounts", "Accounts and their features, the clock, and reset")
+def accounts() -> ResponseReturnValue:
     cursor, service = _cursor_and_service()
     return _render("accounts.html", cursor, accounts=service.accounts(), steps=ADVANCE_STEPS)
 
 
 @ui.get("/chaos")
-def chaos():
+@page_operation("InboxChaos", "Fault injection rules in force, and the faults injected")
+def chaos() -> ResponseReturnValue:
     cursor = current_emulator().store.last_event_seq()
     service = current_emulator().chaos
     return _render("chaos.html", cursor, rules=service.rules(), faults=service.latest_faults())
@@ -140,7 +178,7 @@ def _cursor_and_service() -> tuple[int, ConversationService]:
     return emulator.store.last_event_seq(), service
 
 
-def _render(template: str, cursor: int, **context):
+def _render(template: str, cursor: int, **context: Any) -> str:
     return render_template(
         template,
         page_name=(request.endpoint or "").removeprefix("ui."),

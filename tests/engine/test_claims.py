@@ -26,10 +26,10 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.pool import NullPool
 from werkzeug.test import TestResponse
 
-from emulator.api.requests import EXTENSION_KEY
 from emulator.app import create_app
 from emulator.instance import Emulator
 from emulator.settings import Settings
+from emulator.web.requests import EXTENSION_KEY
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 
