@@ -3,6 +3,9 @@ waitress server, webhook receivers on loopback, and time moved by the control pl
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import requests
 
@@ -11,6 +14,7 @@ from emulator.instance import Emulator
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from emulator.web.requests import EXTENSION_KEY
+from emulator.store import Store
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 
@@ -37,6 +41,33 @@ BOTH_BACKENDS = (
 )
 
 
+# pytest-xdist (`--dist loadgroup`) runs each group on one worker. A module is a group, so its
+# module-scoped fixtures start once; these folders and modules are one group each:
+WORKER_GROUPS = {
+    # One Chromium for the browser tests.
+    "tests/ui/": "chromium",
+    # The SDKs' environments are made on first use, by one worker.
+    "tests/contract/": "sdks",
+    # Several emulator processes each, under load and against deadlines: one test at a time.
+    "tests/test_instances.py": "processes",
+    "tests/test_processes.py": "processes",
+    "tests/test_crash_and_concurrency.py": "processes",
+    "tests/test_chaos_processes.py": "processes",
+    "tests/test_network_exposure.py": "processes",
+    "tests/engine/test_hanging_receivers.py": "processes",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put each test in its worker group (see WORKER_GROUPS)."""
+    for item in items:
+        path = item.path.relative_to(config.rootpath).as_posix()
+        group = next(
+            (name for start, name in WORKER_GROUPS.items() if path.startswith(start)), path
+        )
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test of the BOTH_BACKENDS modules whose store comes from `store_db` runs twice."""
     # Imported here, once pytest has loaded it as a plugin (pytest_plugins), with its asserts.
@@ -51,13 +82,24 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("store_db", backends, indirect=True)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite store with the emulator's schema, migrated once per session."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "emulator.db"
+    Store(Settings(db=str(path)).database_url).close()
+    return path
+
+
 @pytest.fixture
-def store_db(request, tmp_path) -> str:
+def store_db(request, tmp_path, sqlite_template) -> str:
     """The test's store for Settings.db: a SQLite file, or a new PostgreSQL database when the
-    test runs on PostgreSQL (skipped where there is none)."""
+    test runs on PostgreSQL (skipped where there is none). Either starts as a copy of a store
+    migrated once, which is quicker than migrating each."""
     if getattr(request, "param", SQLITE) == POSTGRESQL:
         return request.getfixturevalue("postgresql_url")
-    return str(tmp_path / "emulator.db")
+    path = tmp_path / "emulator.db"
+    shutil.copyfile(sqlite_template, path)
+    return str(path)
 
 
 @pytest.fixture

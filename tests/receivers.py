@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import selectors
+import socket
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,7 +28,10 @@ class WebhookReceiver:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # Written to by `stop`: socketserver's serve_forever would notice a shutdown only at its
+        # next half-second poll.
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def url(self) -> str:
@@ -42,9 +47,24 @@ class WebhookReceiver:
         return self
 
     def stop(self) -> None:
+        """Stop at once: requests left hanging are released and the server closed."""
         self._release.set()
-        self._server.shutdown()
+        if self._thread.is_alive():
+            self._wake_writer.send(b"\0")
+            self._thread.join()
         self._server.server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def _serve(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._server, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while True:
+                ready = {key.fileobj for key, _ in selector.select()}
+                if self._wake_reader in ready:
+                    return
+                self._server.handle_request()
 
     def _next_answer(self) -> int | str:
         with self._lock:

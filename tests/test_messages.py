@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from emulator.store import Store
@@ -13,6 +11,9 @@ AUTH = basic_auth()
 CANCEL = {"status": "cancelled"}
 NOT_FOUND = {"message": "Resource not found"}
 FUTURE = "2099-01-01T00:00:00Z"
+# A well-formed ID no message has; a fixed one, so that every pytest-xdist worker collects the
+# same test IDs.
+UNKNOWN_ID = "3f0c8a52-7d1e-4b6a-9e2f-5c4d3b2a1f09"
 
 
 def test_status_has_every_getmessagestatusresponse_field(client, send):
@@ -59,7 +60,7 @@ def test_message_id_is_case_insensitive(client, send_as_demo):
     assert client.get(f"/v1/messages/{message_id.upper()}", headers=AUTH).status_code == 200
 
 
-@pytest.mark.parametrize("message_id", [str(uuid.uuid4()), "not-a-uuid", "1234", "x" * 36])
+@pytest.mark.parametrize("message_id", [UNKNOWN_ID, "not-a-uuid", "1234", "x" * 36])
 def test_unknown_or_malformed_id_is_404(client, message_id):
     for response in (
         client.get(f"/v1/messages/{message_id}", headers=AUTH),

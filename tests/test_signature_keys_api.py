@@ -17,6 +17,9 @@ KEYS = "/v1/iam/signature_keys"
 ENABLED = "/v1/iam/signature_keys/enabled"
 FEATURE_OFF = {"message": "This feature has not been enabled in your account."}
 DETAIL_FIELDS = ["key_id", "cipher", "digest", "created", "enabled"]
+# A well-formed key ID no key has; a fixed one, so that every pytest-xdist worker collects the
+# same test IDs.
+UNKNOWN_KEY_ID = "8b1e4f6a-2c3d-4e5f-a6b7-c8d9e0f1a2b3"
 
 
 @pytest.fixture
@@ -186,9 +189,9 @@ def test_enable_refuses_a_missing_or_malformed_key_id(client, body, details):
 ENDPOINTS = [
     ("post", KEYS, {"digest": "SHA224", "cipher": "RSA"}),
     ("get", KEYS, None),
-    ("get", f"{KEYS}/{uuid.uuid4()}", None),
-    ("delete", f"{KEYS}/{uuid.uuid4()}", None),
-    ("patch", ENABLED, {"key_id": str(uuid.uuid4())}),
+    ("get", f"{KEYS}/{UNKNOWN_KEY_ID}", None),
+    ("delete", f"{KEYS}/{UNKNOWN_KEY_ID}", None),
+    ("patch", ENABLED, {"key_id": UNKNOWN_KEY_ID}),
     ("get", ENABLED, None),
     ("delete", ENABLED, None),
 ]

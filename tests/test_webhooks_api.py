@@ -19,6 +19,9 @@ WEBHOOK = {
     "events": ["ENROUTE_DR", "DELIVERED_DR"],
     "template": '{"id":"$mtId","status":"$statusCode"}',
 }
+# A well-formed ID no webhook has; a fixed one, so that every pytest-xdist worker collects the
+# same test IDs.
+UNKNOWN_ID = "5e2d7c1a-9b4f-4a3e-8d6c-0f1e2a3b4c5d"
 
 
 @pytest.fixture
@@ -212,7 +215,7 @@ def test_update_onto_another_webhooks_url_and_method_is_409(client, create):
     )
 
 
-@pytest.mark.parametrize("webhook_id", [str(uuid.uuid4()), "not-a-uuid"])
+@pytest.mark.parametrize("webhook_id", [UNKNOWN_ID, "not-a-uuid"])
 def test_unknown_webhooks_are_404(client, webhook_id):
     path = f"/v1/webhooks/messages/{webhook_id}"
     for response in (
