@@ -22,7 +22,6 @@ from emulator.store.events import (
 from emulator.store.inbox import InboxQueries
 from emulator.store.inbox_views import InboxViewQueries
 from emulator.store.messages import MessageQueries
-from emulator.store.signature_keys import SignatureKeyQueries
 from emulator.store.tables import (
     account_features,
     account_webhooks,
@@ -49,7 +48,6 @@ class Store(
     InboxQueries,
     WebhookQueries,
     AccountWebhookQueries,
-    SignatureKeyQueries,
     EventQueries,
     InboxViewQueries,
     ClockQueries,
