@@ -33,7 +33,7 @@ from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
 from emulator.engine.signing import CallbackSigner
-from emulator.store import Store
+from emulator.store import Store, account_webhooks
 from emulator.store.messages import Planned
 from emulator.store.transitions import Step
 
@@ -108,7 +108,7 @@ class Engine:
     def _plan_notifications(self, connection: Connection, step: Step) -> None:
         """Webhooks and scripted replies for the messages of `step` that cause any."""
         accounts = {row["account_id"] for row in step.moved}
-        subscriptions = Subscriptions(self._store.subscribed_webhooks(accounts, connection))
+        subscriptions = Subscriptions(account_webhooks.subscribed(connection, accounts))
         subscribed = subscriptions.accounts
         notified = [
             row["id"]

@@ -10,7 +10,7 @@ from emulator.domain.records import Message, Reply, new_inbound_reply, new_reply
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import reply_webhook
 from emulator.errors import BadRequest
-from emulator.store import Store
+from emulator.store import Store, account_webhooks
 
 INVALID_REPLY = "Invalid reply. Please check the details and try again."
 
@@ -44,7 +44,8 @@ class ReplyService:
         else:
             reply = self._inbound(source_number, content, destination_number, at, attachments)
         hooks = [reply_webhook(reply)] if reply["callback_url"] else []
-        subscriptions = Subscriptions(self._store.subscribed_webhooks([reply["account_id"]]))
+        with self._store.reading() as tx:
+            subscriptions = Subscriptions(account_webhooks.subscribed(tx, [reply["account_id"]]))
         opts_out = self._keywords.opts_out(content)
         hooks.extend(subscriptions.for_reply(reply, message, opts_out))
         change = self._keywords.blacklist_change(reply)

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select
 
-from emulator.store.account_webhooks import AccountWebhookQueries
 from emulator.store.blacklist import BlacklistQueries
 from emulator.store.chaos_rules import ChaosQueries
 from emulator.store.clock import ClockQueries
@@ -47,7 +46,6 @@ class Store(
     MessageQueries,
     InboxQueries,
     WebhookQueries,
-    AccountWebhookQueries,
     EventQueries,
     InboxViewQueries,
     ClockQueries,
