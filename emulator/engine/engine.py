@@ -33,7 +33,7 @@ from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
 from emulator.engine.signing import CallbackSigner
-from emulator.store import Store, account_webhooks
+from emulator.store import Store, account_webhooks, blacklist
 from emulator.store.messages import Planned
 from emulator.store.transitions import Step
 
@@ -132,7 +132,7 @@ class Engine:
                 self._plan_scripted_reply(message, message["updated_at"], planned, subscriptions)
         self._store.apply_transitions(connection, planned)
         changes = [self._keywords.blacklist_change(reply) for reply in planned.replies]
-        self._store.change_blacklist(change for change in changes if change is not None)
+        blacklist.change(connection, [change for change in changes if change is not None])
 
     def _plan_scripted_reply(
         self,

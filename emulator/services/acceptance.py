@@ -15,6 +15,7 @@ from emulator.domain.outcomes import Outcome, OutcomeRules
 from emulator.domain.records import OutcomeData
 from emulator.domain.social_hours import next_social_start
 from emulator.domain.statuses import QUEUED, SCHEDULED
+from emulator.services.blacklist import opted_out
 from emulator.store import Store, account_subject
 
 DEDUPLICATION_WINDOW = timedelta(hours=24)
@@ -68,13 +69,13 @@ class AcceptancePolicy:
         """Read what the store knows of these messages' destinations, in two queries at most, in
         the caller's writing transaction."""
         numbers = {message["destination_number"] for message in messages}
-        opted_out = self._store.blacklisted(account.id, numbers, now)
+        blocked = opted_out(self._store, account.id, numbers, now)
         sent: set[tuple[str, str]] = set()
         if features.deduplication:
             # Sends of the account take turns: of two identical ones, the later sees the first.
             self._store.take_turns(account_subject(account.id))
             sent = self._store.recently_sent(account.id, numbers, now - DEDUPLICATION_WINDOW)
-        return Batch(features, now, opted_out, sent)
+        return Batch(features, now, blocked, sent)
 
     def decide(
         self, message: dict, account: Account, features: Features, now: datetime

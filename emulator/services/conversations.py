@@ -15,6 +15,7 @@ from emulator.domain.billing import GSM7, GSM7_EXTENSION, Segments, segments
 from emulator.domain.error_codes import MEANINGS
 from emulator.domain.records import Message, Reply, WebhookDelivery
 from emulator.domain.statuses import EXPIRED, FAILED, QUEUED, REJECTED, SCHEDULED
+from emulator.services.blacklist import opted_out
 from emulator.services.features import FeatureService
 from emulator.store import Store
 
@@ -175,15 +176,15 @@ class ConversationService:
         bubbles += [self._reply_bubble(reply, now) for reply in answers]
         bubbles.sort(key=lambda bubble: bubble.at)
         account_ids = sorted({bubble.account_id for bubble in bubbles})
-        opted_out = [
+        blocking = [
             account_id
             for account_id in account_ids
-            if self._store.blacklisted(account_id, [number], now)
+            if opted_out(self._store, account_id, [number], now)
         ]
         return Conversation(
             number=number,
             bubbles=bubbles,
-            opted_out=opted_out,
+            opted_out=blocking,
             reply_to=None
             if sent
             else next(

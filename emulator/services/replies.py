@@ -10,7 +10,7 @@ from emulator.domain.records import Message, Reply, new_inbound_reply, new_reply
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import reply_webhook
 from emulator.errors import BadRequest
-from emulator.store import Store, account_webhooks
+from emulator.store import Store, account_webhooks, blacklist
 
 INVALID_REPLY = "Invalid reply. Please check the details and try again."
 
@@ -49,10 +49,10 @@ class ReplyService:
         opts_out = self._keywords.opts_out(content)
         hooks.extend(subscriptions.for_reply(reply, message, opts_out))
         change = self._keywords.blacklist_change(reply)
-        with self._store.transaction():
+        with self._store.transaction() as tx:
             self._store.insert_reply_and_webhooks(reply, hooks)
             if change is not None:
-                self._store.change_blacklist([change])
+                blacklist.change(tx, [change])
         return {**reply_view(reply), "account_id": reply["account_id"], "attachments": attachments}
 
     def _message_answered(self, source_number, message_id, destination_number) -> Message | None:

@@ -1,8 +1,15 @@
 """The store: SQLAlchemy tables, the `Store` that owns the database and its transactions, and
 the query functions of each feature, which take the open transaction first."""
 
-from emulator.store import account_webhooks, signature_keys
+from emulator.store import account_webhooks, blacklist, signature_keys
 from emulator.store.base import Transaction, account_subject
 from emulator.store.store import Store
 
-__all__ = ["Store", "Transaction", "account_subject", "account_webhooks", "signature_keys"]
+__all__ = [
+    "Store",
+    "Transaction",
+    "account_subject",
+    "account_webhooks",
+    "blacklist",
+    "signature_keys",
+]

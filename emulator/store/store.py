@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select
 
-from emulator.store.blacklist import BlacklistQueries
 from emulator.store.chaos_rules import ChaosQueries
 from emulator.store.clock import ClockQueries
 from emulator.store.delivery_chaos import WebhookChaosQueries
@@ -49,7 +48,6 @@ class Store(
     EventQueries,
     InboxViewQueries,
     ClockQueries,
-    BlacklistQueries,
     ChaosQueries,
     WebhookChaosQueries,
 ):
