@@ -1,7 +1,13 @@
 """The store: SQLAlchemy tables, the `Store` that owns the database and its transactions, and
 the query functions of each feature, which take the open transaction first."""
 
-from emulator.store import account_webhooks, blacklist, signature_keys
+from emulator.store import (
+    account_webhooks,
+    blacklist,
+    chaos_rules,
+    delivery_chaos,
+    signature_keys,
+)
 from emulator.store.base import Transaction, account_subject
 from emulator.store.store import Store
 
@@ -11,5 +17,7 @@ __all__ = [
     "account_subject",
     "account_webhooks",
     "blacklist",
+    "chaos_rules",
+    "delivery_chaos",
     "signature_keys",
 ]

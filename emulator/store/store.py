@@ -6,9 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select
 
-from emulator.store.chaos_rules import ChaosQueries
 from emulator.store.clock import ClockQueries
-from emulator.store.delivery_chaos import WebhookChaosQueries
 from emulator.store.events import (
     FEATURES_CHANGED,
     EventQueries,
@@ -48,8 +46,6 @@ class Store(
     EventQueries,
     InboxViewQueries,
     ClockQueries,
-    ChaosQueries,
-    WebhookChaosQueries,
 ):
     """The emulator's truth: messages, delivery reports, replies and webhook deliveries, the
     accounts' webhooks, signature keys and blacklists, the fault injection rules, and the change
