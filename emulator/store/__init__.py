@@ -6,6 +6,7 @@ from emulator.store import (
     blacklist,
     chaos_rules,
     delivery_chaos,
+    inbox_views,
     signature_keys,
 )
 from emulator.store.base import Transaction, account_subject
@@ -19,5 +20,6 @@ __all__ = [
     "blacklist",
     "chaos_rules",
     "delivery_chaos",
+    "inbox_views",
     "signature_keys",
 ]

@@ -16,7 +16,6 @@ from emulator.store.events import (
     trim_events,
 )
 from emulator.store.inbox import InboxQueries
-from emulator.store.inbox_views import InboxViewQueries
 from emulator.store.messages import MessageQueries
 from emulator.store.tables import (
     account_features,
@@ -44,7 +43,6 @@ class Store(
     InboxQueries,
     WebhookQueries,
     EventQueries,
-    InboxViewQueries,
     ClockQueries,
 ):
     """The emulator's truth: messages, delivery reports, replies and webhook deliveries, the

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from emulator.domain.ids import new_id
 from emulator.domain.records import new_reply
 from emulator.services.conversations import ConversationService, segment_view
-from emulator.store import Store
+from emulator.store import Store, inbox_views
 from emulator.store.messages import Planned
 from tests.support import basic_auth, message, record_delivery_report
 
@@ -156,8 +156,9 @@ def _steps_of_first_page(store: Store) -> int:
 
     event.listen(store.engine, "before_cursor_execute", watch)
     try:
-        store.latest_per_handset(None, None, 0, 26)
-        store.latest_per_handset(("DemoAccount", "DemoSubAccount1"), None, 0, 26)
+        with store.reading() as tx:
+            inbox_views.latest_per_handset(tx, None, None, 0, 26)
+            inbox_views.latest_per_handset(tx, ("DemoAccount", "DemoSubAccount1"), None, 0, 26)
     finally:
         event.remove(store.engine, "before_cursor_execute", watch)
     return steps
