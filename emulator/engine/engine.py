@@ -33,7 +33,7 @@ from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
 from emulator.engine.signing import CallbackSigner
-from emulator.store import Store, account_webhooks, blacklist
+from emulator.store import Store, account_webhooks, blacklist, webhook_deliveries
 from emulator.store.messages import Planned
 from emulator.store.transitions import Step
 
@@ -207,7 +207,9 @@ class Engine:
 
     def _next_due_time(self) -> datetime | None:
         """The earliest message transition or webhook attempt no other process has claimed."""
-        candidates = (self._store.next_transition_time(), self._store.next_attempt_time())
+        with self._store.reading() as tx:
+            next_attempt = webhook_deliveries.next_attempt_time(tx)
+        candidates = (self._store.next_transition_time(), next_attempt)
         due = [moment for moment in candidates if moment is not None]
         return min(due) if due else None
 

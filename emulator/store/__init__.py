@@ -8,6 +8,7 @@ from emulator.store import (
     delivery_chaos,
     inbox_views,
     signature_keys,
+    webhook_deliveries,
 )
 from emulator.store.base import Transaction, account_subject
 from emulator.store.store import Store
@@ -22,4 +23,5 @@ __all__ = [
     "delivery_chaos",
     "inbox_views",
     "signature_keys",
+    "webhook_deliveries",
 ]

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select
 
+from emulator.domain.records import WebhookDelivery
+from emulator.store import webhook_deliveries
 from emulator.store.clock import ClockQueries
 from emulator.store.events import (
     FEATURES_CHANGED,
@@ -29,7 +31,6 @@ from emulator.store.tables import (
     signature_keys,
     webhooks,
 )
-from emulator.store.webhook_deliveries import WebhookQueries
 
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
 # Built once: every send reads it.
@@ -41,7 +42,6 @@ _FEATURES = select(account_features.c.features).where(
 class Store(
     MessageQueries,
     InboxQueries,
-    WebhookQueries,
     EventQueries,
     ClockQueries,
 ):
@@ -86,6 +86,14 @@ class Store(
             )
             event = new_event(FEATURES_CHANGED, account_id=account_id, features=features)
             append_events(connection, [event])
+
+    def list_webhooks(
+        self, message_id: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[WebhookDelivery]:
+        """Webhook deliveries (of one message, when given), newest first: the control plane's
+        GET /_emulator/webhooks."""
+        with self.reading() as tx:
+            return webhook_deliveries.newest(tx, message_id, limit, offset)
 
     def purge_created_before(self, cutoff: datetime) -> None:
         """Delete messages accepted before `cutoff`, with everything that belongs to them."""
