@@ -11,6 +11,7 @@ from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import reply_webhook
 from emulator.errors import BadRequest
 from emulator.store import Store, account_webhooks, blacklist
+from emulator.store import messages as stored_messages
 
 INVALID_REPLY = "Invalid reply. Please check the details and try again."
 
@@ -58,7 +59,8 @@ class ReplyService:
     def _message_answered(self, source_number, message_id, destination_number) -> Message | None:
         if message_id is not None:
             canonical = normalise_id(message_id)
-            message = self._store.message_by_id(canonical) if canonical else None
+            with self._store.reading() as tx:
+                message = stored_messages.of_any_account(tx, canonical) if canonical else None
             if message is None:
                 raise BadRequest(INVALID_REPLY, ["message_id: No message has this ID."])
             if message["destination_number"] != source_number:
@@ -66,7 +68,8 @@ class ReplyService:
                     INVALID_REPLY, ["source_number: The message was not sent to this number."]
                 )
             return message
-        return self._store.latest_message_to(source_number, destination_number)
+        with self._store.reading() as tx:
+            return stored_messages.latest_to(tx, source_number, destination_number)
 
     def _inbound(self, source_number, content, destination_number, at, attachments) -> Reply:
         owner = self._accounts.owner_of_number(destination_number) if destination_number else None

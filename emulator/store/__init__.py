@@ -7,10 +7,11 @@ from emulator.store import (
     chaos_rules,
     delivery_chaos,
     inbox_views,
+    messages,
     signature_keys,
     webhook_deliveries,
 )
-from emulator.store.base import Transaction, account_subject
+from emulator.store.base import Transaction, account_subject, take_turns
 from emulator.store.store import Store
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "chaos_rules",
     "delivery_chaos",
     "inbox_views",
+    "messages",
     "signature_keys",
+    "take_turns",
     "webhook_deliveries",
 ]

@@ -136,13 +136,13 @@ class StoreBase:
                 # SQLite's own, copies it.
                 log.warning("checkpoint of the store's log failed: %s", error)
 
-    def together(self, work: Callable[[], Any]) -> Any:
-        """What `work` returns, run in a writing transaction that it may share with the work
-        other threads of this process hand in at the same time (see GroupCommit), where writers
-        take turns anyway (SQLite). Inside an open transaction it runs in that one."""
+    def together(self, work: Callable[[Transaction], _Value]) -> _Value:
+        """What `work(tx)` returns, run in a writing transaction `tx` that it may share with the
+        work other threads of this process hand in at the same time (see GroupCommit), where
+        writers take turns anyway (SQLite). Inside an open transaction it runs in that one."""
         if self._postgresql or self._open.get() is not None:
-            with self.transaction():
-                return work()
+            with self.transaction() as tx:
+                return work(tx)
         return self._group.run(work)
 
     @property

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select
 
-from emulator.domain.records import WebhookDelivery
+from emulator.domain.records import Message, WebhookDelivery
+from emulator.store import messages as stored_messages
 from emulator.store import webhook_deliveries
 from emulator.store.clock import ClockQueries
 from emulator.store.events import (
@@ -18,7 +19,6 @@ from emulator.store.events import (
     trim_events,
 )
 from emulator.store.inbox import InboxQueries
-from emulator.store.messages import MessageQueries
 from emulator.store.tables import (
     account_features,
     account_webhooks,
@@ -40,7 +40,6 @@ _FEATURES = select(account_features.c.features).where(
 
 
 class Store(
-    MessageQueries,
     InboxQueries,
     EventQueries,
     ClockQueries,
@@ -86,6 +85,27 @@ class Store(
             )
             event = new_event(FEATURES_CHANGED, account_id=account_id, features=features)
             append_events(connection, [event])
+
+    def find_message(self, account_id: str, message_id: str) -> Message | None:
+        """The account's message of this ID."""
+        with self.reading() as tx:
+            return stored_messages.find(tx, account_id, message_id)
+
+    def list_messages(
+        self,
+        message_id: str | None = None,
+        account_id: str | None = None,
+        destination_number: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Message]:
+        """Messages of every account (or one), newest first: the control plane's
+        GET /_emulator/messages."""
+        with self.reading() as tx:
+            return stored_messages.newest(
+                tx, message_id, account_id, destination_number, status, limit, offset
+            )
 
     def list_webhooks(
         self, message_id: str | None = None, limit: int | None = None, offset: int = 0

@@ -96,14 +96,14 @@ class _Statements:
 
 
 def step_due_messages(
-    connection: Connection, now: datetime, limit: int, delays: StepDelays, dialect: str
+    connection: Connection, now: datetime, limit: int, delays: StepDelays
 ) -> Step:
     """Move up to `limit` messages due at or before `now` one step, earliest first, writing the
     reports and change-log events of that step, in the caller's transaction (the events as its
     last statement: see emulator.store.base.at_commit)."""
     # The events of an earlier step in the same transaction read the rows as that step left them.
     run_at_commit(connection)
-    statements = _statements(dialect, delays)
+    statements = _statements(connection.dialect.name, delays)
     parameters: dict[str, Any]
     if statements.due is None or statements.moved is None:
         result = connection.execute(statements.move, {"now": now, "limit": limit})
