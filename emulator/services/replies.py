@@ -10,7 +10,7 @@ from emulator.domain.records import Message, Reply, new_inbound_reply, new_reply
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import reply_webhook
 from emulator.errors import BadRequest
-from emulator.store import Store, account_webhooks, blacklist
+from emulator.store import Store, account_webhooks, blacklist, inbox
 from emulator.store import messages as stored_messages
 
 INVALID_REPLY = "Invalid reply. Please check the details and try again."
@@ -51,7 +51,7 @@ class ReplyService:
         hooks.extend(subscriptions.for_reply(reply, message, opts_out))
         change = self._keywords.blacklist_change(reply)
         with self._store.transaction() as tx:
-            self._store.insert_reply_and_webhooks(reply, hooks)
+            inbox.insert_reply(tx, reply, hooks)
             if change is not None:
                 blacklist.change(tx, [change])
         return {**reply_view(reply), "account_id": reply["account_id"], "attachments": attachments}

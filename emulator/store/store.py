@@ -18,7 +18,6 @@ from emulator.store.events import (
     new_event,
     trim_events,
 )
-from emulator.store.inbox import InboxQueries
 from emulator.store.tables import (
     account_features,
     account_webhooks,
@@ -40,7 +39,6 @@ _FEATURES = select(account_features.c.features).where(
 
 
 class Store(
-    InboxQueries,
     EventQueries,
     ClockQueries,
 ):

@@ -10,7 +10,7 @@ import pytest
 
 from emulator.domain.ids import new_id
 from emulator.domain.lifecycle import StepDelays, next_transition
-from emulator.store import Store
+from emulator.store import Store, inbox
 from emulator.store import messages as stored_messages
 from emulator.store.transitions import step_due_messages
 
@@ -88,7 +88,8 @@ def test_one_step_of_every_kind_matches_the_domain_rules(store):
             stored["next_transition_at"],
         )
         assert moved == (expected.status, expected.error_code, expected.at, expected.next_at), case
-        reports = store.unconfirmed_delivery_reports("DemoAccount", DUE - timedelta(days=1))
+        with store.reading() as tx:
+            reports = inbox.unconfirmed_delivery_reports(tx, "DemoAccount", DUE - timedelta(days=1))
         mine = [report for report, _ in reports if report["message_id"] == case["id"]]
         if expected.is_reported:
             [report] = mine
