@@ -13,8 +13,8 @@ from emulator.app import create_app
 from emulator.instance import Emulator
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
-from emulator.web.requests import EXTENSION_KEY
 from emulator.store import Store
+from emulator.web.requests import EXTENSION_KEY
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
 

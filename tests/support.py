@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from email.utils import formatdate
 
 from emulator.domain.records import new_delivery_report, new_reply
+from emulator.store import inbox
+from emulator.store import messages as stored_messages
 from emulator.store.messages import Planned
 
 
@@ -80,12 +82,13 @@ def record_delivery_report(store, message: dict, status: str, error_code: str, a
     """Seed a delivery report of `message` straight into the store; returns its ID."""
     report = new_delivery_report(message, status, error_code, at)
     with store.transaction() as connection:
-        store.apply_transitions(connection, Planned(reports=[report]))
+        stored_messages.apply_transitions(connection, Planned(reports=[report]))
     return report["id"]
 
 
 def record_reply(store, message: dict, content: str, at) -> str:
     """Seed a handset's reply to `message` straight into the store; returns its ID."""
     reply = new_reply(message, content, at)
-    store.insert_reply_and_webhooks(reply, [])
+    with store.transaction() as tx:
+        inbox.insert_reply(tx, reply, [])
     return reply["id"]

@@ -8,6 +8,7 @@ import pytest
 
 from emulator.app import create_app
 from emulator.settings import Settings
+from emulator.store import messages as stored_messages
 from tests.support import basic_auth, message
 
 AUTH = basic_auth()
@@ -97,7 +98,7 @@ def test_unexpected_errors_are_json_500_without_traceback(app, http, emulator, m
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(emulator.store, "insert_messages", explode)
+    monkeypatch.setattr(stored_messages, "insert", explode)
     response = http.post("/v1/messages", json={"messages": [message()]}, headers=AUTH)
     assert response.status_code == 500
     assert response.json() == {"message": "Internal server error"}

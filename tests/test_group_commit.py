@@ -13,6 +13,7 @@ import sqlalchemy.exc
 from sqlalchemy import event
 
 from emulator.schemas.messages import SendMessagesRequestSchema
+from emulator.store import messages as stored_messages
 from emulator.store.database import WRITE
 from tests.support import message
 
@@ -59,7 +60,7 @@ def while_a_writer_holds_the_store(store, handed_in: int, work) -> list:
     the error it raised) once `handed_in` of them wait for the store."""
     writing, release = threading.Event(), threading.Event()
 
-    def first_writer():
+    def first_writer(tx):
         writing.set()
         assert release.wait(WAIT_SECONDS)
 
@@ -89,15 +90,15 @@ def test_a_send_that_fails_in_a_group_fails_alone_and_the_others_are_stored(
 ):
     attempts = []
 
-    def failing_send():
+    def failing_send(tx):
         attempts.append(1)
         messages.send("DemoAccount", loaded("Stored, then refused"))
         raise RuntimeError("refused after inserting")
 
     work = [
-        lambda: store.together(lambda: messages.send("DemoAccount", loaded("Before"))),
+        lambda: store.together(lambda tx: messages.send("DemoAccount", loaded("Before"))),
         lambda: store.together(failing_send),
-        lambda: store.together(lambda: messages.send("DemoAccount", loaded("After"))),
+        lambda: store.together(lambda tx: messages.send("DemoAccount", loaded("After"))),
     ]
 
     before, failed, after = while_a_writer_holds_the_store(store, 3, work)
@@ -117,7 +118,7 @@ def test_a_send_whose_insert_fails_as_the_group_commits_fails_alone(store, messa
     refused = store.find_message("DemoAccount", earlier["message_id"])  # its ID is taken
     work = [
         lambda: messages.send("DemoAccount", loaded("Before")),
-        lambda: store.together(lambda: store.insert_messages([refused])),
+        lambda: store.together(lambda tx: stored_messages.insert(tx, [refused])),
         lambda: messages.send("DemoAccount", loaded("After")),
     ]
 

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from emulator.app import create_app
+from emulator.domain.records import SignatureKey
+from emulator.store import signature_keys
 from emulator.web.requests import EXTENSION_KEY
 from tests.support import basic_auth, message
 
@@ -99,7 +101,11 @@ def test_a_change_rolled_back_is_not_kept(two):
 
 def test_a_signature_key_enabled_or_disabled_through_one_is_what_the_other_signs_with(two):
     first, second = two
-    signs_with = first.application.extensions[EXTENSION_KEY].store.enabled_signature_key
+    store = first.application.extensions[EXTENSION_KEY].store
+
+    def signs_with(account_id: str) -> SignatureKey | None:
+        return store.kept(signature_keys.enabled, account_id)
+
     assert signs_with("DemoAccount") is None  # kept by the first
 
     body = {"digest": "SHA256", "cipher": "RSA"}

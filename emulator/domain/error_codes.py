@@ -87,6 +87,12 @@ def is_final_code(error_code: str) -> bool:
     return STATUS_BY_CODE.get(error_code) in FINAL_STATUSES
 
 
+# Gateway failures (codes below 400) end a message while enroute; the rest after submission.
+ENDS_BEFORE_SUBMISSION = frozenset(
+    code for code, status in STATUS_BY_CODE.items() if status != DELIVERED and int(code) < 400
+)
+
+
 def ends_before_submission(error_code: str) -> bool:
-    """Gateway failures (codes below 400) end a message while enroute; the rest after submission."""
-    return STATUS_BY_CODE[error_code] != DELIVERED and int(error_code) < 400
+    """Whether an outcome of this code ends its message while enroute (ENDS_BEFORE_SUBMISSION)."""
+    return error_code in ENDS_BEFORE_SUBMISSION

@@ -1,4 +1,9 @@
-"""The life of a message as pure rules: from its current status, what comes next and when."""
+"""The life of a message as pure rules: from its current status, what comes next and when.
+
+The rules are written once, as data (STEPS, `expiry_code`, ENDS_BEFORE_SUBMISSION):
+`next_transition` reads them for one message, and the engine's set-based step
+(emulator.store.transitions) builds its SQL from the same data.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ class StepDelays:
     enroute: float = 1.0
     submitted: float = 2.0
 
-    def with_overrides(self, overrides: dict | None) -> StepDelays:
+    def with_overrides(self, overrides: dict[str, float] | None) -> StepDelays:
         if not overrides:
             return self
         return StepDelays(
@@ -45,6 +50,34 @@ class StepDelays:
 
 
 INSTANT = StepDelays(0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class LifecycleStep:
+    """An ordinary step: a message in `from_status` moves to `to_status`, reported with
+    `error_code`, and moves on after the delay of `to_status` (see StepDelays). A step
+    `unless_ended` is not taken by a message whose outcome ends it before submission
+    (ENDS_BEFORE_SUBMISSION): that message takes its outcome instead."""
+
+    from_status: str
+    to_status: str
+    error_code: str | None
+    unless_ended: bool = False
+
+
+# The ordinary steps, in the order a message takes them. A message due in any other status,
+# or expired, or ended early, takes its outcome (or the expiry) and moves no more.
+STEPS = (
+    LifecycleStep(SCHEDULED, QUEUED, None),
+    LifecycleStep(QUEUED, ENROUTE, ENROUTE_CODE),
+    LifecycleStep(ENROUTE, SUBMITTED, SUBMITTED_CODE, unless_ended=True),
+)
+_STEP_FROM = {step.from_status: step for step in STEPS}
+
+
+def expiry_code(status: str) -> str:
+    """The error code of a message expiring in `status`."""
+    return EXPIRED_BEFORE_SUBMISSION if status in NOT_YET_SUBMITTED else EXPIRED_BEFORE_DELIVERY
 
 
 @dataclass(frozen=True)
@@ -85,19 +118,11 @@ def next_transition(message: Message, delays: StepDelays) -> Transition:
     delays = delays.with_overrides(outcome.get("delays"))
 
     if expiry is not None and at >= expiry:
-        code = EXPIRED_BEFORE_SUBMISSION if status in NOT_YET_SUBMITTED else EXPIRED_BEFORE_DELIVERY
-        return Transition(EXPIRED, code, at, None)
-    if status == SCHEDULED:
-        return _step(QUEUED, None, at, delays.after(QUEUED), expiry)
-    if status == QUEUED:
-        return _step(ENROUTE, ENROUTE_CODE, at, delays.after(ENROUTE), expiry)
-    if status == ENROUTE and not ends_before_submission(outcome["error_code"]):
-        return _step(SUBMITTED, SUBMITTED_CODE, at, delays.after(SUBMITTED), expiry)
-    return Transition(outcome["status"], outcome["error_code"], at, None)
-
-
-def _step(status, code, at, wait: timedelta, expiry: datetime | None) -> Transition:
-    next_at = at + wait
+        return Transition(EXPIRED, expiry_code(status), at, None)
+    step = _STEP_FROM.get(status)
+    if step is None or (step.unless_ended and ends_before_submission(outcome["error_code"])):
+        return Transition(outcome["status"], outcome["error_code"], at, None)
+    next_at = at + delays.after(step.to_status)
     if expiry is not None and expiry < next_at:
         next_at = expiry
-    return Transition(status, code, at, next_at)
+    return Transition(step.to_status, step.error_code, at, next_at)

@@ -14,12 +14,21 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
-from emulator.domain.chaos_rules import DELAY, DUPLICATE, REORDER, WEBHOOK, Injected
+from emulator.domain.chaos_rules import (
+    DELAY,
+    DUPLICATE,
+    REORDER,
+    WEBHOOK,
+    ChaosRule,
+    Injected,
+    matches,
+)
 from emulator.domain.records import WebhookDelivery
 from emulator.redaction import redact_url
-from emulator.store import Store
+from emulator.store import Store, chaos_rules, delivery_chaos
 from emulator.store.delivery_chaos import RELEASES
 
 log = logging.getLogger(__name__)
@@ -51,19 +60,14 @@ class WebhookChaos:
         a delivery they postpone is stored as such, and not attempted now."""
         if hook["chaos"] is not None:
             return _plan_of(hook["chaos"])
-        rules = self._store.chaos_rules_to_match(WEBHOOK)
+        rules = self._store.kept(chaos_rules.of_side, WEBHOOK)
         if not rules:
             return AS_IS
-        faults = self._store.fire_chaos(
-            WEBHOOK,
-            hook["method"],
-            urlsplit(hook["url"]).path or "/",
-            hook["account_id"],
-            at,
-            message_id=hook["message_id"],
-            webhook_id=hook["id"],
-            event=hook["event"],
-        )
+        method, path = hook["method"], urlsplit(hook["url"]).path or "/"
+        candidates = [rule for rule in rules if matches(rule, method, path, hook["account_id"])]
+        faults: list[Injected] = []
+        if candidates:
+            faults = self._fire(hook, candidates, method, path, at)
         for fault in faults:
             self._log(hook, fault)
         marks = [fault.describe() for fault in faults]
@@ -71,20 +75,46 @@ class WebhookChaos:
         until = at + timedelta(seconds=wait) if wait else None
         held = []
         if any(rule["fault"].get(REORDER) for rule in rules):
-            held = self._store.held_before(hook, REORDER)
+            with self._store.reading() as tx:
+                held = delivery_chaos.held_before(tx, hook, REORDER)
         if held:
             longest = max(rule["fault"].get("hold_seconds", 0.0) for rule in rules)
             bound = (until or at) + timedelta(seconds=longest)
-            self._store.make_webhooks_wait(held, hook["id"], bound)
+            with self._store.transaction() as tx:
+                delivery_chaos.make_wait(tx, held, hook["id"], bound)
             marks.append({RELEASES: [earlier["id"] for earlier in held]})
         if marks:
-            self._store.mark_webhook(hook, marks, until)
+            with self._store.transaction() as tx:
+                delivery_chaos.mark(tx, hook, marks, until)
         return Plan(postponed=until is not None) if until else _plan_of(marks)
+
+    def _fire(
+        self,
+        hook: WebhookDelivery,
+        candidates: list[ChaosRule],
+        method: str,
+        path: str,
+        at: datetime,
+    ) -> list[Injected]:
+        with self._store.transaction() as tx:
+            return chaos_rules.fire(
+                tx,
+                candidates,
+                WEBHOOK,
+                method,
+                path,
+                hook["account_id"],
+                at,
+                message_id=hook["message_id"],
+                webhook_id=hook["id"],
+                event=hook["event"],
+            )
 
     def after_first_attempt(self, plan: Plan, at: datetime) -> None:
         """Make the deliveries held for this one due now, right after it."""
         if plan.releases:
-            self._store.release_webhooks(plan.releases, at)
+            with self._store.transaction() as tx:
+                delivery_chaos.release(tx, plan.releases, at)
 
     def _log(self, hook: WebhookDelivery, fault: Injected) -> None:
         log.info(
@@ -96,7 +126,7 @@ class WebhookChaos:
         )
 
 
-def _plan_of(marks: list[dict]) -> Plan:
+def _plan_of(marks: list[dict[str, Any]]) -> Plan:
     released = [hook_id for mark in marks for hook_id in mark.get(RELEASES, [])]
     duplicate = any(mark.get("fault") == DUPLICATE for mark in marks)
     return Plan(duplicate=duplicate, releases=tuple(released))

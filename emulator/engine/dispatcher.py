@@ -10,6 +10,7 @@ from collections import Counter, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from emulator.clock import Clock
 from emulator.domain.records import WebhookDelivery
@@ -21,7 +22,7 @@ from emulator.engine.delivery_http import AttemptResult, WebhookSender
 from emulator.engine.delivery_requests import WebhookRequest, build_request, retry_policy
 from emulator.engine.signing import CallbackSigner
 from emulator.redaction import redact_url
-from emulator.store import Store
+from emulator.store import Store, webhook_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,8 @@ class _Outcome:
     """An attempt made, waiting to be stored, and what follows once it is."""
 
     hook: WebhookDelivery
-    # The row record_webhook_attempts stores.
-    result: dict
+    # The row webhook_deliveries.record_attempts stores.
+    result: dict[str, Any]
     plan: Plan
     at: datetime
 
@@ -133,7 +134,9 @@ class WebhookDispatcher:
                     self._in_flight.pop(hook["id"], None)
                 dropped.extend(queue)
                 queue.clear()
-        self._store.release_webhook_claims(dropped)
+        if dropped:
+            with self._store.transaction() as tx:
+                webhook_deliveries.release_claims(tx, dropped)
 
     def settle(self, timeout: float | None = None) -> bool:
         """Drop what is queued and wait for attempts under way; False if some still are."""
@@ -241,7 +244,8 @@ class WebhookDispatcher:
 
     def _store_outcomes(self, batch: list[_Outcome]) -> None:
         try:
-            self._store.record_webhook_attempts([outcome.result for outcome in batch])
+            with self._store.transaction() as tx:
+                webhook_deliveries.record_attempts(tx, [outcome.result for outcome in batch])
         except Exception:
             # Their claims run out and they are attempted again, by this process or another.
             log.exception("the attempts at %d webhooks could not be recorded", len(batch))
@@ -277,16 +281,18 @@ class WebhookDispatcher:
     ) -> list[WebhookDelivery]:
         """Claim due deliveries; those of a webhook with a longer timeout than the server's get
         a claim long enough for it."""
-        hooks = self._store.claim_due_webhooks(
-            now, BATCH_SIZE, self._lease_seconds, skip_receivers or ()
-        )
+        with self._store.transaction() as tx:
+            hooks = webhook_deliveries.claim_due(
+                tx, now, BATCH_SIZE, self._lease_seconds, skip_receivers or ()
+            )
         slow = [hook for hook in hooks if not self._claim_outlasts_attempt(hook)]
         if slow:
             real_now = datetime.now(UTC)
             for hook in slow:
                 lease = CLAIM_TIMEOUTS * self._timeout(hook) + CLAIM_MARGIN_SECONDS
                 hook["claimed_until"] = real_now + timedelta(seconds=lease)
-            self._store.extend_webhook_claims(slow)
+            with self._store.transaction() as tx:
+                webhook_deliveries.extend_claims(tx, slow)
         return hooks
 
     def _claim_outlasts_attempt(self, hook: WebhookDelivery) -> bool:

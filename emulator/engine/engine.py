@@ -33,9 +33,10 @@ from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
 from emulator.engine.signing import CallbackSigner
-from emulator.store import Store
+from emulator.store import Store, account_webhooks, blacklist, webhook_deliveries
+from emulator.store import messages as stored_messages
 from emulator.store.messages import Planned
-from emulator.store.transitions import Step
+from emulator.store.transitions import Step, step_due_messages
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class Engine:
         moved = 0
         while not self._stopping:
             with self._store.transaction() as connection:
-                step = self._store.step_due_messages(connection, now, BATCH_SIZE, self._delays)
+                step = step_due_messages(connection, now, BATCH_SIZE, self._delays)
                 if step.moved:
                     self._plan_notifications(connection, step)
             moved += len(step.moved)
@@ -108,7 +109,7 @@ class Engine:
     def _plan_notifications(self, connection: Connection, step: Step) -> None:
         """Webhooks and scripted replies for the messages of `step` that cause any."""
         accounts = {row["account_id"] for row in step.moved}
-        subscriptions = Subscriptions(self._store.subscribed_webhooks(accounts, connection))
+        subscriptions = Subscriptions(account_webhooks.subscribed(connection, accounts))
         subscribed = subscriptions.accounts
         notified = [
             row["id"]
@@ -123,16 +124,16 @@ class Engine:
         if not notified:
             return
         planned = Planned()
-        for message, report in self._store.messages_with_new_reports(connection, notified):
+        for message, report in stored_messages.with_new_reports(connection, notified):
             if report is not None:
                 if message["callback_url"]:
                     planned.webhooks.append(delivery_report_webhook(message, report))
                 planned.webhooks.extend(subscriptions.for_report(message, report))
             if message["status"] == DELIVERED:
                 self._plan_scripted_reply(message, message["updated_at"], planned, subscriptions)
-        self._store.apply_transitions(connection, planned)
+        stored_messages.apply_transitions(connection, planned)
         changes = [self._keywords.blacklist_change(reply) for reply in planned.replies]
-        self._store.change_blacklist(change for change in changes if change is not None)
+        blacklist.change(connection, [change for change in changes if change is not None])
 
     def _plan_scripted_reply(
         self,
@@ -207,7 +208,11 @@ class Engine:
 
     def _next_due_time(self) -> datetime | None:
         """The earliest message transition or webhook attempt no other process has claimed."""
-        candidates = (self._store.next_transition_time(), self._store.next_attempt_time())
+        with self._store.reading() as tx:
+            candidates = (
+                stored_messages.next_transition_time(tx),
+                webhook_deliveries.next_attempt_time(tx),
+            )
         due = [moment for moment in candidates if moment is not None]
         return min(due) if due else None
 

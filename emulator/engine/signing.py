@@ -18,7 +18,7 @@ from emulator.domain.signing import (
     signed_bytes,
 )
 from emulator.engine.delivery_requests import WebhookRequest
-from emulator.store import Store
+from emulator.store import Store, signature_keys
 
 
 class CallbackSigner:
@@ -30,7 +30,7 @@ class CallbackSigner:
 
     def sign(self, account_id: str, request: WebhookRequest) -> WebhookRequest:
         """`request` with the signature headers, or as it is when the account signs nothing."""
-        key = self._store.enabled_signature_key(account_id)
+        key = self._store.kept(signature_keys.enabled, account_id)
         if key is None or not self._feature_on(account_id):
             return request
         # Receivers check the Date against their own clock, as the emulator checks HMAC dates.

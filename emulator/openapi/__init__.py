@@ -39,7 +39,7 @@ _ERROR = "Error"
 
 class OpenApi(Api):
     """flask-smorest's Api as a describer only: what a client sees stays the app's own. It
-    registers no error handler (emulator.api.error_handlers answers every error in the
+    registers no error handler (emulator.web.error_handlers answers every error in the
     MessageMedia shape), adds no default error answer to the operations, and names no tag after a
     blueprint (each operation names its own)."""
 

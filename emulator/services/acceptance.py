@@ -15,7 +15,9 @@ from emulator.domain.outcomes import Outcome, OutcomeRules
 from emulator.domain.records import OutcomeData
 from emulator.domain.social_hours import next_social_start
 from emulator.domain.statuses import QUEUED, SCHEDULED
-from emulator.store import Store, account_subject
+from emulator.services.blacklist import opted_out
+from emulator.store import Store, Transaction, account_subject, take_turns
+from emulator.store import messages as stored_messages
 
 DEDUPLICATION_WINDOW = timedelta(hours=24)
 OPTED_OUT = Outcome("rejected", "302")
@@ -64,17 +66,21 @@ class AcceptancePolicy:
         self._outcomes = outcomes
         self._delays = delays
 
-    def batch(self, account: Account, features: Features, now: datetime, messages: list) -> Batch:
+    def batch(
+        self, tx: Transaction, account: Account, features: Features, now: datetime, messages: list
+    ) -> Batch:
         """Read what the store knows of these messages' destinations, in two queries at most, in
-        the caller's writing transaction."""
+        the caller's writing transaction `tx`."""
         numbers = {message["destination_number"] for message in messages}
-        opted_out = self._store.blacklisted(account.id, numbers, now)
+        blocked = opted_out(self._store, account.id, numbers, now)
         sent: set[tuple[str, str]] = set()
         if features.deduplication:
             # Sends of the account take turns: of two identical ones, the later sees the first.
-            self._store.take_turns(account_subject(account.id))
-            sent = self._store.recently_sent(account.id, numbers, now - DEDUPLICATION_WINDOW)
-        return Batch(features, now, opted_out, sent)
+            take_turns(tx, account_subject(account.id))
+            sent = stored_messages.recently_sent(
+                tx, account.id, numbers, now - DEDUPLICATION_WINDOW
+            )
+        return Batch(features, now, blocked, sent)
 
     def decide(
         self, message: dict, account: Account, features: Features, now: datetime

@@ -9,7 +9,7 @@ from emulator.clock import Clock
 from emulator.domain.ids import new_id, normalise_id
 from emulator.domain.records import AccountWebhook
 from emulator.errors import Conflict, NotFound
-from emulator.store import Store
+from emulator.store import Store, account_webhooks
 
 DUPLICATE = "A webhook with the given url and method already exists."
 
@@ -37,13 +37,16 @@ class WebhookService:
             "retry_delay": fields["retry_delay"],
             "created_at": self._clock.now(),
         }
-        if not self._store.save_account_webhook(webhook, new=True):
+        with self._store.transaction() as tx:
+            saved = account_webhooks.save(tx, webhook, new=True)
+        if not saved:
             raise Conflict(DUPLICATE)
         return webhook
 
     def page(self, account_id: str, page: int, page_size: int) -> dict[str, Any]:
         """Page `page` (from 0) of the account's webhooks, oldest first."""
-        found = self._store.account_webhooks_page(account_id, page * page_size, page_size)
+        with self._store.reading() as tx:
+            found = account_webhooks.page(tx, account_id, page * page_size, page_size)
         return {"page": page, "pageSize": page_size, "pageData": found}
 
     def update(self, account_id: str, webhook_id: str, changes: dict[str, Any]) -> AccountWebhook:
@@ -51,18 +54,27 @@ class WebhookService:
         webhook = self._find(account_id, webhook_id)
         given = {name: value for name, value in changes.items() if value is not None}
         changed: AccountWebhook = {**webhook, **given}  # type: ignore[typeddict-item]
-        if not self._store.save_account_webhook(changed, new=False):
+        with self._store.transaction() as tx:
+            saved = account_webhooks.save(tx, changed, new=False)
+        if not saved:
             raise Conflict(DUPLICATE)
         return changed
 
     def delete(self, account_id: str, webhook_id: str) -> None:
         canonical = normalise_id(webhook_id)
-        if canonical is None or not self._store.delete_account_webhook(account_id, canonical):
+        if canonical is None:
+            raise NotFound()
+        with self._store.transaction() as tx:
+            deleted = account_webhooks.delete(tx, account_id, canonical)
+        if not deleted:
             raise NotFound()
 
     def _find(self, account_id: str, webhook_id: str) -> AccountWebhook:
         canonical = normalise_id(webhook_id)
-        found = self._store.find_account_webhook(account_id, canonical) if canonical else None
+        if canonical is None:
+            raise NotFound()
+        with self._store.reading() as tx:
+            found = account_webhooks.find(tx, account_id, canonical)
         if found is None:
             raise NotFound()
         return found

@@ -7,10 +7,10 @@ import logging
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.domain.chaos_rules import API, ChaosRule, Injected
+from emulator.domain.chaos_rules import API, ChaosRule, Injected, matches
 from emulator.errors import NotFound
 from emulator.redaction import escape_control
-from emulator.store import Store
+from emulator.store import Store, chaos_rules
 from emulator.store.events import Event
 
 log = logging.getLogger(__name__)
@@ -29,26 +29,34 @@ class ChaosService:
         self._startup_rules = startup_rules
 
     def rules(self) -> list[ChaosRule]:
-        return self._store.chaos_rules()
+        with self._store.reading() as tx:
+            return chaos_rules.every_rule(tx)
 
     def latest_faults(self, limit: int = 50) -> list[Event]:
         """The faults injected last, newest first, as the change log has them."""
-        return self._store.latest_chaos_events(limit)
+        with self._store.reading() as tx:
+            return chaos_rules.latest_events(tx, limit)
 
     def add(self, definitions: list[dict[str, Any]]) -> list[ChaosRule]:
         """Add validated rules after those in force; returns them with their IDs."""
-        return self._store.add_chaos_rules(definitions, self._clock.now())
+        with self._store.transaction() as tx:
+            return chaos_rules.add(tx, definitions, self._clock.now())
 
     def replace(self, definitions: list[dict[str, Any]]) -> list[ChaosRule]:
         """Put validated rules in place of all those in force."""
-        return self._store.replace_chaos_rules(definitions, self._clock.now())
+        with self._store.transaction() as tx:
+            chaos_rules.delete(tx)
+            return chaos_rules.add(tx, definitions, self._clock.now())
 
     def remove(self, rule_id: str) -> None:
-        if not self._store.delete_chaos_rules(rule_id):
+        with self._store.transaction() as tx:
+            deleted = chaos_rules.delete(tx, rule_id)
+        if not deleted:
             raise NotFound()
 
     def clear(self) -> None:
-        self._store.delete_chaos_rules()
+        with self._store.transaction() as tx:
+            chaos_rules.delete(tx)
 
     def restore_startup_rules(self) -> None:
         """The --chaos file's rules again, and only them."""
@@ -57,7 +65,14 @@ class ChaosService:
     def inject(self, method: str, path: str, account_id: str) -> list[Injected]:
         """The faults the rules inject into this API request, each logged and in the change log;
         at most one of them answers the request."""
-        faults = self._store.fire_chaos(API, method, path, account_id, self._clock.now())
+        rules = self._store.kept(chaos_rules.of_side, API)
+        candidates = [rule for rule in rules if matches(rule, method, path, account_id)]
+        if not candidates:
+            return []
+        with self._store.transaction() as tx:
+            faults = chaos_rules.fire(
+                tx, candidates, API, method, path, account_id, self._clock.now()
+            )
         for fault in faults:
             log.info(
                 "chaos rule %s injected %s into %s %s for %s",

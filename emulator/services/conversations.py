@@ -15,8 +15,9 @@ from emulator.domain.billing import GSM7, GSM7_EXTENSION, Segments, segments
 from emulator.domain.error_codes import MEANINGS
 from emulator.domain.records import Message, Reply, WebhookDelivery
 from emulator.domain.statuses import EXPIRED, FAILED, QUEUED, REJECTED, SCHEDULED
+from emulator.services.blacklist import opted_out
 from emulator.services.features import FeatureService
-from emulator.store import Store
+from emulator.store import Store, inbox_views
 
 PAGE_SIZE = 25
 CONVERSATION_LIMIT = 200
@@ -153,9 +154,10 @@ class ConversationService:
     def handsets(self, account: str | None, search: str | None, page: int) -> Page:
         """Handsets by their latest message or reply, PAGE_SIZE to a page."""
         page = max(page, 1)
-        rows = self._store.latest_per_handset(
-            self.scope(account), search or None, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
-        )
+        with self._store.reading() as tx:
+            rows = inbox_views.latest_per_handset(
+                tx, self.scope(account), search or None, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
+            )
         return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
 
     # A conversation
@@ -163,9 +165,10 @@ class ConversationService:
     def conversation(self, number: str, account: str | None) -> Conversation:
         """The latest messages to the handset and replies from it, oldest first."""
         scope = self.scope(account)
-        sent = self._store.messages_to(number, scope, CONVERSATION_LIMIT)
-        answers = self._store.replies_from(number, scope, CONVERSATION_LIMIT)
-        reports = self._store.reports_of([message["id"] for message in sent])
+        with self._store.reading() as tx:
+            sent = inbox_views.messages_to(tx, number, scope, CONVERSATION_LIMIT)
+            answers = inbox_views.replies_from(tx, number, scope, CONVERSATION_LIMIT)
+            reports = inbox_views.reports_of(tx, [message["id"] for message in sent])
         steps: dict[str, list[Step]] = {}
         for report in reports:
             step = Step(report["status"], report["date_received"], report["error_code"])
@@ -175,15 +178,15 @@ class ConversationService:
         bubbles += [self._reply_bubble(reply, now) for reply in answers]
         bubbles.sort(key=lambda bubble: bubble.at)
         account_ids = sorted({bubble.account_id for bubble in bubbles})
-        opted_out = [
+        blocking = [
             account_id
             for account_id in account_ids
-            if self._store.blacklisted(account_id, [number], now)
+            if opted_out(self._store, account_id, [number], now)
         ]
         return Conversation(
             number=number,
             bubbles=bubbles,
-            opted_out=opted_out,
+            opted_out=blocking,
             reply_to=None
             if sent
             else next(
@@ -236,9 +239,10 @@ class ConversationService:
     def webhooks(self, message_id: str | None, state: str | None, page: int) -> Page:
         """Webhook deliveries, newest first, PAGE_SIZE to a page."""
         page = max(page, 1)
-        rows = self._store.webhook_page(
-            message_id or None, state or None, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
-        )
+        with self._store.reading() as tx:
+            rows = inbox_views.webhook_page(
+                tx, message_id or None, state or None, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
+            )
         return Page([_delivery(row) for row in rows[:PAGE_SIZE]], page, len(rows) > PAGE_SIZE)
 
 

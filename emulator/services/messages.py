@@ -15,7 +15,8 @@ from emulator.domain.statuses import QUEUED
 from emulator.errors import BadRequest, NotFound
 from emulator.services.acceptance import Acceptance, AcceptancePolicy
 from emulator.services.features import FeatureService
-from emulator.store import Store
+from emulator.store import Store, Transaction
+from emulator.store import messages as stored_messages
 
 NOT_SCHEDULED = "Message is not currently scheduled"
 
@@ -51,11 +52,11 @@ class MessageService:
         # Where nothing is kept (PostgreSQL), writers do not wait on each other: decide inside.
         decided_ahead = self._decide(account, messages) if ahead is not None else None
 
-        def accept() -> tuple[list[Message], list[dict]]:
+        def accept(tx: Transaction) -> tuple[list[Message], list[dict]]:
             decisions = decided_ahead
             if decisions is None or self._store.kept_generation() != ahead:
                 decisions = self._decide(account, messages)
-            return self._accept(account, messages, decisions)
+            return self._accept(tx, account, messages, decisions)
 
         rows, echoes = self._store.together(accept)
         # Waking the engine only pays when something is already due (instant mode, past expiry).
@@ -65,6 +66,7 @@ class MessageService:
 
     def _accept(
         self,
+        tx: Transaction,
         account: Account,
         messages: list[dict],
         decisions: tuple[datetime, Features, list[Acceptance]],
@@ -72,7 +74,7 @@ class MessageService:
         """Settle and insert the messages in the open writing transaction; their rows and
         echoes."""
         now, features, decided = decisions
-        batch = self._policy.batch(account, features, now, messages)
+        batch = self._policy.batch(tx, account, features, now, messages)
         rows: list[Message] = []
         echoes = []
         for message, decision in zip(messages, decided, strict=True):
@@ -82,7 +84,7 @@ class MessageService:
             row = {**request, **accepted, **identity, "updated_at": now}
             rows.append(cast(Message, row))
             echoes.append({**message, "message_id": identity["id"], "status": QUEUED})
-        self._store.insert_messages(rows)
+        stored_messages.insert(tx, rows)
         return rows, echoes
 
     def _decide(
@@ -95,8 +97,8 @@ class MessageService:
     def get(self, account_id: str, message_id: str) -> dict:
         """The message as the account may see it; NotFound for unknown, foreign or expired IDs."""
         canonical = normalise_id(message_id)
-        with self._store.reading():
-            message = self._store.find_message(account_id, canonical) if canonical else None
+        with self._store.reading() as tx:
+            message = stored_messages.find(tx, account_id, canonical) if canonical else None
             now = self._clock.now()
         if message is None or message["created_at"] <= retention_cutoff(now):
             raise NotFound()
@@ -104,7 +106,8 @@ class MessageService:
 
     def cancel(self, account_id: str, message_id: str) -> None:
         """Cancel a scheduled message; any other status is a 400."""
-        with self._store.transaction():
+        with self._store.transaction() as tx:
             message = self.get(account_id, message_id)
-            if not self._store.cancel_if_scheduled(account_id, message["id"], self._clock.now()):
+            at = self._clock.now()
+            if not stored_messages.cancel_if_scheduled(tx, account_id, message["id"], at):
                 raise BadRequest(NOT_SCHEDULED)

@@ -10,7 +10,8 @@ from emulator.domain.records import Message, Reply, new_inbound_reply, new_reply
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import reply_webhook
 from emulator.errors import BadRequest
-from emulator.store import Store
+from emulator.store import Store, account_webhooks, blacklist, inbox
+from emulator.store import messages as stored_messages
 
 INVALID_REPLY = "Invalid reply. Please check the details and try again."
 
@@ -44,20 +45,22 @@ class ReplyService:
         else:
             reply = self._inbound(source_number, content, destination_number, at, attachments)
         hooks = [reply_webhook(reply)] if reply["callback_url"] else []
-        subscriptions = Subscriptions(self._store.subscribed_webhooks([reply["account_id"]]))
+        with self._store.reading() as tx:
+            subscriptions = Subscriptions(account_webhooks.subscribed(tx, [reply["account_id"]]))
         opts_out = self._keywords.opts_out(content)
         hooks.extend(subscriptions.for_reply(reply, message, opts_out))
         change = self._keywords.blacklist_change(reply)
-        with self._store.transaction():
-            self._store.insert_reply_and_webhooks(reply, hooks)
+        with self._store.transaction() as tx:
+            inbox.insert_reply(tx, reply, hooks)
             if change is not None:
-                self._store.change_blacklist([change])
+                blacklist.change(tx, [change])
         return {**reply_view(reply), "account_id": reply["account_id"], "attachments": attachments}
 
     def _message_answered(self, source_number, message_id, destination_number) -> Message | None:
         if message_id is not None:
             canonical = normalise_id(message_id)
-            message = self._store.message_by_id(canonical) if canonical else None
+            with self._store.reading() as tx:
+                message = stored_messages.of_any_account(tx, canonical) if canonical else None
             if message is None:
                 raise BadRequest(INVALID_REPLY, ["message_id: No message has this ID."])
             if message["destination_number"] != source_number:
@@ -65,7 +68,8 @@ class ReplyService:
                     INVALID_REPLY, ["source_number: The message was not sent to this number."]
                 )
             return message
-        return self._store.latest_message_to(source_number, destination_number)
+        with self._store.reading() as tx:
+            return stored_messages.latest_to(tx, source_number, destination_number)
 
     def _inbound(self, source_number, content, destination_number, at, attachments) -> Reply:
         owner = self._accounts.owner_of_number(destination_number) if destination_number else None

@@ -9,7 +9,7 @@ from emulator.domain.records import SignatureKey
 from emulator.domain.signing import new_key_pair
 from emulator.errors import FeatureNotEnabled, NotFound
 from emulator.services.features import FeatureService
-from emulator.store import Store
+from emulator.store import Store, signature_keys
 
 ENTITY_NOT_FOUND = "Entity not found"
 NONE_ENABLED = "Currently no key is enabled"
@@ -36,39 +36,46 @@ class SignatureKeyService:
             "enabled": False,
             "created_at": self._clock.now(),
         }
-        self._store.insert_signature_key(key)
+        with self._store.transaction() as tx:
+            signature_keys.insert(tx, key)
         return key
 
     def get(self, account_id: str, key_id: str) -> SignatureKey:
-        key = self._store.find_signature_key(account_id, key_id)
+        with self._store.reading() as tx:
+            key = signature_keys.find(tx, account_id, key_id)
         if key is None:
             raise NotFound(ENTITY_NOT_FOUND)
         return key
 
     def page(self, account_id: str, page: int, page_size: int) -> list[SignatureKey]:
         """Page `page` (from 0) of the account's keys, newest first."""
-        return self._store.signature_keys_page(account_id, page * page_size, page_size)
+        with self._store.reading() as tx:
+            return signature_keys.page(tx, account_id, page * page_size, page_size)
 
     def delete(self, account_id: str, key_id: str) -> None:
-        if not self._store.delete_signature_key(account_id, key_id):
+        with self._store.transaction() as tx:
+            deleted = signature_keys.delete(tx, account_id, key_id)
+        if not deleted:
             raise NotFound(ENTITY_NOT_FOUND)
 
     def enable(self, account_id: str, key_id: str) -> SignatureKey:
         """Enable the key; the one enabled before, if any, is disabled."""
-        key = self._store.enable_signature_key(account_id, key_id)
+        with self._store.transaction() as tx:
+            key = signature_keys.enable(tx, account_id, key_id)
         if key is None:
             raise NotFound(ENTITY_NOT_FOUND)
         return key
 
     def enabled(self, account_id: str) -> SignatureKey:
-        key = self._store.enabled_signature_key(account_id)
+        key = self._store.kept(signature_keys.enabled, account_id)
         if key is None:
             raise NotFound(NONE_ENABLED)
         return key
 
     def disable(self, account_id: str) -> None:
         """Disable the enabled key; nothing to do is not an error."""
-        self._store.disable_signature_keys(account_id)
+        with self._store.transaction() as tx:
+            signature_keys.disable_all(tx, account_id)
 
     def check_feature(self, account_id: str) -> None:
         """FeatureNotEnabled for an account without the signature_keys feature: the API asks

@@ -1,6 +1,32 @@
-"""The store: SQLAlchemy tables and the queries the emulator needs; SQLite by default."""
+"""The store: SQLAlchemy tables, the `Store` that owns the database and its transactions, and
+the query functions of each feature, which take the open transaction first."""
 
-from emulator.store.base import account_subject
+from emulator.store import (
+    account_webhooks,
+    blacklist,
+    chaos_rules,
+    delivery_chaos,
+    inbox,
+    inbox_views,
+    messages,
+    signature_keys,
+    webhook_deliveries,
+)
+from emulator.store.base import Transaction, account_subject, take_turns
 from emulator.store.store import Store
 
-__all__ = ["Store", "account_subject"]
+__all__ = [
+    "Store",
+    "Transaction",
+    "account_subject",
+    "account_webhooks",
+    "blacklist",
+    "chaos_rules",
+    "delivery_chaos",
+    "inbox",
+    "inbox_views",
+    "messages",
+    "signature_keys",
+    "take_turns",
+    "webhook_deliveries",
+]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar, cast
 
 from sqlalchemy import Connection, Executable, RowMapping, text
 from sqlalchemy.exc import DBAPIError
@@ -41,6 +41,15 @@ CHECKPOINT_EVERY_COMMITS = 200
 _CHANGES_KEPT_STATE = "mm_emulator_changes_kept_state"
 
 
+Transaction: TypeAlias = Connection
+"""The open store transaction that every query function takes first: from
+`StoreBase.transaction()` or `StoreBase.reading()`."""
+
+_Read = ParamSpec("_Read")
+_Value = TypeVar("_Value")
+_Record = TypeVar("_Record", bound=Mapping[str, Any])
+
+
 @dataclass(frozen=True)
 class _Open:
     connection: Connection
@@ -63,7 +72,7 @@ class StoreBase:
             path.with_name(path.name + "-generation") if path else None,
             shared=not self._postgresql,
         )
-        self._kept: dict[str, tuple[int, Any]] = {}
+        self._kept: dict[Hashable, tuple[int, Any]] = {}
         self._commits = 0
         self._group = GroupCommit(self.transaction, self._run_at_commit)
         # The transaction open in this thread or task, which nested store calls join.
@@ -127,13 +136,13 @@ class StoreBase:
                 # SQLite's own, copies it.
                 log.warning("checkpoint of the store's log failed: %s", error)
 
-    def together(self, work: Callable[[], Any]) -> Any:
-        """What `work` returns, run in a writing transaction that it may share with the work
-        other threads of this process hand in at the same time (see GroupCommit), where writers
-        take turns anyway (SQLite). Inside an open transaction it runs in that one."""
+    def together(self, work: Callable[[Transaction], _Value]) -> _Value:
+        """What `work(tx)` returns, run in a writing transaction `tx` that it may share with the
+        work other threads of this process hand in at the same time (see GroupCommit), where
+        writers take turns anyway (SQLite). Inside an open transaction it runs in that one."""
         if self._postgresql or self._open.get() is not None:
-            with self.transaction():
-                return work()
+            with self.transaction() as tx:
+                return work(tx)
         return self._group.run(work)
 
     @property
@@ -156,20 +165,42 @@ class StoreBase:
         current = self._open.get()
         return current is not None and current.write
 
-    def cached(self, key: str, load: Callable[[], Any]) -> Any:
-        """What `load` reads from the store, kept in this process under `key` until a
-        transaction that marked itself with `changes_kept_state` commits in any process.
+    def kept(
+        self,
+        read: Callable[Concatenate[Transaction, _Read], _Value],
+        *args: _Read.args,
+        **kwargs: _Read.kwargs,
+    ) -> _Value:
+        """What `read(tx, *args, **kwargs)` returns, kept in this process until a transaction
+        that marked itself with `changes_kept_state` commits in any process.
 
         Read afresh where processes share no generation (PostgreSQL) and inside a transaction
         that is itself changing such state (it must see its own changes; they may yet roll back).
+        `args` must be hashable: with `read`, they name what is kept.
         """
+        return self.cached(
+            (read, args, tuple(sorted(kwargs.items()))),
+            lambda: self._read(read, *args, **kwargs),
+        )
+
+    def _read(
+        self,
+        read: Callable[Concatenate[Transaction, _Read], _Value],
+        *args: _Read.args,
+        **kwargs: _Read.kwargs,
+    ) -> _Value:
+        with self.reading() as tx:
+            return read(tx, *args, **kwargs)
+
+    def cached(self, key: Hashable, load: Callable[[], _Value]) -> _Value:
+        """What `load` reads from the store, kept under `key` as `kept` keeps it."""
         generation = self._generation.current()
         current = self._open.get()
         if generation is None or (current and current.connection.info.get(_CHANGES_KEPT_STATE)):
             return load()
         kept = self._kept.get(key)
         if kept is not None and kept[0] == generation:
-            return kept[1]
+            return kept[1]  # type: ignore[no-any-return]
         # The generation is read before the state: a change committing in between is read
         # now and read again next time, never missed.
         value = load()
@@ -182,9 +213,8 @@ class StoreBase:
         return self._generation.current()
 
     def changes_kept_state(self, connection: Connection) -> None:
-        """Mark the transaction open on `connection` as one that changes state other processes
-        keep (see `cached`): when it commits, what they keep is read afresh."""
-        connection.info[_CHANGES_KEPT_STATE] = True
+        """See the function `changes_kept_state`."""
+        changes_kept_state(connection)
 
     def unavailable_reason(self) -> str | None:
         """None while the database answers a trivial query; why it does not, in one line."""
@@ -196,18 +226,11 @@ class StoreBase:
         return None
 
     def take_turns(self, subject: str) -> None:
-        """Until the open writing transaction ends, other writers about `subject` (an account)
-        wait for it, and it for those before it: what it reads next is what they left, and
-        what it writes on the strength of that (a withheld duplicate, a webhook whose URL is
-        free) is right. SQLite has one writer at a time already."""
+        """`take_turns` in the writing transaction open in this thread or task."""
         current = self._open.get()
         if current is None or not current.write:
             raise RuntimeError("take_turns outside a writing transaction")
-        if self._postgresql:
-            current.connection.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:subject, 0))"),
-                {"subject": subject},
-            )
+        take_turns(current.connection, subject)
 
     @contextmanager
     def _begin(self, write: bool, alone: bool) -> Iterator[Connection]:
@@ -302,7 +325,7 @@ def run_at_commit(connection: Connection) -> None:
     multi-row INSERT. A statement given anything but rows keeps its place among them.
     """
     pending = connection.info.get(_AT_COMMIT) or []
-    rows: dict[int, tuple[Executable, list]] = {}
+    rows: dict[int, tuple[Executable, list[Any]]] = {}
     while pending:
         statement, parameters = pending.pop(0)
         if isinstance(parameters, list):
@@ -313,10 +336,30 @@ def run_at_commit(connection: Connection) -> None:
     _insert_rows(connection, rows)
 
 
-def _insert_rows(connection: Connection, rows: dict[int, tuple[Executable, list]]) -> None:
+def _insert_rows(connection: Connection, rows: dict[int, tuple[Executable, list[Any]]]) -> None:
     for statement, parameters in rows.values():
         connection.execute(statement, parameters)
     rows.clear()
+
+
+def take_turns(tx: Transaction, subject: str) -> None:
+    """Until the writing transaction `tx` ends, other writers about `subject` (an account) wait
+    for it, and it for those before it: what it reads next is what they left, and what it
+    writes on the strength of that (a withheld duplicate, a webhook whose URL is free) is right.
+    SQLite has one writer at a time already."""
+    if not tx.get_execution_options().get(WRITE):
+        raise RuntimeError("take_turns outside a writing transaction")
+    if tx.dialect.name == "postgresql":
+        tx.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:subject, 0))"),
+            {"subject": subject},
+        )
+
+
+def changes_kept_state(tx: Transaction) -> None:
+    """Mark `tx` as a transaction that changes state processes keep (see `StoreBase.kept`): when
+    it commits, what they keep is read afresh."""
+    tx.info[_CHANGES_KEPT_STATE] = True
 
 
 def account_subject(account_id: str) -> str:
@@ -332,3 +375,13 @@ def as_record(row: RowMapping | None) -> Any:
 def as_records(rows: Iterable[RowMapping]) -> Any:
     """Result rows as a list of plain dicts of the record type the caller declares."""
     return [dict(row) for row in rows]
+
+
+def record(row: RowMapping | None, kind: type[_Record]) -> _Record | None:
+    """A result row as a record of type `kind` (a TypedDict of the row's columns), or None."""
+    return None if row is None else cast(_Record, dict(row))
+
+
+def records(rows: Iterable[RowMapping], kind: type[_Record]) -> list[_Record]:
+    """Result rows as records of type `kind` (a TypedDict of the rows' columns)."""
+    return [cast(_Record, dict(row)) for row in rows]

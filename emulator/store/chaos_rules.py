@@ -8,7 +8,8 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
+from sqlalchemy import delete as delete_rows
 
 from emulator.domain.chaos_rules import (
     DEFINITION_FIELDS,
@@ -23,12 +24,11 @@ from emulator.domain.chaos_rules import (
     Injected,
     by_chance,
     fault_of,
-    matches,
     retry_after,
     seconds_of,
 )
 from emulator.domain.ids import new_id
-from emulator.store.base import StoreBase, as_records
+from emulator.store.base import Transaction, changes_kept_state, records
 from emulator.store.events import CHAOS, Event, append_events, new_event
 from emulator.store.tables import chaos_hits, chaos_rules, events
 
@@ -38,105 +38,90 @@ _RULES_OF_SIDE = (
 )
 
 
-class ChaosQueries(StoreBase):
-    """Queries the Store gathers; each commits before it returns."""
+def every_rule(tx: Transaction) -> list[ChaosRule]:
+    """Every rule, oldest first."""
+    return [
+        _rule(row) for row in tx.execute(select(chaos_rules).order_by(chaos_rules.c.seq)).mappings()
+    ]
 
-    def chaos_rules(self, side: str | None = None) -> list[ChaosRule]:
-        """The rules (of one side), oldest first: the order they are tried in."""
-        query = (
-            _RULES_OF_SIDE if side is not None else select(chaos_rules).order_by(chaos_rules.c.seq)
-        )
-        with self.reading() as connection:
-            rows = connection.execute(query, {"side": side}).mappings()
-            return [_rule(row) for row in rows]
 
-    def chaos_rules_to_match(self, side: str) -> list[ChaosRule]:
-        """The rules of `side` as matching needs them: kept in memory until a change to the
-        rules commits (their counters there are stale; firing reads them again under lock)."""
-        return self.cached(f"chaos rules {side}", lambda: self.chaos_rules(side))
+def of_side(tx: Transaction, side: str) -> list[ChaosRule]:
+    """The rules of `side`, oldest first: the order they are tried in. Every API request and
+    first webhook attempt asks, so callers read them through `StoreBase.kept` (their counters
+    there are stale; `fire` reads them again under lock)."""
+    return [_rule(row) for row in tx.execute(_RULES_OF_SIDE, {"side": side}).mappings()]
 
-    def latest_chaos_events(self, limit: int) -> list[Event]:
-        """The faults injected last, newest first, from the change log."""
-        query = select(events).where(events.c.kind == CHAOS).order_by(events.c.seq.desc())
-        with self.reading() as connection:
-            return as_records(connection.execute(query.limit(limit)).mappings())
 
-    def add_chaos_rules(self, definitions: list[dict[str, Any]], at: datetime) -> list[ChaosRule]:
-        """Store validated rules after those there are; returns them with their IDs."""
-        rows = [
-            {
-                "id": new_id(),
-                "side": definition["side"],
-                "definition": {name: definition.get(name) for name in DEFINITION_FIELDS},
-                "remaining": definition.get("times"),
-                "matched": 0,
-                "fired": 0,
-                "created_at": at,
-            }
-            for definition in definitions
-        ]
-        with self.transaction() as connection:
-            self.changes_kept_state(connection)
-            if rows:
-                connection.execute(insert(chaos_rules), rows)
-        return [_rule(row) for row in rows]
+def latest_events(tx: Transaction, limit: int) -> list[Event]:
+    """The faults injected last, newest first, from the change log."""
+    query = select(events).where(events.c.kind == CHAOS).order_by(events.c.seq.desc())
+    return records(tx.execute(query.limit(limit)).mappings(), Event)
 
-    def replace_chaos_rules(
-        self, definitions: list[dict[str, Any]], at: datetime
-    ) -> list[ChaosRule]:
-        """Delete every rule, then store these, with fresh counters."""
-        with self.transaction():
-            self.delete_chaos_rules()
-            return self.add_chaos_rules(definitions, at)
 
-    def delete_chaos_rules(self, rule_id: str | None = None) -> bool:
-        """Delete one rule (or all of them) with its rate windows; False if there was none."""
-        rules = delete(chaos_rules)
-        hits = delete(chaos_hits)
-        if rule_id is not None:
-            rules = rules.where(chaos_rules.c.id == rule_id)
-            hits = hits.where(chaos_hits.c.rule_id == rule_id)
-        with self.transaction() as connection:
-            self.changes_kept_state(connection)
-            connection.execute(hits)
-            return bool(connection.execute(rules).rowcount)
+def add(tx: Transaction, definitions: list[dict[str, Any]], at: datetime) -> list[ChaosRule]:
+    """Store validated rules after those there are; returns them with their IDs."""
+    rows = [
+        {
+            "id": new_id(),
+            "side": definition["side"],
+            "definition": {name: definition.get(name) for name in DEFINITION_FIELDS},
+            "remaining": definition.get("times"),
+            "matched": 0,
+            "fired": 0,
+            "created_at": at,
+        }
+        for definition in definitions
+    ]
+    changes_kept_state(tx)
+    if rows:
+        tx.execute(insert(chaos_rules), rows)
+    return [_rule(row) for row in rows]
 
-    def fire_chaos(
-        self,
-        side: str,
-        method: str,
-        path: str,
-        account_id: str | None,
-        at: datetime,
-        **context: Any,
-    ) -> list[Injected]:
-        """The faults of the rules of `side` that match and fire, counted, each with an event in
-        the change log (`context` adds to its data; its `message_id` names the message). After
-        a fault that answers the request (a status, a dropped connection, a rate limit) no
-        further rule is tried."""
-        rules = self.chaos_rules_to_match(side)
-        candidates = [rule for rule in rules if matches(rule, method, path, account_id)]
-        if not candidates:
-            return []
-        injected: list[Injected] = []
-        with self.transaction() as connection:
-            for rule in candidates:
-                fault = _fire(connection, rule, account_id)
-                if fault is None:
-                    continue
-                injected.append(fault)
-                if fault.answers:
-                    break
-            data = {"side": side, "method": method, "path": path, **context}
-            message_id = data.pop("message_id", None)
-            append_events(
-                connection,
-                [
-                    new_event(CHAOS, at, account_id, message_id, **data, **fault.describe())
-                    for fault in injected
-                ],
-            )
-        return injected
+
+def delete(tx: Transaction, rule_id: str | None = None) -> bool:
+    """Delete one rule (or all of them) with its rate windows; False if there was none."""
+    rules = delete_rows(chaos_rules)
+    hits = delete_rows(chaos_hits)
+    if rule_id is not None:
+        rules = rules.where(chaos_rules.c.id == rule_id)
+        hits = hits.where(chaos_hits.c.rule_id == rule_id)
+    changes_kept_state(tx)
+    tx.execute(hits)
+    return bool(tx.execute(rules).rowcount)
+
+
+def fire(
+    tx: Transaction,
+    candidates: list[ChaosRule],
+    side: str,
+    method: str,
+    path: str,
+    account_id: str | None,
+    at: datetime,
+    **context: Any,
+) -> list[Injected]:
+    """The faults of the `candidates` (rules of `side` that match the request or delivery) that
+    fire, counted, each with an event in the change log (`context` adds to its data; its
+    `message_id` names the message). After a fault that answers the request (a status, a
+    dropped connection, a rate limit) no further rule is tried."""
+    injected: list[Injected] = []
+    for rule in candidates:
+        fault = _fire(tx, rule, account_id)
+        if fault is None:
+            continue
+        injected.append(fault)
+        if fault.answers:
+            break
+    data = {"side": side, "method": method, "path": path, **context}
+    message_id = data.pop("message_id", None)
+    append_events(
+        tx,
+        [
+            new_event(CHAOS, at, account_id, message_id, **data, **fault.describe())
+            for fault in injected
+        ],
+    )
+    return injected
 
 
 def _fire(connection: Connection, rule: ChaosRule, account_id: str | None) -> Injected | None:
@@ -193,7 +178,9 @@ def _rate_limited(
     request is let through and counted."""
     now = time.time()
     mine = (chaos_hits.c.rule_id == rule["id"]) & (chaos_hits.c.account_id == account_id)
-    connection.execute(delete(chaos_hits).where(mine, chaos_hits.c.at <= now - RATE_WINDOW_SECONDS))
+    connection.execute(
+        delete_rows(chaos_hits).where(mine, chaos_hits.c.at <= now - RATE_WINDOW_SECONDS)
+    )
     window = connection.execute(
         select(chaos_hits.c.at).where(mine).order_by(chaos_hits.c.at).limit(limit)
     ).scalars()
@@ -207,7 +194,7 @@ def _rate_limited(
     return Injected(rule["id"], rule["name"], RATE_LIMIT, TOO_MANY_REQUESTS, wait)
 
 
-def _rule(row) -> ChaosRule:
+def _rule(row: RowMapping | dict[str, Any]) -> ChaosRule:
     definition = row["definition"]
     return {
         "id": row["id"],

@@ -6,7 +6,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Connection
+
+_Result = TypeVar("_Result")
 
 
 class _Unit:
@@ -14,7 +18,7 @@ class _Unit:
 
     __slots__ = ("work", "result", "error", "finished", "ready", "leads")
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[[Connection], Any]) -> None:
         self.work = work
         self.result: Any = None
         self.error: BaseException | None = None
@@ -37,7 +41,7 @@ class GroupCommit:
 
     def __init__(
         self,
-        transaction: Callable[[], AbstractContextManager[Any]],
+        transaction: Callable[[], AbstractContextManager[Connection]],
         before_commit: Callable[[], None],
     ) -> None:
         """`transaction` opens a writing transaction in the calling thread; `before_commit`
@@ -54,8 +58,9 @@ class GroupCommit:
         with self._lock:
             return len(self._waiting)
 
-    def run(self, work: Callable[[], Any]) -> Any:
-        """What `work` returns once its transaction has committed; what it raised otherwise."""
+    def run(self, work: Callable[[Connection], _Result]) -> _Result:
+        """What `work(tx)` returns once its transaction `tx` has committed; what it raised
+        otherwise."""
         unit = _Unit(work)
         with self._lock:
             self._waiting.append(unit)
@@ -67,7 +72,7 @@ class GroupCommit:
             self._lead()
         if unit.error is not None:
             raise unit.error
-        return unit.result
+        return cast(_Result, unit.result)
 
     def _lead(self) -> None:
         with self._lock:
@@ -91,9 +96,9 @@ class GroupCommit:
     def _commit(self, group: list[_Unit]) -> None:
         if len(group) > 1:
             try:
-                with self._transaction():
+                with self._transaction() as tx:
                     try:
-                        results = [unit.work() for unit in group]
+                        results = [unit.work(tx) for unit in group]
                         # What waits for the commit is part of the work: it may fail too.
                         self._before_commit()
                     except BaseException as error:
@@ -112,8 +117,8 @@ class GroupCommit:
                 return
         for unit in group:
             try:
-                with self._transaction():
-                    unit.result = unit.work()
+                with self._transaction() as tx:
+                    unit.result = unit.work(tx)
             except BaseException as error:
                 # Raised again in the unit's own thread (see run), not in the leader's.
                 unit.error = error

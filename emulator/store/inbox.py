@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    ColumnElement,
+    Dialect,
     Table,
     TypeDecorator,
     and_,
@@ -19,7 +21,7 @@ from sqlalchemy import (
 )
 
 from emulator.domain.records import DeliveryReport, Reply, ReportedMessage, WebhookDelivery
-from emulator.store.base import StoreBase
+from emulator.store.base import Transaction
 from emulator.store.events import append_events, reply_event
 from emulator.store.rows import fetch_rows
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
@@ -27,52 +29,52 @@ from emulator.store.tables import delivery_reports, messages, replies, webhooks
 PAGE_SIZE = 100
 
 
-class InboxQueries(StoreBase):
-    """Queries the Store gathers; each commits before it returns."""
-
-    def unconfirmed_delivery_reports(
-        self, account_id: str, received_after: datetime
-    ) -> list[tuple[DeliveryReport, ReportedMessage]]:
-        """The oldest unconfirmed reports of the account, each with its message's fields."""
-        parameters = {"account_id": account_id, "received_after": received_after}
-        with self.reading() as connection:
-            rows = fetch_rows(connection, _UNCONFIRMED_REPORTS, parameters)
-        # The report's and its message's field names do not overlap: one dict serves as both.
-        return cast(list[tuple[DeliveryReport, ReportedMessage]], [(row, row) for row in rows])
-
-    def unconfirmed_replies(
-        self, account_id: str, received_after: datetime, now: datetime
-    ) -> list[Reply]:
-        """The oldest unconfirmed replies of the account received by `now`."""
-        parameters = {"account_id": account_id, "received_after": received_after, "now": now}
-        with self.reading() as connection:
-            return cast(list[Reply], fetch_rows(connection, _UNCONFIRMED_REPLIES, parameters))
-
-    def insert_reply_and_webhooks(self, reply: Reply, hooks: list[WebhookDelivery]) -> None:
-        """Store a reply with the webhook deliveries that announce it, in one transaction."""
-        with self.transaction() as connection:
-            connection.execute(insert(replies), reply)
-            if hooks:
-                connection.execute(insert(webhooks), hooks)
-            append_events(connection, [reply_event(reply)])
-
-    def confirm_delivery_reports(self, account_id: str, ids: Iterable[str]) -> None:
-        self._confirm(delivery_reports, account_id, ids)
-
-    def confirm_replies(self, account_id: str, ids: Iterable[str]) -> None:
-        self._confirm(replies, account_id, ids)
-
-    def _confirm(self, table: Table, account_id: str, ids: Iterable[str]) -> None:
-        statement = (
-            update(table)
-            .where(table.c.account_id == account_id, table.c.id.in_(list(ids)))
-            .values(confirmed=True)
-        )
-        with self.transaction() as connection:
-            connection.execute(statement)
+def unconfirmed_delivery_reports(
+    tx: Transaction, account_id: str, received_after: datetime
+) -> list[tuple[DeliveryReport, ReportedMessage]]:
+    """The oldest unconfirmed reports of the account, each with its message's fields."""
+    parameters = {"account_id": account_id, "received_after": received_after}
+    rows = fetch_rows(tx, _UNCONFIRMED_REPORTS, parameters)
+    # The report's and its message's field names do not overlap: one dict serves as both.
+    return cast(list[tuple[DeliveryReport, ReportedMessage]], [(row, row) for row in rows])
 
 
-def _unconfirmed(table: Table):
+def unconfirmed_replies(
+    tx: Transaction, account_id: str, received_after: datetime, now: datetime
+) -> list[Reply]:
+    """The oldest unconfirmed replies of the account received by `now`."""
+    parameters = {"account_id": account_id, "received_after": received_after, "now": now}
+    return cast(list[Reply], fetch_rows(tx, _UNCONFIRMED_REPLIES, parameters))
+
+
+def insert_reply(tx: Transaction, reply: Reply, hooks: list[WebhookDelivery]) -> None:
+    """Store a reply with the webhook deliveries that announce it."""
+    tx.execute(insert(replies), dict(reply))
+    if hooks:
+        tx.execute(insert(webhooks), hooks)
+    append_events(tx, [reply_event(reply)])
+
+
+def confirm_delivery_reports(tx: Transaction, account_id: str, ids: Iterable[str]) -> None:
+    """Confirm the account's own reports among `ids`; others are left as they are."""
+    _confirm(tx, delivery_reports, account_id, ids)
+
+
+def confirm_replies(tx: Transaction, account_id: str, ids: Iterable[str]) -> None:
+    """Confirm the account's own replies among `ids`; others are left as they are."""
+    _confirm(tx, replies, account_id, ids)
+
+
+def _confirm(tx: Transaction, table: Table, account_id: str, ids: Iterable[str]) -> None:
+    statement = (
+        update(table)
+        .where(table.c.account_id == account_id, table.c.id.in_(list(ids)))
+        .values(confirmed=True)
+    )
+    tx.execute(statement)
+
+
+def _unconfirmed(table: Table) -> ColumnElement[bool]:
     """The rows of account `:account_id` received after `:received_after`, not yet confirmed."""
     return and_(
         table.c.account_id == bindparam("account_id"),
@@ -81,13 +83,13 @@ def _unconfirmed(table: Table):
     )
 
 
-class _JsonNullAsNone(TypeDecorator):
+class _JsonNullAsNone(TypeDecorator[Any]):
     """JSON whose stored `null`, the metadata of most messages, is read without the decoder."""
 
     impl = JSON
     cache_ok = True
 
-    def result_processor(self, dialect, coltype):
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
         decode = super().result_processor(dialect, coltype)
         if decode is None:
             return None

@@ -9,10 +9,19 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, FromClause, exists, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    UnaryExpression,
+    exists,
+    or_,
+    select,
+    tuple_,
+)
 
 from emulator.domain.records import DeliveryReport, Message, Reply, WebhookDelivery
-from emulator.store.base import StoreBase, as_records
+from emulator.store.base import Transaction, records
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 
@@ -27,102 +36,102 @@ class HandsetActivity(TypedDict):
     status: str | None
 
 
-class InboxViewQueries(StoreBase):
-    """Queries the Store gathers; each commits before it returns."""
+def latest_per_handset(
+    tx: Transaction,
+    account_ids: Collection[str] | None,
+    search: str | None,
+    offset: int,
+    limit: int,
+) -> list[HandsetActivity]:
+    """Handsets by their latest message or reply (among those of the accounts, and matching
+    `search` in the number or the text, when given), newest first.
 
-    def latest_per_handset(
-        self,
-        account_ids: Collection[str] | None,
-        search: str | None,
-        offset: int,
-        limit: int,
-    ) -> list[HandsetActivity]:
-        """Handsets by their latest message or reply (among those of the accounts, and matching
-        `search` in the number or the text, when given), newest first.
-
-        Each side is walked newest first and keeps a row only when no later row of the same
-        handset exists: an index probe per row, with LIMIT, never a scan of every group.
-        """
-        wanted = offset + limit
-        with self.transaction() as connection:
-            sent = connection.execute(_latest_messages(account_ids, search, wanted)).mappings()
-            answered = connection.execute(_latest_replies(account_ids, search, wanted)).mappings()
-            rows: list[Any] = [
-                *({**row, "direction": "out"} for row in sent),
-                *({**row, "direction": "in", "status": None} for row in answered),
-            ]
-        rows.sort(key=lambda row: row["at"], reverse=True)
-        return rows[offset:wanted]
-
-    def messages_to(
-        self, number: str, account_ids: Collection[str] | None, limit: int
-    ) -> list[Message]:
-        """The latest `limit` messages to a handset, newest first."""
-        query = (
-            select(messages)
-            .where(messages.c.destination_number == number, *_of(messages, account_ids))
-            .order_by(messages.c.created_at.desc(), messages.c.seq.desc())
-            .limit(limit)
-        )
-        with self.transaction() as connection:
-            return as_records(connection.execute(query).mappings())
-
-    def replies_from(
-        self, number: str, account_ids: Collection[str] | None, limit: int
-    ) -> list[Reply]:
-        """The latest `limit` replies of a handset, newest first."""
-        query = (
-            select(replies)
-            .where(replies.c.source_number == number, *_of(replies, account_ids))
-            .order_by(replies.c.date_received.desc(), replies.c.seq.desc())
-            .limit(limit)
-        )
-        with self.transaction() as connection:
-            return as_records(connection.execute(query).mappings())
-
-    def reports_of(self, message_ids: Collection[str]) -> list[DeliveryReport]:
-        """The delivery reports of these messages, oldest first."""
-        query = (
-            select(delivery_reports)
-            .where(delivery_reports.c.message_id.in_(list(message_ids)))
-            .order_by(delivery_reports.c.date_received, delivery_reports.c.seq)
-        )
-        with self.transaction() as connection:
-            return as_records(connection.execute(query).mappings())
-
-    def webhook_page(
-        self, message_id: str | None, state: str | None, offset: int, limit: int
-    ) -> list[WebhookDelivery]:
-        """Webhook deliveries, newest first, of the messages whose ID starts with `message_id`
-        (the inbox shows the first 8 characters) and in one state, when given."""
-        conditions = []
-        if message_id:
-            conditions.append(webhooks.c.message_id.startswith(message_id.lower(), autoescape=True))
-        if state:
-            conditions.append(webhooks.c.state == state)
-        query = (
-            select(webhooks)
-            .where(*conditions)
-            .order_by(webhooks.c.seq.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        with self.transaction() as connection:
-            return as_records(connection.execute(query).mappings())
+    Each side is walked newest first and keeps a row only when no later row of the same
+    handset exists: an index probe per row, with LIMIT, never a scan of every group.
+    """
+    wanted = offset + limit
+    sent = tx.execute(_latest_messages(account_ids, search, wanted)).mappings()
+    answered = tx.execute(_latest_replies(account_ids, search, wanted)).mappings()
+    rows = [
+        *(HandsetActivity(**row, direction="out") for row in sent),  # type: ignore[typeddict-item]
+        *(HandsetActivity(**row, direction="in", status=None) for row in answered),  # type: ignore[typeddict-item]
+    ]
+    rows.sort(key=lambda row: row["at"], reverse=True)
+    return rows[offset:wanted]
 
 
-def _of(table: FromClause, account_ids: Collection[str] | None) -> list:
+def messages_to(
+    tx: Transaction, number: str, account_ids: Collection[str] | None, limit: int
+) -> list[Message]:
+    """The latest `limit` messages to a handset, newest first."""
+    query = (
+        select(messages)
+        .where(messages.c.destination_number == number, *_of(messages, account_ids))
+        .order_by(messages.c.created_at.desc(), messages.c.seq.desc())
+        .limit(limit)
+    )
+    return records(tx.execute(query).mappings(), Message)
+
+
+def replies_from(
+    tx: Transaction, number: str, account_ids: Collection[str] | None, limit: int
+) -> list[Reply]:
+    """The latest `limit` replies of a handset, newest first."""
+    query = (
+        select(replies)
+        .where(replies.c.source_number == number, *_of(replies, account_ids))
+        .order_by(replies.c.date_received.desc(), replies.c.seq.desc())
+        .limit(limit)
+    )
+    return records(tx.execute(query).mappings(), Reply)
+
+
+def reports_of(tx: Transaction, message_ids: Collection[str]) -> list[DeliveryReport]:
+    """The delivery reports of these messages, oldest first."""
+    query = (
+        select(delivery_reports)
+        .where(delivery_reports.c.message_id.in_(list(message_ids)))
+        .order_by(delivery_reports.c.date_received, delivery_reports.c.seq)
+    )
+    return records(tx.execute(query).mappings(), DeliveryReport)
+
+
+def webhook_page(
+    tx: Transaction, message_id: str | None, state: str | None, offset: int, limit: int
+) -> list[WebhookDelivery]:
+    """Webhook deliveries, newest first, of the messages whose ID starts with `message_id`
+    (the inbox shows the first 8 characters) and in one state, when given."""
+    conditions = []
+    if message_id:
+        conditions.append(webhooks.c.message_id.startswith(message_id.lower(), autoescape=True))
+    if state:
+        conditions.append(webhooks.c.state == state)
+    query = (
+        select(webhooks)
+        .where(*conditions)
+        .order_by(webhooks.c.seq.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return records(tx.execute(query).mappings(), WebhookDelivery)
+
+
+def _of(table: FromClause, account_ids: Collection[str] | None) -> list[ColumnElement[bool]]:
     return [] if account_ids is None else [table.c.account_id.in_(list(account_ids))]
 
 
-def _matching(table: FromClause, number_column: str, search: str | None) -> list:
+def _matching(
+    table: FromClause, number_column: str, search: str | None
+) -> list[ColumnElement[bool]]:
     if not search:
         return []
     number = table.c[number_column].contains(search, autoescape=True)
     return [or_(number, table.c.content.contains(search, autoescape=True))]
 
 
-def _latest_messages(account_ids: Collection[str] | None, search: str | None, limit: int):
+def _latest_messages(
+    account_ids: Collection[str] | None, search: str | None, limit: int
+) -> Select[Any]:
     message, later = messages.alias("message"), messages.alias("later")
     reply = replies.alias("reply")
     later_message = exists().where(
@@ -156,7 +165,9 @@ def _latest_messages(account_ids: Collection[str] | None, search: str | None, li
     )
 
 
-def _latest_replies(account_ids: Collection[str] | None, search: str | None, limit: int):
+def _latest_replies(
+    account_ids: Collection[str] | None, search: str | None, limit: int
+) -> Select[Any]:
     reply, later = replies.alias("reply"), replies.alias("later")
     message = messages.alias("message")
     later_reply = exists().where(
@@ -190,7 +201,9 @@ def _latest_replies(account_ids: Collection[str] | None, search: str | None, lim
     )
 
 
-def _newest_first(table: FromClause, at: ColumnElement, account_ids: Collection[str] | None):
+def _newest_first(
+    table: FromClause, at: ColumnElement[datetime], account_ids: Collection[str] | None
+) -> list[UnaryExpression[Any]]:
     # Filtered by account, the (account_id, time) index gives the order; unfiltered, the primary
     # key does (seq follows time). Either way the walk stops after LIMIT rows are kept.
     if account_ids is None:

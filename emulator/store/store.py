@@ -6,11 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select
 
-from emulator.store.account_webhooks import AccountWebhookQueries
-from emulator.store.blacklist import BlacklistQueries
-from emulator.store.chaos_rules import ChaosQueries
+from emulator.domain.records import Message, WebhookDelivery
+from emulator.store import messages as stored_messages
+from emulator.store import webhook_deliveries
 from emulator.store.clock import ClockQueries
-from emulator.store.delivery_chaos import WebhookChaosQueries
 from emulator.store.events import (
     FEATURES_CHANGED,
     EventQueries,
@@ -19,10 +18,6 @@ from emulator.store.events import (
     new_event,
     trim_events,
 )
-from emulator.store.inbox import InboxQueries
-from emulator.store.inbox_views import InboxViewQueries
-from emulator.store.messages import MessageQueries
-from emulator.store.signature_keys import SignatureKeyQueries
 from emulator.store.tables import (
     account_features,
     account_webhooks,
@@ -35,7 +30,6 @@ from emulator.store.tables import (
     signature_keys,
     webhooks,
 )
-from emulator.store.webhook_deliveries import WebhookQueries
 
 _CHILD_TABLES = (delivery_reports, replies, webhooks)
 # Built once: every send reads it.
@@ -45,17 +39,8 @@ _FEATURES = select(account_features.c.features).where(
 
 
 class Store(
-    MessageQueries,
-    InboxQueries,
-    WebhookQueries,
-    AccountWebhookQueries,
-    SignatureKeyQueries,
     EventQueries,
-    InboxViewQueries,
     ClockQueries,
-    BlacklistQueries,
-    ChaosQueries,
-    WebhookChaosQueries,
 ):
     """The emulator's truth: messages, delivery reports, replies and webhook deliveries, the
     accounts' webhooks, signature keys and blacklists, the fault injection rules, and the change
@@ -98,6 +83,35 @@ class Store(
             )
             event = new_event(FEATURES_CHANGED, account_id=account_id, features=features)
             append_events(connection, [event])
+
+    def find_message(self, account_id: str, message_id: str) -> Message | None:
+        """The account's message of this ID."""
+        with self.reading() as tx:
+            return stored_messages.find(tx, account_id, message_id)
+
+    def list_messages(
+        self,
+        message_id: str | None = None,
+        account_id: str | None = None,
+        destination_number: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Message]:
+        """Messages of every account (or one), newest first: the control plane's
+        GET /_emulator/messages."""
+        with self.reading() as tx:
+            return stored_messages.newest(
+                tx, message_id, account_id, destination_number, status, limit, offset
+            )
+
+    def list_webhooks(
+        self, message_id: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[WebhookDelivery]:
+        """Webhook deliveries (of one message, when given), newest first: the control plane's
+        GET /_emulator/webhooks."""
+        with self.reading() as tx:
+            return webhook_deliveries.newest(tx, message_id, limit, offset)
 
     def purge_created_before(self, cutoff: datetime) -> None:
         """Delete messages accepted before `cutoff`, with everything that belongs to them."""

@@ -1,7 +1,8 @@
 """The engine's step over due messages as a few statements, whatever the batch size.
 
 One UPDATE moves every message of a batch one step of its life (the set form of
-`emulator.domain.lifecycle.next_transition`: same rules, same times), one INSERT ... SELECT writes
+`emulator.domain.lifecycle.next_transition`, its CASE expressions built from the same STEPS,
+`expiry_code` and ENDS_BEFORE_SUBMISSION: same rules, same times), one INSERT ... SELECT writes
 the delivery reports that step causes, and one more appends the step's status changes and reports
 to the change log. No row goes through Python unless a webhook or a scripted reply must be built
 for it. The statements are built once per dialect and delays, and the moved rows are named to
@@ -27,7 +28,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
-    cast,
     column,
     false,
     func,
@@ -41,22 +41,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from emulator.domain.error_codes import (
-    ENROUTE_CODE,
-    EXPIRED_BEFORE_DELIVERY,
-    EXPIRED_BEFORE_SUBMISSION,
-    SUBMITTED_CODE,
-)
-from emulator.domain.lifecycle import StepDelays
-from emulator.domain.statuses import (
-    DELIVERED,
-    ENROUTE,
-    EXPIRED,
-    NOT_YET_SUBMITTED,
-    QUEUED,
-    SCHEDULED,
-    SUBMITTED,
-)
+from emulator.domain.error_codes import ENDS_BEFORE_SUBMISSION
+from emulator.domain.lifecycle import STEPS, LifecycleStep, StepDelays, expiry_code
+from emulator.domain.statuses import EXPIRED, MESSAGE_STATUSES, QUEUED
 from emulator.store.base import at_commit, run_at_commit
 from emulator.store.events import DELIVERY_REPORT, STATUS_CHANGED
 from emulator.store.rows import fetch_rows
@@ -109,14 +96,14 @@ class _Statements:
 
 
 def step_due_messages(
-    connection: Connection, now: datetime, limit: int, delays: StepDelays, dialect: str
+    connection: Connection, now: datetime, limit: int, delays: StepDelays
 ) -> Step:
     """Move up to `limit` messages due at or before `now` one step, earliest first, writing the
     reports and change-log events of that step, in the caller's transaction (the events as its
     last statement: see emulator.store.base.at_commit)."""
     # The events of an earlier step in the same transaction read the rows as that step left them.
     run_at_commit(connection)
-    statements = _statements(dialect, delays)
+    statements = _statements(connection.dialect.name, delays)
     parameters: dict[str, Any]
     if statements.due is None or statements.moved is None:
         result = connection.execute(statements.move, {"now": now, "limit": limit})
@@ -193,9 +180,17 @@ def _next_values(delays: StepDelays) -> dict[str, ColumnElement]:
     outcome_status = messages.c.outcome["status"].as_string()
     outcome_code = messages.c.outcome["error_code"].as_string()
     expires = and_(expiry.is_not(None), at >= expiry)
-    # Gateway failures (codes below 400) end a message while it is enroute.
-    ends_enroute = and_(outcome_status != DELIVERED, cast(outcome_code, Integer) < 400)
-    submits = and_(status == ENROUTE, not_(ends_enroute))
+    ended = outcome_code.in_(sorted(ENDS_BEFORE_SUBMISSION))
+
+    def taking(step: LifecycleStep) -> ColumnElement[bool]:
+        """Whether a message takes the ordinary `step`."""
+        from_status = status == step.from_status
+        return and_(from_status, not_(ended)) if step.unless_ended else from_status
+
+    takes = [(step, taking(step)) for step in STEPS]
+    expiry_codes: dict[str, list[str]] = {}
+    for state in MESSAGE_STATUSES:
+        expiry_codes.setdefault(expiry_code(state), []).append(state)
 
     def wait(step: str) -> ColumnElement:
         override = messages.c.outcome[("delays", step)].as_float()
@@ -204,30 +199,21 @@ def _next_values(delays: StepDelays) -> dict[str, ColumnElement]:
     return {
         "status": case(
             (expires, EXPIRED),
-            (status == SCHEDULED, QUEUED),
-            (status == QUEUED, ENROUTE),
-            (submits, SUBMITTED),
+            *((taken, step.to_status) for step, taken in takes),
             else_=outcome_status,
         ),
         "error_code": case(
             (
                 expires,
-                case(
-                    (status.in_(sorted(NOT_YET_SUBMITTED)), EXPIRED_BEFORE_SUBMISSION),
-                    else_=EXPIRED_BEFORE_DELIVERY,
-                ),
+                case(*((status.in_(states), code) for code, states in expiry_codes.items())),
             ),
-            (status == SCHEDULED, literal(None, String)),
-            (status == QUEUED, ENROUTE_CODE),
-            (submits, SUBMITTED_CODE),
+            *((taken, literal(step.error_code, String)) for step, taken in takes),
             else_=outcome_code,
         ),
         "updated_at": at,
         "next_transition_at": case(
             (expires, literal(None, UtcDateTime)),
-            (status == SCHEDULED, wait(QUEUED)),
-            (status == QUEUED, wait(ENROUTE)),
-            (submits, wait(SUBMITTED)),
+            *((taken, wait(step.to_status)) for step, taken in takes),
             else_=literal(None, UtcDateTime),
         ),
     }

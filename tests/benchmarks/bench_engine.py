@@ -27,6 +27,7 @@ from emulator.domain.records import new_webhook_delivery
 from emulator.instance import Emulator
 from emulator.schemas.messages import SendMessagesRequestSchema
 from emulator.settings import Settings
+from emulator.store import messages as stored_messages
 from emulator.store.messages import Planned
 from emulator.store.tables import webhooks
 from emulator.workers import SWITCH_INTERVAL_SECONDS
@@ -155,7 +156,7 @@ def seed_webhooks(emulator: Emulator, url: str, count: int) -> None:
         for n in range(count)
     ]
     with emulator.store.transaction() as connection:
-        emulator.store.apply_transitions(connection, Planned(webhooks=hooks))
+        stored_messages.apply_transitions(connection, Planned(webhooks=hooks))
 
 
 def delivered_to(emulator: Emulator, url: str) -> int:

@@ -10,7 +10,9 @@ import pytest
 
 from emulator.domain.ids import new_id
 from emulator.domain.lifecycle import StepDelays, next_transition
-from emulator.store import Store
+from emulator.store import Store, inbox
+from emulator.store import messages as stored_messages
+from emulator.store.transitions import step_due_messages
 
 DUE = datetime(2030, 5, 1, 9, 30, 15, 123457, tzinfo=UTC)
 DELAYS = StepDelays(1.25, 0.000003, 7200.5)
@@ -71,9 +73,10 @@ def test_one_step_of_every_kind_matches_the_domain_rules(store):
             ("scheduled", "queued", "enroute", "submitted"), OUTCOMES, EXPIRIES
         )
     ]
-    store.insert_messages(cases)
+    with store.transaction() as tx:
+        stored_messages.insert(tx, cases)
     with store.transaction() as connection:
-        step = store.step_due_messages(connection, DUE, 1000, DELAYS)
+        step = step_due_messages(connection, DUE, 1000, DELAYS)
     assert len(step.moved) == len(cases)
     for case in cases:
         expected = next_transition(case, DELAYS)
@@ -85,7 +88,8 @@ def test_one_step_of_every_kind_matches_the_domain_rules(store):
             stored["next_transition_at"],
         )
         assert moved == (expected.status, expected.error_code, expected.at, expected.next_at), case
-        reports = store.unconfirmed_delivery_reports("DemoAccount", DUE - timedelta(days=1))
+        with store.reading() as tx:
+            reports = inbox.unconfirmed_delivery_reports(tx, "DemoAccount", DUE - timedelta(days=1))
         mine = [report for report, _ in reports if report["message_id"] == case["id"]]
         if expected.is_reported:
             [report] = mine
@@ -103,10 +107,11 @@ def test_only_what_is_due_moves_earliest_first(store):
     later = stored_message("queued", OUTCOMES[0], None)
     later["next_transition_at"] = DUE + timedelta(microseconds=1)
     first, second = (stored_message("queued", OUTCOMES[0], None) for _ in range(2))
-    store.insert_messages([later, second, first])
+    with store.transaction() as tx:
+        stored_messages.insert(tx, [later, second, first])
     with store.transaction() as connection:
-        step = store.step_due_messages(connection, DUE, 1, DELAYS)
+        step = step_due_messages(connection, DUE, 1, DELAYS)
     assert step.ids == [second["id"]]
     with store.transaction() as connection:
-        step = store.step_due_messages(connection, DUE, 10, DELAYS)
+        step = step_due_messages(connection, DUE, 10, DELAYS)
     assert step.ids == [first["id"]]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from emulator.app import create_app
+from emulator.services.blacklist import opted_out
 from emulator.settings import Settings
 from emulator.web.requests import EXTENSION_KEY
 from tests.migrations.test_migrations import RELEASE_DB
@@ -50,9 +51,9 @@ def test_a_release_store_keeps_its_opt_outs_on_the_blacklist(old_store):
         # Blocked from the first STOP on.
         store = app.extensions[EXTENSION_KEY].store
         first_stop = datetime(2026, 11, 20, 10, tzinfo=UTC)
-        assert store.blacklisted("DemoAccount", ["+61491570161"], first_stop) == {"+61491570161"}
+        assert opted_out(store, "DemoAccount", ["+61491570161"], first_stop) == {"+61491570161"}
         before = first_stop.replace(hour=9)
-        assert store.blacklisted("DemoAccount", ["+61491570161"], before) == set()
+        assert opted_out(store, "DemoAccount", ["+61491570161"], before) == set()
 
         body = {"messages": [{"content": "Hi", "destination_number": "+61491570161"}]}
         [sent] = client.post("/v1/messages", json=body, headers=basic_auth()).json["messages"]

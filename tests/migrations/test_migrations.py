@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from emulator.store import Store
+from emulator.store import Store, inbox
 from emulator.store.schema import MIGRATIONS
 from emulator.store.tables import metadata
 from tests.test_cli import BANNER, mm_emulator_command
@@ -61,9 +61,10 @@ def test_a_release_store_is_upgraded_and_keeps_its_data(old_store):
         assert messages[DELIVERED]["status"] == "delivered"
         assert messages[DELIVERED]["metadata"] == {"order": "42"}
         assert len(messages) == 3
-        reports = store.unconfirmed_delivery_reports(
-            "DemoAccount", messages[DELIVERED]["created_at"]
-        )
+        with store.reading() as tx:
+            reports = inbox.unconfirmed_delivery_reports(
+                tx, "DemoAccount", messages[DELIVERED]["created_at"]
+            )
         assert {report["status"] for report, _ in reports} >= {"enroute", "submitted", "delivered"}
         hooks = store.list_webhooks()
         assert len(hooks) == 4 and {hook["state"] for hook in hooks} == {"pending"}

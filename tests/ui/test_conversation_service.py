@@ -12,7 +12,8 @@ from sqlalchemy import event
 from emulator.domain.ids import new_id
 from emulator.domain.records import new_reply
 from emulator.services.conversations import ConversationService, segment_view
-from emulator.store import Store
+from emulator.store import Store, inbox_views
+from emulator.store import messages as stored_messages
 from emulator.store.messages import Planned
 from tests.support import basic_auth, message, record_delivery_report
 
@@ -101,7 +102,7 @@ def test_a_scripted_reply_not_yet_received_is_pending(service, send, emulator):
     # A scripted handset's reply is stored when the message is delivered, for a later time.
     scripted = new_reply(stored, "YES", emulator.clock.now() + timedelta(hours=1))
     with emulator.store.transaction() as connection:
-        emulator.store.apply_transitions(connection, Planned(replies=[scripted]))
+        stored_messages.apply_transitions(connection, Planned(replies=[scripted]))
 
     bubbles = service.conversation("+61491570156", None).bubbles
     assert [(bubble.kind, bubble.pending) for bubble in bubbles] == [
@@ -156,8 +157,9 @@ def _steps_of_first_page(store: Store) -> int:
 
     event.listen(store.engine, "before_cursor_execute", watch)
     try:
-        store.latest_per_handset(None, None, 0, 26)
-        store.latest_per_handset(("DemoAccount", "DemoSubAccount1"), None, 0, 26)
+        with store.reading() as tx:
+            inbox_views.latest_per_handset(tx, None, None, 0, 26)
+            inbox_views.latest_per_handset(tx, ("DemoAccount", "DemoSubAccount1"), None, 0, 26)
     finally:
         event.remove(store.engine, "before_cursor_execute", watch)
     return steps
@@ -188,7 +190,8 @@ def _fill(store: Store, count: int) -> None:
             }
         )
     for batch in range(0, count, 1000):
-        store.insert_messages(rows[batch : batch + 1000])
+        with store.transaction() as tx:
+            stored_messages.insert(tx, rows[batch : batch + 1000])
 
 
 def test_the_first_page_costs_the_same_whatever_the_store_holds(tmp_path):
