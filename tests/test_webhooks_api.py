@@ -277,3 +277,36 @@ def test_reset_forgets_webhooks(client, create):
     create()
     client.post("/_emulator/reset")
     assert listed(client)["pageData"] == []
+
+
+@pytest.mark.parametrize(
+    "nulls",
+    [
+        {"headers": None},
+        {"read_timeout": None, "retries": None, "retry_delay": None},
+        {"headers": None, "read_timeout": None, "retries": None, "retry_delay": None},
+    ],
+)
+def test_create_takes_a_null_optional_field_as_left_out(client, nulls):
+    def created(body: dict) -> dict:
+        response = client.post("/v1/webhooks/messages", json=body, headers=AUTH)
+        assert response.status_code == 201, response.json
+        return {name: value for name, value in response.json.items() if name not in ("id", "url")}
+
+    left_out = {name: value for name, value in WEBHOOK.items() if name not in nulls}
+    with_nulls = created({**left_out, **nulls})
+
+    assert with_nulls == created({**left_out, "url": "http://x.test/"})
+    assert (with_nulls["read_timeout"], with_nulls["retries"]) == (20000, 3)
+    assert with_nulls["headers"] == ({} if "headers" in nulls else WEBHOOK["headers"])
+
+
+def test_update_with_a_null_retry_setting_keeps_the_one_set(client, create):
+    created = create(read_timeout=5000, retries=0, retry_delay=5)
+    path = f"/v1/webhooks/messages/{created['id']}"
+    nulls = {"read_timeout": None, "retries": None, "retry_delay": None, "headers": None}
+
+    response = client.patch(path, json={**nulls, "retries": 2}, headers=AUTH)
+
+    assert response.status_code == 200, response.json
+    assert response.json == {**created, "retries": 2}
