@@ -216,11 +216,28 @@ def test_update_onto_another_webhooks_url_and_method_is_409(client, create):
 def test_unknown_webhooks_are_404(client, webhook_id):
     path = f"/v1/webhooks/messages/{webhook_id}"
     for response in (
+        client.get(path, headers=AUTH),
         client.patch(path, json={"method": "GET"}, headers=AUTH),
         client.delete(path, headers=AUTH),
     ):
         assert response.status_code == 404
         assert response.json == {"message": "Resource not found"}
+
+
+def test_get_by_id_answers_the_webhook_as_listed_until_it_is_deleted(client, create):
+    created = create()
+    create(url="https://example.com/hooks/other")
+    path = f"/v1/webhooks/messages/{created['id']}"
+
+    response = client.get(path, headers=AUTH)
+    assert response.status_code == 200
+    assert response.json == created == listed(client)["pageData"][0]
+    assert list(response.json) == list(created)
+    changed = client.patch(path, json={"retries": 5}, headers=AUTH).json
+    upper_case = f"/v1/webhooks/messages/{created['id'].upper()}"
+    assert client.get(upper_case, headers=AUTH).json == changed
+    client.delete(path, headers=AUTH)
+    assert client.get(path, headers=AUTH).status_code == 404
 
 
 def test_delete_answers_204_and_the_webhook_is_gone(client, create):
@@ -242,6 +259,7 @@ def test_each_account_sees_and_changes_only_its_own_webhooks(client, create, for
     path = f"/v1/webhooks/messages/{created['id']}"
 
     assert listed(client, foreign)["pageData"] == []
+    assert client.get(path, headers=foreign).json == {"message": "Resource not found"}
     assert client.patch(path, json={"method": "GET"}, headers=foreign).status_code == 404
     assert client.delete(path, headers=foreign).status_code == 404
     own = create(headers=foreign)
