@@ -23,6 +23,7 @@ from emulator.fixture_files import (
     load_chaos_rules,
     load_handset_scripts,
     load_keywords,
+    load_lookups,
     load_outcome_rules,
 )
 from emulator.instance import Emulator
@@ -34,6 +35,7 @@ from emulator.services.blacklist import BlacklistService
 from emulator.services.chaos_rules import ChaosService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
+from emulator.services.lookups import LookupService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
 from emulator.services.signature_keys import SignatureKeyService
@@ -154,5 +156,6 @@ def build_emulator(
         webhooks=WebhookService(store, clock),
         signature_keys=SignatureKeyService(store, clock, features),
         blacklist=BlacklistService(store, clock),
+        lookups=LookupService(store, clock, load_lookups(settings.fixtures)),
         chaos=chaos_rules,
     )

@@ -1,6 +1,6 @@
 """Read the YAML fixture files (a user's folder first, the shipped file otherwise) and a --chaos
 file, check them against their schemas, and build the domain's accounts, outcome rules, handset
-scripts, keywords and fault injection rules."""
+scripts, keywords, pinned lookups and fault injection rules."""
 
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ from marshmallow import Schema, ValidationError
 from emulator.domain.accounts import Account, AccountDirectory, ApiKey, Features
 from emulator.domain.handsets import HandsetScript, HandsetScripts
 from emulator.domain.keywords import Keywords
+from emulator.domain.lookups import LookupDirectory, PinnedNumber
 from emulator.domain.outcomes import OutcomeRule, OutcomeRules
 from emulator.schemas.chaos_rules import ChaosRulesSchema
 from emulator.schemas.fixtures import (
     AccountsFileSchema,
     HandsetsFileSchema,
     KeywordsFileSchema,
+    LookupsFileSchema,
     OutcomesFileSchema,
 )
 from emulator.schemas.validation import flatten_errors
@@ -32,6 +34,7 @@ ACCOUNTS_FILE = "accounts.yaml"
 OUTCOMES_FILE = "outcomes.yaml"
 HANDSETS_FILE = "handsets.yaml"
 KEYWORDS_FILE = "keywords.yaml"
+LOOKUPS_FILE = "lookups.yaml"
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -40,6 +43,7 @@ _accounts_file = AccountsFileSchema()
 _outcomes_file = OutcomesFileSchema()
 _handsets_file = HandsetsFileSchema()
 _keywords_file = KeywordsFileSchema()
+_lookups_file = LookupsFileSchema()
 _chaos_file = ChaosRulesSchema()
 
 
@@ -138,7 +142,8 @@ def check_fixtures(directory: str | None, chaos: str | None = None) -> None:
     if directory is not None:
         _fixtures_folder(directory)
     lines = []
-    for load in (load_accounts, load_outcome_rules, load_handset_scripts, load_keywords):
+    loads = (load_accounts, load_outcome_rules, load_handset_scripts, load_keywords, load_lookups)
+    for load in loads:
         try:
             load(directory)
         except FixtureError as error:
@@ -170,6 +175,11 @@ def load_keywords(directory: str | None) -> Keywords:
     source, data = read_fixture(directory, KEYWORDS_FILE)
     document = _validated(_keywords_file, data, source)
     return Keywords.of(document["opt_out"], document["opt_in"])
+
+
+def load_lookups(directory: str | None) -> LookupDirectory:
+    source, data = read_fixture(directory, LOOKUPS_FILE)
+    return lookups_from_data(data, source)
 
 
 def load_chaos_rules(path: str | None) -> list[dict[str, Any]]:
@@ -256,4 +266,19 @@ def handset_scripts_from_data(data: Any, source: str = HANDSETS_FILE) -> Handset
             )
             for index, entry in enumerate(document["scripts"] or [])
         ]
+    )
+
+
+def lookups_from_data(data: Any, source: str = LOOKUPS_FILE) -> LookupDirectory:
+    """The lookup directory of the parsed lookups document: its pinned numbers."""
+    document = _validated(_lookups_file, data, source)
+    return LookupDirectory(
+        PinnedNumber(
+            number=entry["number"],
+            found=entry["found"],
+            type=entry.get("type"),
+            carrier_pinned="carrier" in entry,
+            carrier_name=entry.get("carrier"),
+        )
+        for entry in document["numbers"] or []
     )

@@ -14,6 +14,7 @@ from emulator.services.blacklist import BlacklistService
 from emulator.services.chaos_rules import ChaosService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
+from emulator.services.lookups import LookupService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
 from emulator.services.signature_keys import SignatureKeyService
@@ -39,6 +40,7 @@ class Emulator:
     webhooks: WebhookService
     signature_keys: SignatureKeyService
     blacklist: BlacklistService
+    lookups: LookupService
     chaos: ChaosService
 
     def start(self) -> None:

@@ -13,6 +13,7 @@ from emulator.fixture_files import (
     load_accounts,
     load_handset_scripts,
     load_keywords,
+    load_lookups,
     load_outcome_rules,
 )
 from emulator.schemas.validation import INVALID_REQUEST
@@ -23,6 +24,7 @@ LOADERS = {
     "outcomes.yaml": load_outcome_rules,
     "handsets.yaml": load_handset_scripts,
     "keywords.yaml": load_keywords,
+    "lookups.yaml": load_lookups,
 }
 
 
@@ -218,6 +220,31 @@ REFUSED = {
         "keywords.yaml",
         "opt_out: [STOP, 1]\n",
         [("opt_out[1]", "Not a valid string.")],
+    ),
+    "a lookup number YAML reads as an integer": (
+        "lookups.yaml",
+        "numbers:\n  - number: +61255501234\n",
+        [("numbers[0].number", 'Not a valid string: quote it, as in "+61491570157".')],
+    ),
+    "a lookup type the API does not answer": (
+        "lookups.yaml",
+        'numbers:\n  - number: "+61255501234"\n    type: voip\n',
+        [("numbers[0].type", "Must be one of: mobile, landline.")],
+    ),
+    "a number not found with a carrier": (
+        "lookups.yaml",
+        'numbers:\n  - number: "+61400005000"\n    found: false\n    carrier: Telstra\n',
+        [("numbers[0].found", "Cannot be false along with carrier.")],
+    ),
+    "a number pinned twice": (
+        "lookups.yaml",
+        'numbers:\n  - number: "+61255501234"\n  - number: "+61255501234"\n    found: false\n',
+        [("numbers[1].number", 'Duplicate number "+61255501234" (first at numbers[0].number).')],
+    ),
+    "an empty carrier name": (
+        "lookups.yaml",
+        'numbers:\n  - number: "+61255501234"\n    carrier: ""\n',
+        [("numbers[0].carrier", "Length must be between 1 and 100.")],
     ),
     "broken YAML": (
         "handsets.yaml",

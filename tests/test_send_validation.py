@@ -131,7 +131,7 @@ def test_unknown_formats_are_rejected(client, fmt):
     assert detail.startswith("messages[0].format: ")
 
 
-@pytest.mark.parametrize("value", ["true", 1, None])
+@pytest.mark.parametrize("value", ["true", 1, "false"])
 def test_delivery_report_must_be_a_boolean(client, value):
     [detail] = details_of(post(client, {"messages": [message(delivery_report=value)]}))
     assert detail.startswith("messages[0].delivery_report: ")
@@ -307,3 +307,74 @@ def test_body_shape_errors(client, emulator, body):
     response = post(client, body)
     assert details_of(response)
     assert stored_count(emulator) == 0
+
+
+OPTIONAL_MESSAGE_FIELDS = (
+    "source_number",
+    "source_number_type",
+    "callback_url",
+    "delivery_report",
+    "format",
+    "scheduled",
+    "message_expiry_timestamp",
+    "metadata",
+    "media",
+    "subject",
+)
+
+
+def echo_without_id(response) -> list[dict]:
+    assert response.status_code == 202, response.json
+    return [
+        {name: value for name, value in echoed.items() if name != "message_id"}
+        for echoed in response.json["messages"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {},
+        {"source_number": "+61491570157"},
+        {"format": "MMS", "subject": "Hi", "media": ["https://example.com/cat.png"]},
+        {"delivery_report": True, "callback_url": "http://127.0.0.1:9000/callback"},
+    ],
+)
+def test_a_null_optional_field_is_the_field_left_out(client, given):
+    nulls = {name: None for name in OPTIONAL_MESSAGE_FIELDS if name not in given}
+    # Symfony's MessageMedia transport sends `"source_number": null` when no sender is set.
+    with_nulls = post(client, {"messages": [message(**given, **nulls)]})
+    left_out = post(client, {"messages": [message(**given)]})
+
+    assert echo_without_id(with_nulls) == echo_without_id(left_out)
+    message_id = with_nulls.json["messages"][0]["message_id"]
+    read = client.get(f"/v1/messages/{message_id}", headers=AUTH).json
+    assert read["format"] == given.get("format", "SMS")
+    assert read["delivery_report"] is given.get("delivery_report", False)
+    assert read["source_number"] == given.get("source_number")
+
+
+def test_a_null_source_number_leaves_its_type_without_one(client):
+    body = {"messages": [message(source_number=None, source_number_type="INTERNATIONAL")]}
+    assert details_of(post(client, body)) == [
+        "messages[0].source_number_type: Only valid when a source_number is given."
+    ]
+
+
+def test_a_null_source_number_type_is_inferred_as_when_left_out(client):
+    body = {"messages": [message(source_number="MyBrand", source_number_type=None)]}
+    response = post(client, body)
+    message_id = response.json["messages"][0]["message_id"]
+    read = client.get(f"/v1/messages/{message_id}", headers=AUTH).json
+    assert (read["source_number"], read["source_number_type"]) == ("MyBrand", None)
+
+
+@pytest.mark.parametrize("required", ["content", "destination_number"])
+def test_null_in_a_required_field_is_400_naming_it(client, emulator, required):
+    body = {"messages": [message(), message(**{required: None, "source_number": None})]}
+    assert details_of(post(client, body)) == [f"messages[1].{required}: Field may not be null."]
+    assert stored_count(emulator) == 0
+
+
+def test_null_messages_is_400_naming_it(client):
+    assert details_of(post(client, {"messages": None})) == ["messages: Field may not be null."]

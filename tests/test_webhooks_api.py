@@ -219,11 +219,28 @@ def test_update_onto_another_webhooks_url_and_method_is_409(client, create):
 def test_unknown_webhooks_are_404(client, webhook_id):
     path = f"/v1/webhooks/messages/{webhook_id}"
     for response in (
+        client.get(path, headers=AUTH),
         client.patch(path, json={"method": "GET"}, headers=AUTH),
         client.delete(path, headers=AUTH),
     ):
         assert response.status_code == 404
         assert response.json == {"message": "Resource not found"}
+
+
+def test_get_by_id_answers_the_webhook_as_listed_until_it_is_deleted(client, create):
+    created = create()
+    create(url="https://example.com/hooks/other")
+    path = f"/v1/webhooks/messages/{created['id']}"
+
+    response = client.get(path, headers=AUTH)
+    assert response.status_code == 200
+    assert response.json == created == listed(client)["pageData"][0]
+    assert list(response.json) == list(created)
+    changed = client.patch(path, json={"retries": 5}, headers=AUTH).json
+    upper_case = f"/v1/webhooks/messages/{created['id'].upper()}"
+    assert client.get(upper_case, headers=AUTH).json == changed
+    client.delete(path, headers=AUTH)
+    assert client.get(path, headers=AUTH).status_code == 404
 
 
 def test_delete_answers_204_and_the_webhook_is_gone(client, create):
@@ -245,6 +262,7 @@ def test_each_account_sees_and_changes_only_its_own_webhooks(client, create, for
     path = f"/v1/webhooks/messages/{created['id']}"
 
     assert listed(client, foreign)["pageData"] == []
+    assert client.get(path, headers=foreign).json == {"message": "Resource not found"}
     assert client.patch(path, json={"method": "GET"}, headers=foreign).status_code == 404
     assert client.delete(path, headers=foreign).status_code == 404
     own = create(headers=foreign)
@@ -280,3 +298,36 @@ def test_reset_forgets_webhooks(client, create):
     create()
     client.post("/_emulator/reset")
     assert listed(client)["pageData"] == []
+
+
+@pytest.mark.parametrize(
+    "nulls",
+    [
+        {"headers": None},
+        {"read_timeout": None, "retries": None, "retry_delay": None},
+        {"headers": None, "read_timeout": None, "retries": None, "retry_delay": None},
+    ],
+)
+def test_create_takes_a_null_optional_field_as_left_out(client, nulls):
+    def created(body: dict) -> dict:
+        response = client.post("/v1/webhooks/messages", json=body, headers=AUTH)
+        assert response.status_code == 201, response.json
+        return {name: value for name, value in response.json.items() if name not in ("id", "url")}
+
+    left_out = {name: value for name, value in WEBHOOK.items() if name not in nulls}
+    with_nulls = created({**left_out, **nulls})
+
+    assert with_nulls == created({**left_out, "url": "http://x.test/"})
+    assert (with_nulls["read_timeout"], with_nulls["retries"]) == (20000, 3)
+    assert with_nulls["headers"] == ({} if "headers" in nulls else WEBHOOK["headers"])
+
+
+def test_update_with_a_null_retry_setting_keeps_the_one_set(client, create):
+    created = create(read_timeout=5000, retries=0, retry_delay=5)
+    path = f"/v1/webhooks/messages/{created['id']}"
+    nulls = {"read_timeout": None, "retries": None, "retry_delay": None, "headers": None}
+
+    response = client.patch(path, json={**nulls, "retries": 2}, headers=AUTH)
+
+    assert response.status_code == 200, response.json
+    assert response.json == {**created, "retries": 2}

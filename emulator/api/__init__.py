@@ -7,6 +7,7 @@ from flask_smorest.blueprint import Blueprint
 from emulator.api.account_webhooks import webhooks
 from emulator.api.authentication import authenticate_request
 from emulator.api.delivery_reports import delivery_reports
+from emulator.api.lookups import lookups
 from emulator.api.messages import messages
 from emulator.api.number_authorisation import number_authorisation
 from emulator.api.replies import replies
@@ -26,6 +27,7 @@ def create_v1_blueprint() -> Blueprint:
         webhooks,
         signature_keys,
         number_authorisation,
+        lookups,
     )
     for child in children:
         v1.register_blueprint(child)

@@ -1,4 +1,4 @@
-"""/v1/webhooks/messages: create, list, update and delete an account's webhooks."""
+"""/v1/webhooks/messages: create, list, read, update and delete an account's webhooks."""
 
 from __future__ import annotations
 
@@ -81,6 +81,17 @@ def retrieve_webhooks() -> ResponseReturnValue:
 
 
 # The path parameter is named as the official spec names it, and so the document too.
+@webhooks.get("/webhooks/messages/<webhookId>")
+@v1_operation(
+    "RetrieveWebhookById",
+    "One of the account's webhooks, in the shape the list and create answer with",
+    TAG,
+    {200: ("The webhook", AccountWebhookSchema)} | NOT_FOUND,
+)
+def retrieve_webhook(webhookId: str) -> ResponseReturnValue:
+    return respond(_webhook, current_emulator().webhooks.get(account_id(), webhookId))
+
+
 @webhooks.patch("/webhooks/messages/<webhookId>")
 @v1_operation(
     "UpdateWebhook",

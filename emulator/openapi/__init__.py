@@ -31,6 +31,7 @@ PATH_EXAMPLES = {
     "webhookId": "a7f11bb0-f299-4861-a5ca-9b29d04bc5ad",
     "key_id": "7ca628a8-08b0-4e42-aeb8-960b37049c31",
     "number": "+61491570156",
+    "phone_number": "+61491570156",
     "numbers": "+61491570156,+61491570157",
     "rule_id": "5d1f8a3e-2b7c-4e0a-9f61-3c8d2e7b1a40",
 }

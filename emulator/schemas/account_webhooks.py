@@ -7,12 +7,21 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    missing,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from emulator.domain.account_webhook_events import CONTENT_TYPES, EVENTS, METHODS
 from emulator.domain.velocity import template_problem
 from emulator.schemas.fields import StrictString
 from emulator.schemas.messages import MAX_URL_LENGTH
+from emulator.schemas.requests import NullMeansAbsentSchema
 
 MAX_TEMPLATE_LENGTH = 20_000
 MAX_HEADERS = 20
@@ -46,15 +55,16 @@ def _number(low: int, high: int, default: int) -> StrictInteger:
     return StrictInteger(load_default=default, validate=validate.Range(min=low, max=high))
 
 
-class _WebhookFields(Schema):
-    """The fields a webhook is made of, each validated as the spec describes it."""
+class _WebhookFields(NullMeansAbsentSchema):
+    """The fields a webhook is made of, each validated as the spec describes it; an optional
+    one given as null is left out."""
 
     url = fields.Url(
         schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=MAX_URL_LENGTH)
     )
     method = _choice(METHODS)
     encoding = _choice(CONTENT_TYPES)
-    headers = fields.Dict(keys=StrictString(), values=StrictString(), allow_none=True)
+    headers = fields.Dict(keys=StrictString(), values=StrictString())
     events = fields.List(
         _choice(EVENTS), validate=validate.Length(min=1, error="At least one event is required.")
     )
@@ -106,8 +116,7 @@ class UpdateWebhookRequestSchema(_WebhookFields):
     null keeps its value (the official SDK sends null for every field it was not given)."""
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
-        field_obj.allow_none = True
-        field_obj.load_default = None
+        field_obj.load_default = missing
 
 
 class AccountWebhookSchema(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from emulator.domain.lookups import LOOKUP_EVENT
 from emulator.schemas.fields import Timestamp
 from emulator.store.events import KINDS
 
@@ -23,10 +24,10 @@ class EventFilterSchema(Schema):
 
 class EventSchema(Schema):
     """One change: a message accepted, a status change, a delivery report, a reply, a webhook
-    attempt, a feature change or a reset."""
+    attempt, a feature change, a lookup or a reset."""
 
     seq = fields.Integer()
-    kind = fields.String(metadata={"enum": list(KINDS)})
+    kind = fields.String(metadata={"enum": [*KINDS, LOOKUP_EVENT]})
     at = Timestamp()
     account_id = fields.String(allow_none=True)
     message_id = fields.String(allow_none=True)

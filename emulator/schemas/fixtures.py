@@ -1,5 +1,5 @@
-"""Shapes of the fixture files: accounts.yaml, outcomes.yaml, handsets.yaml and keywords.yaml,
-strictly typed."""
+"""Shapes of the fixture files: accounts.yaml, outcomes.yaml, handsets.yaml, keywords.yaml and
+lookups.yaml, strictly typed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from emulator.domain.error_codes import STATUS_BY_CODE, is_final_code
+from emulator.domain.lookups import NUMBER_TYPES
 from emulator.schemas.control import FeatureChangesSchema
 from emulator.schemas.fields import StrictBoolean, StrictNumber, StrictString, validate_e164
 
@@ -238,5 +239,38 @@ class KeywordsFileSchema(_Entry):
         for key in ("opt_out", "opt_in"):
             for index, word in enumerate(data[key]):
                 _check_unique(word.upper(), (key, index), seen, "keyword", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class PinnedNumberSchema(_Entry):
+    """What a lookup of one number answers: `found: false` makes it a 404; otherwise `type` and
+    `carrier` (a name, or null for no carrier known) replace the library's."""
+
+    number = PhoneNumber(required=True)
+    found = StrictBoolean(load_default=True)
+    type = StrictString(validate=validate.OneOf(NUMBER_TYPES))
+    carrier = StrictString(allow_none=True, validate=validate.Length(min=1, max=100))
+
+    @validates_schema
+    def _not_found_has_nothing_else(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data["found"]:
+            given = [key for key in ("type", "carrier") if key in data]
+            if given:
+                raise ValidationError(f"Cannot be false along with {' and '.join(given)}.", "found")
+
+
+class LookupsFileSchema(_Entry):
+    """lookups.yaml; no numbers (or an empty `numbers:`) answers every lookup from the library's
+    data. A number is listed once."""
+
+    numbers = fields.List(fields.Nested(PinnedNumberSchema), load_default=list, allow_none=True)
+
+    @validates_schema
+    def _numbers_listed_once(self, data: dict[str, Any], **kwargs: Any) -> None:
+        seen: dict[str, Path] = {}
+        errors: dict[str | int, Any] = {}
+        for index, entry in enumerate(data["numbers"] or []):
+            _check_unique(entry["number"], ("numbers", index, "number"), seen, "number", errors)
         if errors:
             raise ValidationError(errors)

@@ -14,6 +14,7 @@ from emulator.schemas.fields import (
     UtcDateTime,
     validate_e164,
 )
+from emulator.schemas.requests import NullMeansAbsentSchema
 
 FORMATS = ("SMS", "MMS", "TTS")
 SOURCE_NUMBER_TYPES = ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")
@@ -34,8 +35,9 @@ def _http_url() -> fields.Url:
     )
 
 
-class MessageRequestSchema(Schema):
-    """One message to send, validated as the reference describes each property."""
+class MessageRequestSchema(NullMeansAbsentSchema):
+    """One message to send, validated as the reference describes each property; an optional
+    property given as null is left out."""
 
     content = StrictString(required=True, validate=validate.Length(min=1, max=5000))
     destination_number = StrictString(required=True, validate=validate_e164)
@@ -103,7 +105,7 @@ def source_number_problem(source_number: str, declared_type: str | None) -> str 
     return None
 
 
-class SendMessagesRequestSchema(Schema):
+class SendMessagesRequestSchema(NullMeansAbsentSchema):
     """The body of POST /v1/messages: 1 to 100 messages."""
 
     messages = fields.List(

@@ -49,6 +49,10 @@ class WebhookService:
             found = account_webhooks.page(tx, account_id, page * page_size, page_size)
         return {"page": page, "pageSize": page_size, "pageData": found}
 
+    def get(self, account_id: str, webhook_id: str) -> AccountWebhook:
+        """The account's webhook; NotFound for an unknown, malformed or another account's ID."""
+        return self._find(account_id, webhook_id)
+
     def update(self, account_id: str, webhook_id: str, changes: dict[str, Any]) -> AccountWebhook:
         """Apply the validated changes that are not None; NotFound for an unknown ID."""
         webhook = self._find(account_id, webhook_id)
