@@ -189,7 +189,7 @@ def new_delivery_report(
 
 
 def new_reply(
-    message: Message, content: str, at: datetime, attachments: list[dict] | None = None
+    message: Message, content: str, at: datetime, attachments: list[dict[str, Any]] | None = None
 ) -> Reply:
     """A handset's reply to `message`, source and destination inverted."""
     return {
@@ -213,7 +213,7 @@ def new_inbound_reply(
     destination_number: str,
     content: str,
     at: datetime,
-    attachments: list[dict] | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> Reply:
     """A handset writing to an account's number without answering a message."""
     return {
@@ -236,7 +236,7 @@ def new_webhook_delivery(
     message_id: str | None,
     url: str,
     event: str,
-    payload: dict,
+    payload: dict[str, Any],
     at: datetime,
     webhook: AccountWebhook | None = None,
     content_type: str | None = "application/json",

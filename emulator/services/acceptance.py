@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from emulator.domain.accounts import REJECT, Account, Features
 from emulator.domain.billing import billing_units, to_gsm7
@@ -67,7 +67,12 @@ class AcceptancePolicy:
         self._delays = delays
 
     def batch(
-        self, tx: Transaction, account: Account, features: Features, now: datetime, messages: list
+        self,
+        tx: Transaction,
+        account: Account,
+        features: Features,
+        now: datetime,
+        messages: list[Any],
     ) -> Batch:
         """Read what the store knows of these messages' destinations, in two queries at most, in
         the caller's writing transaction `tx`."""
@@ -83,7 +88,7 @@ class AcceptancePolicy:
         return Batch(features, now, blocked, sent)
 
     def decide(
-        self, message: dict, account: Account, features: Features, now: datetime
+        self, message: dict[str, Any], account: Account, features: Features, now: datetime
     ) -> Acceptance:
         """The stored fields the policy decides for `message` before the store is asked."""
         destination, content = message["destination_number"], message["content"]
@@ -109,7 +114,7 @@ class AcceptancePolicy:
             "next_transition_at": self._first_due(message, now, start, outcome),
         }
 
-    def settle(self, message: dict, decided: Acceptance, batch: Batch) -> Acceptance:
+    def settle(self, message: dict[str, Any], decided: Acceptance, batch: Batch) -> Acceptance:
         """`decided` with what the store says: a message to a blacklisted number, or one sent
         already (with de-duplication on), is rejected rather than sent from a registered
         source."""
@@ -135,7 +140,7 @@ class AcceptancePolicy:
         }
 
     def _first_due(
-        self, message: dict, now: datetime, start: datetime | None, outcome: Outcome
+        self, message: dict[str, Any], now: datetime, start: datetime | None, outcome: Outcome
     ) -> datetime:
         return first_due_time(
             now,
@@ -145,7 +150,7 @@ class AcceptancePolicy:
         )
 
     def _sender(
-        self, message: dict, account: Account, features: Features
+        self, message: dict[str, Any], account: Account, features: Features
     ) -> tuple[str | None, str | None, bool]:
         """Source number, its type, and whether the message may go out from it."""
         source = message.get("source_number")

@@ -145,7 +145,7 @@ class ConversationService:
                 return choice.scope
         return ()
 
-    def accounts(self) -> list[dict]:
+    def accounts(self) -> list[dict[str, Any]]:
         """Every account, sub-accounts after their parent, with the features in force."""
         return [self._features.describe(choice.id) for choice in self.account_choices()]
 

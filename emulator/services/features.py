@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from typing import Any
 
 from emulator.domain.accounts import Account, AccountDirectory, Features
 from emulator.errors import NotFound
@@ -30,7 +31,7 @@ class FeatureService:
         known = {name: value for name, value in changed.items() if name in _FEATURE_NAMES}
         return self.account(account_id).features.changed(known)
 
-    def describe(self, account_id: str) -> dict:
+    def describe(self, account_id: str) -> dict[str, Any]:
         account = self.account(account_id)
         return {
             "account_id": account.id,
@@ -41,7 +42,7 @@ class FeatureService:
             "features": asdict(self.features(account_id)),
         }
 
-    def change_features(self, account_id: str, changes: dict) -> dict:
+    def change_features(self, account_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Apply validated feature changes and return the account as it now is."""
         self.account(account_id)
         with self._store.transaction():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from emulator.clock import Clock
 from emulator.domain.accounts import Account, Features
@@ -38,7 +38,7 @@ class MessageService:
         self._policy = policy
         self._on_due_now = on_due_now
 
-    def send(self, account_id: str, messages: list[dict]) -> list[dict]:
+    def send(self, account_id: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Store every validated message (all or none) and return their echoes, `queued`.
 
         What needs no store is decided before the writing transaction, which other writers
@@ -52,7 +52,7 @@ class MessageService:
         # Where nothing is kept (PostgreSQL), writers do not wait on each other: decide inside.
         decided_ahead = self._decide(account, messages) if ahead is not None else None
 
-        def accept(tx: Transaction) -> tuple[list[Message], list[dict]]:
+        def accept(tx: Transaction) -> tuple[list[Message], list[dict[str, Any]]]:
             decisions = decided_ahead
             if decisions is None or self._store.kept_generation() != ahead:
                 decisions = self._decide(account, messages)
@@ -60,7 +60,10 @@ class MessageService:
 
         rows, echoes = self._store.together(accept)
         # Waking the engine only pays when something is already due (instant mode, past expiry).
-        if any(row["next_transition_at"] <= row["created_at"] for row in rows):
+        if any(
+            row["next_transition_at"] is not None and row["next_transition_at"] <= row["created_at"]
+            for row in rows
+        ):
             self._on_due_now()
         return echoes
 
@@ -68,9 +71,9 @@ class MessageService:
         self,
         tx: Transaction,
         account: Account,
-        messages: list[dict],
+        messages: list[dict[str, Any]],
         decisions: tuple[datetime, Features, list[Acceptance]],
-    ) -> tuple[list[Message], list[dict]]:
+    ) -> tuple[list[Message], list[dict[str, Any]]]:
         """Settle and insert the messages in the open writing transaction; their rows and
         echoes."""
         now, features, decided = decisions
@@ -88,13 +91,13 @@ class MessageService:
         return rows, echoes
 
     def _decide(
-        self, account: Account, messages: list[dict]
+        self, account: Account, messages: list[dict[str, Any]]
     ) -> tuple[datetime, Features, list[Acceptance]]:
         now = self._clock.now()
         features = self._features.features(account.id)
         return now, features, [self._policy.decide(m, account, features, now) for m in messages]
 
-    def get(self, account_id: str, message_id: str) -> dict:
+    def get(self, account_id: str, message_id: str) -> dict[str, Any]:
         """The message as the account may see it; NotFound for unknown, foreign or expired IDs."""
         canonical = normalise_id(message_id)
         with self._store.reading() as tx:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from emulator.clock import Clock
 from emulator.domain.accounts import AccountDirectory
 from emulator.domain.ids import normalise_id
@@ -35,8 +38,8 @@ class ReplyService:
         content: str,
         message_id: str | None = None,
         destination_number: str | None = None,
-        attachments: list[dict] | None = None,
-    ) -> dict:
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """Store the reply now; returns it with its account, as the control plane shows it."""
         message = self._message_answered(source_number, message_id, destination_number)
         at = self._clock.now()
@@ -56,7 +59,9 @@ class ReplyService:
                 blacklist.change(tx, [change])
         return {**reply_view(reply), "account_id": reply["account_id"], "attachments": attachments}
 
-    def _message_answered(self, source_number, message_id, destination_number) -> Message | None:
+    def _message_answered(
+        self, source_number: str, message_id: str | None, destination_number: str | None
+    ) -> Message | None:
         if message_id is not None:
             canonical = normalise_id(message_id)
             with self._store.reading() as tx:
@@ -71,13 +76,18 @@ class ReplyService:
         with self._store.reading() as tx:
             return stored_messages.latest_to(tx, source_number, destination_number)
 
-    def _inbound(self, source_number, content, destination_number, at, attachments) -> Reply:
-        owner = self._accounts.owner_of_number(destination_number) if destination_number else None
-        if owner is None:
-            detail = (
-                "destination_number: No account has this number."
-                if destination_number
-                else "message_id: No message was sent to this handset; give destination_number."
-            )
+    def _inbound(
+        self,
+        source_number: str,
+        content: str,
+        destination_number: str | None,
+        at: datetime,
+        attachments: list[dict[str, Any]] | None,
+    ) -> Reply:
+        if not destination_number:
+            detail = "message_id: No message was sent to this handset; give destination_number."
             raise BadRequest(INVALID_REPLY, [detail])
+        owner = self._accounts.owner_of_number(destination_number)
+        if owner is None:
+            raise BadRequest(INVALID_REPLY, ["destination_number: No account has this number."])
         return new_inbound_reply(owner, source_number, destination_number, content, at, attachments)

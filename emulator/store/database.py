@@ -4,8 +4,9 @@ say in one line why a store cannot be opened."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
@@ -107,7 +108,9 @@ def _sqlite_engine(url: URL) -> Engine:
     in_memory = path is None
     if path is not None:
         _check_sqlite_path(path)
-    pool: dict = {"poolclass": StaticPool} if in_memory else {"pool_size": 8, "max_overflow": 32}
+    pool: dict[str, Any] = (
+        {"poolclass": StaticPool} if in_memory else {"pool_size": 8, "max_overflow": 32}
+    )
     engine = create_engine(
         url,
         # The driver's own transaction handling is off: _begin_sqlite says when one begins.
@@ -123,7 +126,7 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _begin_sqlite(connection) -> None:
+def _begin_sqlite(connection: Connection) -> None:
     """Begin every transaction at once (the driver would wait for the first change, so schema
     changes would not be in one); one that writes takes the write lock from its first read."""
     writes = connection.get_execution_options().get(WRITE, True)
@@ -138,13 +141,13 @@ def _check_sqlite_path(path: Path) -> None:
         raise StoreError(f"cannot create the store {path}: there is no folder {path.parent}")
 
 
-def _enable_foreign_keys(dbapi_connection, _record) -> None:
+def _enable_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-def _tune_sqlite(dbapi_connection, record) -> None:
+def _tune_sqlite(dbapi_connection: Any, record: Any) -> None:
     # WAL lets readers proceed while a writer commits; NORMAL sync still survives a process crash.
     _enable_foreign_keys(dbapi_connection, record)
     cursor = dbapi_connection.cursor()

@@ -39,7 +39,8 @@ class Generation:
 
     def current(self) -> int | None:
         if self._map is not None:
-            return _COUNTER.unpack_from(self._map)[0]
+            counter: int = _COUNTER.unpack_from(self._map)[0]
+            return counter
         return self._local
 
     def raise_(self) -> None:

@@ -19,7 +19,7 @@ _Processor = Callable[[Any], Any]
 
 
 def fetch_rows(
-    connection: Connection, query: Select, parameters: Mapping[str, Any] | None = None
+    connection: Connection, query: Select[Any], parameters: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """The rows of `query` as dicts of its column names, with the values SQLAlchemy would give
     (floats excepted: a query with a Float or Numeric column is refused on SQLite).
@@ -42,8 +42,8 @@ def fetch_rows(
 
 @lru_cache(maxsize=64)
 def _as_one_value(
-    query: Select, dialect: Dialect
-) -> tuple[Select, list[str], list[tuple[str, _Processor]]]:
+    query: Select[Any], dialect: Dialect
+) -> tuple[Select[Any], list[str], list[tuple[str, _Processor]]]:
     """The statement, the column names, and the processors of the columns that have one."""
     rows = query.subquery()
     inexact = [c.key for c in rows.c if isinstance(c.type, (Float, Numeric))]

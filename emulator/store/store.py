@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select
 
@@ -64,15 +65,15 @@ class Store(
                 connection.execute(delete(table))
             clear_events(connection)
 
-    def feature_changes(self, account_id: str) -> dict:
+    def feature_changes(self, account_id: str) -> dict[str, Any]:
         """What was changed at run time of the account's features (kept: see `cached`)."""
         return self.cached(f"features {account_id}", lambda: self._read_features(account_id))
 
-    def _read_features(self, account_id: str) -> dict:
+    def _read_features(self, account_id: str) -> dict[str, Any]:
         with self.reading() as connection:
             return connection.execute(_FEATURES, {"account_id": account_id}).scalar() or {}
 
-    def save_feature_changes(self, account_id: str, features: dict) -> None:
+    def save_feature_changes(self, account_id: str, features: dict[str, Any]) -> None:
         with self.transaction() as connection:
             self.changes_kept_state(connection)
             connection.execute(

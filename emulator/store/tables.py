@@ -5,6 +5,7 @@ that follows them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -22,25 +23,26 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
 
 
-class UtcDateTime(TypeDecorator):
+class UtcDateTime(TypeDecorator[Any]):
     """Aware UTC datetimes in, aware UTC datetimes out, whatever the database keeps."""
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: datetime | None, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
 
-    def result_processor(self, dialect, coltype):
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
         # SQLite keeps the text SQLAlchemy wrote, in UTC: parsed with the offset added, it is
         # the aware value at once, a microsecond less per value read than the dialect's parse
         # followed by process_result_value.

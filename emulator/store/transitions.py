@@ -39,6 +39,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from emulator.domain.error_codes import ENDS_BEFORE_SUBMISSION
@@ -92,7 +93,7 @@ class _Statements:
     reports: Executable
     events: Executable
     due: Executable | None = None
-    moved: Select | None = None
+    moved: Select[Any] | None = None
 
 
 def step_due_messages(
@@ -123,7 +124,7 @@ def _move_on_sqlite(
     connection: Connection,
     due: Executable,
     move: Executable,
-    moved: Select,
+    moved: Select[Any],
     now: datetime,
     limit: int,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -172,7 +173,7 @@ def _statements(dialect: str, delays: StepDelays) -> _Statements:
     )
 
 
-def _next_values(delays: StepDelays) -> dict[str, ColumnElement]:
+def _next_values(delays: StepDelays) -> dict[str, ColumnElement[Any]]:
     """The SET clause: every value is computed from the row as it was before the step."""
     at = messages.c.next_transition_at
     expiry = messages.c.message_expiry_timestamp
@@ -192,7 +193,7 @@ def _next_values(delays: StepDelays) -> dict[str, ColumnElement]:
     for state in MESSAGE_STATUSES:
         expiry_codes.setdefault(expiry_code(state), []).append(state)
 
-    def wait(step: str) -> ColumnElement:
+    def wait(step: str) -> ColumnElement[Any]:
         override = messages.c.outcome[("delays", step)].as_float()
         return _capped(plus_seconds(at, func.coalesce(override, getattr(delays, step))), expiry)
 
@@ -219,7 +220,7 @@ def _next_values(delays: StepDelays) -> dict[str, ColumnElement]:
     }
 
 
-def _reports(moved: ColumnElement) -> Executable:
+def _reports(moved: ColumnElement[Any]) -> Executable:
     """A report for each moved message that asked for reports, from enroute on."""
     return insert(delivery_reports).from_select(
         [
@@ -249,7 +250,7 @@ def _reports(moved: ColumnElement) -> Executable:
     )
 
 
-def _events(moved: ColumnElement) -> Executable:
+def _events(moved: ColumnElement[Any]) -> Executable:
     """The change-log events of a step: every moved message's new status, then each report the
     step wrote (the report of a message's new status, received at the time of the step), both
     in the order of the step."""
@@ -293,12 +294,12 @@ def _events(moved: ColumnElement) -> Executable:
     )
 
 
-def _capped(moment: ColumnElement, expiry: ColumnElement) -> ColumnElement:
+def _capped(moment: ColumnElement[Any], expiry: ColumnElement[Any]) -> ColumnElement[Any]:
     """`moment`, or the expiry when that comes first."""
     return case((and_(expiry.is_not(None), expiry < moment), expiry), else_=moment)
 
 
-class plus_seconds(FunctionElement):
+class plus_seconds(FunctionElement[Any]):
     """A stored datetime plus a number of seconds, to the microsecond, as a stored datetime."""
 
     type = UtcDateTime()
@@ -307,7 +308,7 @@ class plus_seconds(FunctionElement):
 
 
 @compiles(plus_seconds, "sqlite")
-def _plus_seconds_sqlite(element, compiler, **kw) -> str:
+def _plus_seconds_sqlite(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
     # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds through unixepoch, microseconds as
     # an integer, so nothing is lost to floating point.
     moment, seconds = (compiler.process(argument, **kw) for argument in element.clauses)
@@ -323,12 +324,12 @@ def _plus_seconds_sqlite(element, compiler, **kw) -> str:
 
 
 @compiles(plus_seconds)
-def _plus_seconds(element, compiler, **kw) -> str:
+def _plus_seconds(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
     moment, seconds = (compiler.process(argument, **kw) for argument in element.clauses)
     return f"({moment} + make_interval(secs => {seconds}))"
 
 
-class new_uuid(FunctionElement):
+class new_uuid(FunctionElement[Any]):
     """A new random (version 4) UUID as lowercase text, made by the database."""
 
     type = String()
@@ -337,7 +338,7 @@ class new_uuid(FunctionElement):
 
 
 @compiles(new_uuid, "sqlite")
-def _new_uuid_sqlite(element, compiler, **kw) -> str:
+def _new_uuid_sqlite(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
     return (
         "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4'"
         " || substr(lower(hex(randomblob(2))), 2) || '-'"
@@ -347,17 +348,17 @@ def _new_uuid_sqlite(element, compiler, **kw) -> str:
 
 
 @compiles(new_uuid)
-def _new_uuid(element, compiler, **kw) -> str:
+def _new_uuid(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
     return "CAST(gen_random_uuid() AS VARCHAR(36))"
 
 
-class json_object(FunctionElement):
+class json_object(FunctionElement[Any]):
     """A JSON object of the given names and values, made by the database."""
 
     inherit_cache = True
     name = "json_object"
 
-    def __init__(self, **pairs: ColumnElement) -> None:
+    def __init__(self, **pairs: ColumnElement[Any]) -> None:
         arguments: list[Any] = []
         for name, value in pairs.items():
             arguments.extend((literal(name), value))
@@ -365,10 +366,10 @@ class json_object(FunctionElement):
 
 
 @compiles(json_object, "sqlite")
-def _json_object_sqlite(element, compiler, **kw) -> str:
+def _json_object_sqlite(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
     return f"json_object({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(json_object)
-def _json_object(element, compiler, **kw) -> str:
+def _json_object(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
     return f"json_build_object({compiler.process(element.clauses, **kw)})"

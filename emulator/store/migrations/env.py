@@ -8,7 +8,7 @@ store file named by `-x db=PATH`.
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from emulator.store.tables import metadata
 
@@ -25,7 +25,7 @@ def run_migrations() -> None:
     _migrate(connection)
 
 
-def _migrate(connection) -> None:
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
