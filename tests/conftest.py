@@ -58,6 +58,8 @@ WORKER_GROUPS = {
 }
 
 
+# Before pytest-xdist's own hook, which names each test by the group it finds on it.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Put each test in its worker group (see WORKER_GROUPS)."""
     for item in items:
@@ -66,6 +68,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             (name for start, name in WORKER_GROUPS.items() if path.startswith(start)), path
         )
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Refuse to run when pytest-xdist did not apply the groups: the SDK environments would be made
+    by several workers at once, and the process tests would run side by side."""
+    if session.config.getvalue("loadgroup") and any("@" not in i.nodeid for i in session.items):
+        raise pytest.UsageError("pytest-xdist's groups did not apply: use the pinned pytest")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
