@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from emulator.api import create_v1_blueprint
 from emulator.auth import Authenticator
-from emulator.clock import Clock
+from emulator.clock import Clock, StoredClockState
 from emulator.control import control
 from emulator.control.chaos_rules import chaos
 from emulator.control.docs import docs
@@ -118,7 +118,7 @@ def build_emulator(
     startup_rules = load_chaos_rules(settings.chaos)
     store = store or Store(settings.database_url)
     # Every process on the store reads and moves the same clock.
-    clock = clock or Clock(store)
+    clock = clock or Clock(StoredClockState(store))
     features = FeatureService(accounts, store)
     engine = Engine(
         store,

@@ -41,7 +41,8 @@ from emulator.settings import (
     Settings,
     SettingsError,
 )
-from emulator.store import Store
+from emulator.store import Store, housekeeping
+from emulator.store import clock as stored_clock
 from emulator.store.database import StoreError, holds_a_store, shown_url, sqlite_file
 from emulator.web.requests import emulator_of
 
@@ -254,9 +255,9 @@ def reset(db: str) -> None:
     if (path is not None and not path.exists()) or not holds_a_store(url):
         raise Failure(f"there is no store at {shown_url(url)}")
     store = Store(url)
-    with store.transaction(alone=True):
-        store.clear()
-        store.reset_clock()
+    with store.transaction(alone=True) as tx:
+        housekeeping.clear(tx)
+        stored_clock.reset(tx)
     store.close()
     click.echo(f"cleared {shown_url(url)}")
 

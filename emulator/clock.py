@@ -11,6 +11,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from emulator.store import Store
+from emulator.store import clock as stored_clock
+
 
 class ClockState(Protocol):
     """Where the offset and the generation are kept."""
@@ -48,6 +51,29 @@ class LocalClockState:
 
     def clock_generation(self) -> int:
         return self._generation
+
+
+class StoredClockState:
+    """The offset and generation in the store's clock row, which every process on it shares;
+    the offset is kept in memory until any process changes it (see Store.kept)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def clock_offset(self) -> timedelta:
+        return self._store.kept(stored_clock.offset)
+
+    def raise_clock_offset(self, offset: timedelta) -> None:
+        with self._store.transaction() as tx:
+            stored_clock.raise_offset(tx, offset)
+
+    def reset_clock(self) -> None:
+        with self._store.transaction() as tx:
+            stored_clock.reset(tx)
+
+    def clock_generation(self) -> int:
+        with self._store.reading() as tx:
+            return stored_clock.generation(tx)
 
 
 class Clock:

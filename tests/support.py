@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.utils import formatdate
 
 from emulator.domain.records import new_delivery_report, new_reply
-from emulator.store import inbox
+from emulator.store import inbox, webhook_deliveries
 from emulator.store import messages as stored_messages
 from emulator.store.messages import Planned
 
@@ -92,3 +92,21 @@ def record_reply(store, message: dict, content: str, at) -> str:
     with store.transaction() as tx:
         inbox.insert_reply(tx, reply, [])
     return reply["id"]
+
+
+def find_message(store, account_id: str, message_id: str):
+    """The stored message of this account and ID, or None."""
+    with store.reading() as tx:
+        return stored_messages.find(tx, account_id, message_id)
+
+
+def list_messages(store, **filters):
+    """Stored messages of every account (or as `filters` narrow them), newest first."""
+    with store.reading() as tx:
+        return stored_messages.newest(tx, **filters)
+
+
+def list_webhooks(store, message_id: str | None = None):
+    """Webhook deliveries (of one message, when given), newest first."""
+    with store.reading() as tx:
+        return webhook_deliveries.newest(tx, message_id)

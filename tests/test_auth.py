@@ -10,7 +10,16 @@ import pytest
 
 from emulator.app import create_app
 from emulator.settings import Settings
-from tests.support import DEMO, OTHER, Credentials, basic_auth, hmac_auth, message, send_body
+from tests.support import (
+    DEMO,
+    OTHER,
+    Credentials,
+    basic_auth,
+    hmac_auth,
+    list_messages,
+    message,
+    send_body,
+)
 
 FORBIDDEN = {"message": "Invalid authentication credentials"}
 JSON = {"Content-Type": "application/json"}
@@ -24,7 +33,7 @@ def post_signed(http, body: bytes, **signing):
 def test_basic_auth_sends_as_the_key_account(http, emulator):
     response = http.post("/v1/messages", json={"messages": [message()]}, headers=basic_auth())
     assert response.status_code == 202
-    [stored] = emulator.store.list_messages()
+    [stored] = list_messages(emulator.store)
     assert stored["account_id"] == "DemoAccount"
 
 
@@ -96,7 +105,7 @@ def test_hmac_tampered_body(http, emulator):
     tampered = send_body(message(content="Pay $99"))
     response = http.post("/v1/messages", data=tampered, headers=headers)
     assert response.status_code == 403
-    assert emulator.store.list_messages() == []
+    assert list_messages(emulator.store) == []
 
 
 def test_hmac_body_without_a_signed_md5_is_refused(http):
@@ -180,7 +189,7 @@ def test_put_signed_as_put(http, send_as_demo):
 def test_key_acts_for_its_account_and_sub_accounts(http, emulator, account):
     headers = basic_auth(account=account)
     assert http.post("/v1/messages", json={"messages": [message()]}, headers=headers).ok
-    [stored] = emulator.store.list_messages()
+    [stored] = list_messages(emulator.store)
     assert stored["account_id"] == (account or "DemoAccount")
 
 
@@ -188,7 +197,7 @@ def test_hmac_with_account_header(http, emulator):
     body = send_body(message())
     response = post_signed(http, body, account="DemoSubAccount2")
     assert response.status_code == 202
-    assert emulator.store.list_messages()[0]["account_id"] == "DemoSubAccount2"
+    assert list_messages(emulator.store)[0]["account_id"] == "DemoSubAccount2"
 
 
 @pytest.mark.parametrize(
@@ -200,4 +209,4 @@ def test_foreign_account_header_is_403(http, emulator, credentials, account):
     response = http.post("/v1/messages", json={"messages": [message()]}, headers=headers)
     assert response.status_code == 403
     assert response.json() == FORBIDDEN
-    assert emulator.store.list_messages() == []
+    assert list_messages(emulator.store) == []

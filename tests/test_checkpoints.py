@@ -7,7 +7,7 @@ import sqlalchemy.exc
 
 from emulator.schemas.messages import SendMessagesRequestSchema
 from emulator.store import base
-from tests.support import message
+from tests.support import list_messages, message
 
 
 def test_a_checkpoint_that_cannot_get_a_connection_is_only_a_warning(emulator, monkeypatch, caplog):
@@ -34,5 +34,5 @@ def test_a_checkpoint_that_cannot_get_a_connection_is_only_a_warning(emulator, m
 
     [echo] = emulator.messages.send("DemoAccount", loaded["messages"])
 
-    assert [m["id"] for m in store.list_messages()] == [echo["message_id"]]
+    assert [m["id"] for m in list_messages(store)] == [echo["message_id"]]
     assert "checkpoint of the store's log failed: QueuePool limit" in caplog.text

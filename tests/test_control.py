@@ -9,7 +9,14 @@ from sqlalchemy import create_engine
 
 from emulator.app import create_app
 from emulator.settings import Settings
-from tests.support import OTHER, basic_auth, message, record_delivery_report, record_reply
+from tests.support import (
+    OTHER,
+    basic_auth,
+    find_message,
+    message,
+    record_delivery_report,
+    record_reply,
+)
 
 
 def test_health_needs_no_auth(http):
@@ -81,7 +88,7 @@ def test_the_engine_says_once_when_the_store_answers_again(emulator, monkeypatch
 
 def test_reset_clears_messages_reports_and_replies_but_keeps_accounts(http, emulator, send):
     [echo] = send(message())
-    stored = emulator.store.find_message("DemoAccount", echo["message_id"])
+    stored = find_message(emulator.store, "DemoAccount", echo["message_id"])
     record_delivery_report(emulator.store, stored, "enroute", "101", emulator.clock.now())
     record_reply(emulator.store, stored, "Hi", emulator.clock.now())
     emulator.clock.advance(3600)

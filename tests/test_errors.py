@@ -9,7 +9,7 @@ import pytest
 from emulator.app import create_app
 from emulator.settings import Settings
 from emulator.store import messages as stored_messages
-from tests.support import basic_auth, message
+from tests.support import basic_auth, list_messages, message
 
 AUTH = basic_auth()
 PARSE_FAILURE = "Request failed to parse correctly. Please ensure input is valid and try again."
@@ -24,7 +24,7 @@ def test_unparseable_bodies_are_400_with_details(http, emulator, raw):
     assert response.status_code == 400
     assert response.json()["message"] == PARSE_FAILURE
     assert len(response.json()["details"]) == 1
-    assert emulator.store.list_messages() == []
+    assert list_messages(emulator.store) == []
 
 
 def test_non_utf8_body_is_named(client):

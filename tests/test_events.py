@@ -12,7 +12,8 @@ import pytest
 
 from emulator.app import create_app
 from emulator.settings import Settings
-from emulator.store.events import FEATURES_CHANGED, append_events, new_event
+from emulator.store import housekeeping
+from emulator.store.events import FEATURES_CHANGED, append_events, events_after, new_event
 from emulator.web.admin_guard import ADMIN_COOKIE
 from tests.receivers import WebhookReceiver
 from tests.support import basic_auth, message
@@ -156,8 +157,10 @@ def test_reset_leaves_one_reset_event_and_the_cursor_never_goes_back(http):
 
 def test_purge_trims_the_log(emulator, send_as_demo):
     send_as_demo()
-    emulator.store.purge_created_before(emulator.clock.now() + timedelta(seconds=1))
-    assert emulator.store.events_after(0, 10) == []
+    with emulator.store.transaction() as tx:
+        housekeeping.purge_created_before(tx, emulator.clock.now() + timedelta(seconds=1))
+    with emulator.store.reading() as tx:
+        assert events_after(tx, 0, 10) == []
 
 
 def test_events_need_the_admin_token_as_bearer_or_cookie():
@@ -189,7 +192,8 @@ def test_a_follower_by_cursor_never_passes_an_event_committed_later(emulator):
         cursor = 0
         while True:
             finished = done.is_set()
-            found = store.events_after(cursor, 1000)
+            with store.reading() as tx:
+                found = events_after(tx, cursor, 1000)
             seen.extend(event["seq"] for event in found)
             cursor = seen[-1] if seen else cursor
             if finished and not found:
@@ -201,6 +205,7 @@ def test_a_follower_by_cursor_never_passes_an_event_committed_later(emulator):
         list(pool.map(write, range(writers)))
     done.set()
     follower.join(timeout=30)
-    stored = [event["seq"] for event in store.events_after(0, 10_000)]
+    with store.reading() as tx:
+        stored = [event["seq"] for event in events_after(tx, 0, 10_000)]
     assert len(stored) == writers * appends
     assert seen == stored

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from emulator.schemas.messages import SendMessagesRequestSchema
 from emulator.store import messages as stored_messages
 from emulator.store.database import WRITE
-from tests.support import message
+from tests.support import find_message, list_messages, message
 
 WAIT_SECONDS = 10
 
@@ -81,7 +81,7 @@ def test_sends_that_wait_for_the_store_together_commit_once(store, messages, com
 
     assert len(commits) == 2  # the first writer's, then one for all five sends
     assert [echoes[0]["content"] for echoes in answers] == [f"Message {n}" for n in range(5)]
-    stored = {m["id"]: m["content"] for m in store.list_messages(account_id="DemoAccount")}
+    stored = {m["id"]: m["content"] for m in list_messages(store, account_id="DemoAccount")}
     assert {echoes[0]["message_id"]: echoes[0]["content"] for echoes in answers} == stored
 
 
@@ -105,7 +105,7 @@ def test_a_send_that_fails_in_a_group_fails_alone_and_the_others_are_stored(
 
     assert isinstance(failed, RuntimeError)
     assert before[0]["content"] == "Before" and after[0]["content"] == "After"
-    stored = sorted(m["content"] for m in store.list_messages(account_id="DemoAccount"))
+    stored = sorted(m["content"] for m in list_messages(store, account_id="DemoAccount"))
     assert stored == ["After", "Before"]
     assert len(attempts) == 2  # in the group, which rolled back, then alone
     assert len(commits) == 3  # the first writer's, then the two good sends alone
@@ -115,7 +115,7 @@ def test_a_send_whose_insert_fails_as_the_group_commits_fails_alone(store, messa
     """A send's rows are inserted as the group commits, all in one statement: when that fails,
     each send runs again alone, and only the one whose rows are refused fails."""
     [earlier] = messages.send("DemoAccount", loaded("Earlier"))
-    refused = store.find_message("DemoAccount", earlier["message_id"])  # its ID is taken
+    refused = find_message(store, "DemoAccount", earlier["message_id"])  # its ID is taken
     work = [
         lambda: messages.send("DemoAccount", loaded("Before")),
         lambda: store.together(lambda tx: stored_messages.insert(tx, [refused])),
@@ -126,7 +126,7 @@ def test_a_send_whose_insert_fails_as_the_group_commits_fails_alone(store, messa
 
     assert isinstance(failed, sqlalchemy.exc.IntegrityError)
     assert before[0]["content"] == "Before" and after[0]["content"] == "After"
-    stored = sorted(m["content"] for m in store.list_messages(account_id="DemoAccount"))
+    stored = sorted(m["content"] for m in list_messages(store, account_id="DemoAccount"))
     assert stored == ["After", "Before", "Earlier"]
 
 
@@ -150,7 +150,7 @@ def test_a_group_whose_transaction_fails_after_its_work_is_not_run_again(
     errors = while_a_writer_holds_the_store(store, 3, sends)
 
     assert [type(error) for error in errors] == [OSError, OSError, OSError]
-    stored = sorted(m["content"] for m in store.list_messages(account_id="DemoAccount"))
+    stored = sorted(m["content"] for m in list_messages(store, account_id="DemoAccount"))
     assert stored == ["Message 0", "Message 1", "Message 2"]
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support import basic_auth, message, record_delivery_report, record_reply
+from tests.support import basic_auth, find_message, message, record_delivery_report, record_reply
 
 AUTH = basic_auth()
 
@@ -22,7 +22,7 @@ def stored_message(emulator, send):
             "callback_url": "https://example.com/cb",
         }
         [echo] = send(message(**{**defaults, **fields}))
-        return emulator.store.find_message("DemoAccount", echo["message_id"])
+        return find_message(emulator.store, "DemoAccount", echo["message_id"])
 
     return _stored
 
@@ -58,7 +58,7 @@ def test_delivery_report_shape(client, emulator, stored_message):
 
 def test_delivery_report_without_callback_or_metadata(client, emulator, send):
     [echo] = send(message())
-    msg = emulator.store.find_message("DemoAccount", echo["message_id"])
+    msg = find_message(emulator.store, "DemoAccount", echo["message_id"])
     seed_reports(emulator, msg, 1)
     [report] = client.get("/v1/delivery_reports", headers=AUTH).json["delivery_reports"]
     assert report["callback_url"] is None
@@ -84,7 +84,7 @@ def test_reply_shape_inverts_source_and_destination(client, emulator, stored_mes
 
 def test_reply_has_no_destination_when_message_had_no_source(client, emulator, send):
     [echo] = send(message())
-    msg = emulator.store.find_message("DemoAccount", echo["message_id"])
+    msg = find_message(emulator.store, "DemoAccount", echo["message_id"])
     record_reply(emulator.store, msg, "Hi", emulator.clock.now())
     [reply] = client.get("/v1/replies", headers=AUTH).json["replies"]
     assert "destination_number" not in reply

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import OTHER, basic_auth, message, record_delivery_report, record_reply
+from tests.support import (
+    OTHER,
+    basic_auth,
+    find_message,
+    message,
+    record_delivery_report,
+    record_reply,
+)
 
 DEMO_AUTH = basic_auth()
 OTHER_AUTH = basic_auth(OTHER)
@@ -19,7 +26,7 @@ def demo_data(http, emulator):
         "/v1/messages", json={"messages": [message(scheduled=FUTURE)]}, headers=DEMO_AUTH
     )
     message_id = response.json()["messages"][0]["message_id"]
-    stored = emulator.store.find_message("DemoAccount", message_id)
+    stored = find_message(emulator.store, "DemoAccount", message_id)
     now = emulator.clock.now()
     report_id = record_delivery_report(emulator.store, stored, "enroute", "101", now)
     reply_id = record_reply(emulator.store, stored, "Hi", now)
@@ -61,7 +68,7 @@ def test_parent_does_not_see_sub_account_data_without_the_header(http, emulator)
     message_id = response.json()["messages"][0]["message_id"]
     assert http.get(f"/v1/messages/{message_id}", headers=DEMO_AUTH).status_code == 404
     assert http.get(f"/v1/messages/{message_id}", headers=SUB1_AUTH).status_code == 200
-    stored = emulator.store.find_message("DemoSubAccount1", message_id)
+    stored = find_message(emulator.store, "DemoSubAccount1", message_id)
     report_id = record_delivery_report(
         emulator.store, stored, "enroute", "101", emulator.clock.now()
     )

@@ -10,7 +10,7 @@ import pytest
 
 from emulator.app import create_app
 from emulator.domain.records import SignatureKey
-from emulator.store import signature_keys
+from emulator.store import account_features, signature_keys
 from emulator.web.requests import EXTENSION_KEY
 from tests.support import basic_auth, message
 
@@ -89,12 +89,13 @@ def test_a_number_blocked_through_one_is_refused_by_the_other(two):
 def test_a_change_rolled_back_is_not_kept(two):
     first, _ = two
     store = first.application.extensions[EXTENSION_KEY].store
-    with pytest.raises(RuntimeError), store.transaction():
-        store.save_feature_changes("DemoAccount", {"deduplication": True})
-        assert store.feature_changes("DemoAccount") == {"deduplication": True}  # its own change
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        account_features.save_changes(tx, "DemoAccount", {"deduplication": True})
+        changed = store.kept(account_features.changes, "DemoAccount")
+        assert changed == {"deduplication": True}  # its own change
         raise RuntimeError("rolled back")
 
-    assert store.feature_changes("DemoAccount") == {}
+    assert store.kept(account_features.changes, "DemoAccount") == {}
     send(first)
     assert final_error_code(first, send(first)) != "305"  # not withheld as a duplicate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.store import Store
-from tests.support import basic_auth, message
+from tests.support import basic_auth, list_messages, message
 
 AUTH = basic_auth()
 CANCEL = {"status": "cancelled"}
@@ -120,6 +120,6 @@ def test_accepted_messages_are_on_disk_before_the_answer(http, settings):
     ids = {echo["message_id"] for echo in response.json()["messages"]}
     other_connection = Store(settings.database_url)
     try:
-        assert {row["id"] for row in other_connection.list_messages()} == ids
+        assert {row["id"] for row in list_messages(other_connection)} == ids
     finally:
         other_connection.close()

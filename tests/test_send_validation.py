@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import basic_auth, message
+from tests.support import basic_auth, list_messages, message
 
 AUTH = basic_auth()
 
@@ -20,7 +20,7 @@ def details_of(response) -> list[str]:
 
 
 def stored_count(emulator) -> int:
-    return len(emulator.store.list_messages())
+    return len(list_messages(emulator.store))
 
 
 def test_minimal_message_is_accepted_and_echoed_with_defaults(client, emulator):

@@ -24,6 +24,8 @@ from emulator.schemas.control import (
     WebhooksSchema,
 )
 from emulator.schemas.validation import load_or_reject
+from emulator.store import messages as stored_messages
+from emulator.store import webhook_deliveries
 from emulator.web.admin_guard import check_control_request
 from emulator.web.requests import current_emulator, json_body, respond
 
@@ -95,14 +97,16 @@ def reset() -> ResponseReturnValue:
 )
 def list_messages() -> ResponseReturnValue:
     filters = load_or_reject(_message_filters, request.args.to_dict())
-    stored = current_emulator().store.list_messages(
-        message_id=filters.get("message_id"),
-        account_id=filters.get("account"),
-        destination_number=filters.get("destination_number"),
-        status=filters.get("status"),
-        limit=filters["limit"],
-        offset=filters["offset"],
-    )
+    with current_emulator().store.reading() as tx:
+        stored = stored_messages.newest(
+            tx,
+            message_id=filters.get("message_id"),
+            account_id=filters.get("account"),
+            destination_number=filters.get("destination_number"),
+            status=filters.get("status"),
+            limit=filters["limit"],
+            offset=filters["offset"],
+        )
     return respond(_inspected, {"messages": [{**row, "message_id": row["id"]} for row in stored]})
 
 
@@ -116,9 +120,10 @@ def list_messages() -> ResponseReturnValue:
 )
 def list_webhooks() -> ResponseReturnValue:
     filters = load_or_reject(_webhook_filters, request.args.to_dict())
-    stored = current_emulator().store.list_webhooks(
-        filters.get("message_id"), filters["limit"], filters["offset"]
-    )
+    with current_emulator().store.reading() as tx:
+        stored = webhook_deliveries.newest(
+            tx, filters.get("message_id"), filters["limit"], filters["offset"]
+        )
     return respond(_webhooks, {"webhooks": stored})
 
 

@@ -33,7 +33,8 @@ from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
 from emulator.engine.signing import CallbackSigner
-from emulator.store import Store, account_webhooks, blacklist, webhook_deliveries
+from emulator.store import Store, account_webhooks, blacklist, housekeeping, webhook_deliveries
+from emulator.store import clock as stored_clock
 from emulator.store import messages as stored_messages
 from emulator.store.messages import Planned
 from emulator.store.transitions import Step, step_due_messages
@@ -173,14 +174,19 @@ class Engine:
         with self._turn:
             generation = self._clock.generation()
             lease = new_id()
-            while not self._store.take_advance_lease(lease, ADVANCE_LEASE_SECONDS):
+            while not self._take_advance_lease(lease):
                 if self._stopping or self._clock.generation() != generation:
                     return self._clock.now()
                 time.sleep(TAKE_TURNS_SECONDS)
             try:
                 return self._advance(seconds, generation, lease)
             finally:
-                self._store.release_advance_lease(lease)
+                with self._store.transaction() as tx:
+                    stored_clock.release_advance_lease(tx, lease)
+
+    def _take_advance_lease(self, lease: str) -> bool:
+        with self._store.transaction() as tx:
+            return stored_clock.take_advance_lease(tx, lease, ADVANCE_LEASE_SECONDS)
 
     def _advance(self, seconds: float, generation: int, lease: str) -> datetime:
         # Attempts the periodic job started here finish first (a receiver that hangs costs one
@@ -191,10 +197,10 @@ class Engine:
         while True:
             # One transaction: a reset in any process either comes before it (and this advance
             # ends) or after it.
-            with self._time, self._store.transaction():
+            with self._time, self._store.transaction() as tx:
                 if self._clock.generation() != generation or self._stopping:
                     return self._clock.now()
-                self._store.take_advance_lease(lease, ADVANCE_LEASE_SECONDS)
+                stored_clock.take_advance_lease(tx, lease, ADVANCE_LEASE_SECONDS)
                 due = self._next_due_time()
                 if due is None or due > target:
                     break
@@ -221,8 +227,8 @@ class Engine:
         any advance or webhook attempt under way, here or in another process (their results
         find nothing left to update)."""
         self._dispatcher.drop_queued()
-        with self._time, self._store.transaction(alone=True):
-            self._store.clear()
+        with self._time, self._store.transaction(alone=True) as tx:
+            housekeeping.clear(tx)
             self._clock.reset()
 
     def run_due(self) -> None:
@@ -231,7 +237,9 @@ class Engine:
         if not self._turn.acquire(blocking=False):
             return
         try:
-            if self._store.advance_under_way():
+            with self._store.reading() as tx:
+                advance_elsewhere = stored_clock.advance_under_way(tx)
+            if advance_elsewhere:
                 # The advance attempts what this process queued, each as of its due time.
                 self._dispatcher.drop_queued()
                 return
@@ -249,7 +257,8 @@ class Engine:
 
     def purge_expired(self) -> None:
         """Delete what is older than the API's 45-day retention."""
-        self._store.purge_created_before(retention_cutoff(self._clock.now()))
+        with self._store.transaction() as tx:
+            housekeeping.purge_created_before(tx, retention_cutoff(self._clock.now()))
 
     # Running
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from emulator.domain.accounts import Account, AccountDirectory, Features
 from emulator.errors import NotFound
-from emulator.store import Store, account_subject
+from emulator.store import Store, account_features, account_subject, take_turns
 
 _FEATURE_NAMES = frozenset(field.name for field in fields(Features))
 
@@ -27,7 +27,7 @@ class FeatureService:
 
     def features(self, account_id: str) -> Features:
         """The features in force: the fixture's, overridden by any change made at run time."""
-        changed = self._store.feature_changes(account_id)
+        changed = self._store.kept(account_features.changes, account_id)
         known = {name: value for name, value in changed.items() if name in _FEATURE_NAMES}
         return self.account(account_id).features.changed(known)
 
@@ -45,9 +45,9 @@ class FeatureService:
     def change_features(self, account_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Apply validated feature changes and return the account as it now is."""
         self.account(account_id)
-        with self._store.transaction():
+        with self._store.transaction() as tx:
             # Two changes at once each keep the other's.
-            self._store.take_turns(account_subject(account_id))
-            merged = {**self._store.feature_changes(account_id), **changes}
-            self._store.save_feature_changes(account_id, merged)
+            take_turns(tx, account_subject(account_id))
+            merged = {**account_features.changes(tx, account_id), **changes}
+            account_features.save_changes(tx, account_id, merged)
         return self.describe(account_id)

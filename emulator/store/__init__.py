@@ -2,10 +2,14 @@
 the query functions of each feature, which take the open transaction first."""
 
 from emulator.store import (
+    account_features,
     account_webhooks,
     blacklist,
     chaos_rules,
+    clock,
     delivery_chaos,
+    events,
+    housekeeping,
     inbox,
     inbox_views,
     messages,
@@ -18,11 +22,15 @@ from emulator.store.store import Store
 __all__ = [
     "Store",
     "Transaction",
+    "account_features",
     "account_subject",
     "account_webhooks",
     "blacklist",
     "chaos_rules",
+    "clock",
     "delivery_chaos",
+    "events",
+    "housekeeping",
     "inbox",
     "inbox_views",
     "messages",

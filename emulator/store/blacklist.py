@@ -36,7 +36,7 @@ _EVER_BLOCKED = select(_BLOCKS.number).where(_BLOCKS.account_id == bindparam("ac
 
 def ever_blocked(tx: Transaction, account_id: str) -> bool:
     """Whether the account ever blocked a number; most never do, so callers read it through
-    `StoreBase.kept` and ask `blacklisted` only when it did."""
+    `Store.kept` and ask `blacklisted` only when it did."""
     return tx.execute(_EVER_BLOCKED, {"account_id": account_id}).first() is not None
 
 

@@ -47,7 +47,7 @@ def every_rule(tx: Transaction) -> list[ChaosRule]:
 
 def of_side(tx: Transaction, side: str) -> list[ChaosRule]:
     """The rules of `side`, oldest first: the order they are tried in. Every API request and
-    first webhook attempt asks, so callers read them through `StoreBase.kept` (their counters
+    first webhook attempt asks, so callers read them through `Store.kept` (their counters
     there are stale; `fire` reads them again under lock)."""
     return [_rule(row) for row in tx.execute(_RULES_OF_SIDE, {"side": side}).mappings()]
 

@@ -13,7 +13,7 @@ from typing import Any, TypedDict, cast
 from sqlalchemy import Connection, Integer, bindparam, delete, func, insert, select
 
 from emulator.domain.records import Reply
-from emulator.store.base import StoreBase, at_commit
+from emulator.store.base import Transaction, at_commit
 from emulator.store.rows import fetch_rows
 from emulator.store.tables import events
 
@@ -115,16 +115,11 @@ def trim_events(connection: Connection, cutoff: datetime) -> None:
     connection.execute(delete(events).where(events.c.at < cutoff))
 
 
-class EventQueries(StoreBase):
-    """Queries the Store gathers; each commits before it returns."""
+def events_after(tx: Transaction, after: int, limit: int) -> list[Event]:
+    """Up to `limit` events with a seq above `after`, oldest first."""
+    return cast(list[Event], fetch_rows(tx, _EVENTS_AFTER, {"after": after, "limit": limit}))
 
-    def events_after(self, after: int, limit: int) -> list[Event]:
-        """Up to `limit` events with a seq above `after`, oldest first."""
-        parameters = {"after": after, "limit": limit}
-        with self.reading() as connection:
-            return cast(list[Event], fetch_rows(connection, _EVENTS_AFTER, parameters))
 
-    def last_event_seq(self) -> int:
-        """The seq of the newest event; 0 when the log is empty."""
-        with self.reading() as connection:
-            return connection.execute(select(func.max(events.c.seq))).scalar() or 0
+def last_event_seq(tx: Transaction) -> int:
+    """The seq of the newest event; 0 when the log is empty."""
+    return tx.execute(select(func.max(events.c.seq))).scalar() or 0

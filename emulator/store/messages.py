@@ -49,7 +49,7 @@ class Planned:
 
 def insert(tx: Transaction, rows: list[Message]) -> None:
     """Insert the messages as `tx` commits, with their events: the sends of a group commit are
-    then one INSERT (see StoreBase.together)."""
+    then one INSERT (see Store.together)."""
     at_commit(tx, _INSERT_MESSAGES, list(rows))
     append_events(tx, (_accepted(row) for row in rows))
 

@@ -66,7 +66,7 @@ def disable_all(tx: Transaction, account_id: str) -> None:
 
 def enabled(tx: Transaction, account_id: str) -> SignatureKey | None:
     """The key that signs the account's callbacks now; every attempt asks, so callers read it
-    through `StoreBase.kept`."""
+    through `Store.kept`."""
     query = select(signature_keys).where(_KEYS.account_id == account_id, _KEYS.enabled.is_(True))
     return record(tx.execute(query).mappings().first(), SignatureKey)
 

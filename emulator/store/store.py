@@ -1,125 +1,225 @@
-"""The Store: every query the emulator needs, committed before it returns."""
+"""The Store: owns the database engine and hands out the transactions that every query function
+of emulator.store takes first."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import logging
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
-from emulator.domain.records import Message, WebhookDelivery
-from emulator.store import messages as stored_messages
-from emulator.store import webhook_deliveries
-from emulator.store.clock import ClockQueries
-from emulator.store.events import (
-    FEATURES_CHANGED,
-    EventQueries,
-    append_events,
-    clear_events,
-    new_event,
-    trim_events,
+from emulator.store import base
+from emulator.store.base import (
+    AT_COMMIT,
+    CHANGES_KEPT_STATE,
+    POSTGRESQL_WRITERS,
+    Transaction,
+    WriterLock,
+    changes_kept_state,
+    run_at_commit,
 )
-from emulator.store.tables import (
-    account_features,
-    account_webhooks,
-    blacklist,
-    chaos_hits,
-    chaos_rules,
-    delivery_reports,
-    messages,
-    replies,
-    signature_keys,
-    webhooks,
-)
+from emulator.store.database import WRITE, create_database_engine, sqlite_file
+from emulator.store.generation import Generation
+from emulator.store.group_commit import GroupCommit
+from emulator.store.outage import Outage
+from emulator.store.schema import upgrade_schema
 
-_CHILD_TABLES = (delivery_reports, replies, webhooks)
-# Built once: every send reads it.
-_FEATURES = select(account_features.c.features).where(
-    account_features.c.account_id == bindparam("account_id")
-)
+log = logging.getLogger(__name__)
+
+_Read = ParamSpec("_Read")
+_Value = TypeVar("_Value")
 
 
-class Store(
-    EventQueries,
-    ClockQueries,
-):
-    """The emulator's truth: messages, delivery reports, replies and webhook deliveries, the
-    accounts' webhooks, signature keys and blacklists, the fault injection rules, and the change
-    log that follows them."""
+@dataclass(frozen=True)
+class _Open:
+    connection: Connection
+    write: bool
+    alone: bool
 
-    def clear(self) -> None:
-        """Delete every message, report, reply, webhook delivery, account webhook, signature key,
-        blacklisted number and fault injection rule, and every run-time feature change; the
-        change log keeps only a `reset` event."""
-        configuration = (
-            account_features,
-            account_webhooks,
-            signature_keys,
-            blacklist,
-            chaos_hits,
-            chaos_rules,
+
+class Store:
+    """Owns the database engine and hands out the transactions every query function takes;
+    brings the schema up to date on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_database_engine(url)
+        self.dialect: str = self.engine.dialect.name
+        self._postgresql = self.dialect == "postgresql"
+        self._in_memory = url.startswith("sqlite") and sqlite_file(url) is None
+        path = sqlite_file(url) if url.startswith("sqlite") else None
+        self._writers = WriterLock(path.with_name(path.name + "-lock") if path else None)
+        self._generation = Generation(
+            path.with_name(path.name + "-generation") if path else None,
+            shared=not self._postgresql,
         )
-        # Alone: a writer beside it could add a report to a message it has just deleted.
-        with self.transaction(alone=True) as connection:
-            for table in (*_CHILD_TABLES, messages, *configuration):
-                connection.execute(delete(table))
-            clear_events(connection)
-
-    def feature_changes(self, account_id: str) -> dict[str, Any]:
-        """What was changed at run time of the account's features (kept: see `cached`)."""
-        return self.cached(f"features {account_id}", lambda: self._read_features(account_id))
-
-    def _read_features(self, account_id: str) -> dict[str, Any]:
-        with self.reading() as connection:
-            return connection.execute(_FEATURES, {"account_id": account_id}).scalar() or {}
-
-    def save_feature_changes(self, account_id: str, features: dict[str, Any]) -> None:
+        self._kept: dict[Hashable, tuple[int, Any]] = {}
+        self._commits = 0
+        self._group = GroupCommit(self.transaction, self._run_at_commit)
+        # The transaction open in this thread or task, which nested store calls join.
+        self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
+        self.outage = Outage(self.unavailable_reason)
         with self.transaction() as connection:
-            self.changes_kept_state(connection)
-            connection.execute(
-                delete(account_features).where(account_features.c.account_id == account_id)
-            )
-            connection.execute(
-                insert(account_features), {"account_id": account_id, "features": features}
-            )
-            event = new_event(FEATURES_CHANGED, account_id=account_id, features=features)
-            append_events(connection, [event])
+            upgrade_schema(connection)
 
-    def find_message(self, account_id: str, message_id: str) -> Message | None:
-        """The account's message of this ID."""
-        with self.reading() as tx:
-            return stored_messages.find(tx, account_id, message_id)
+    def close(self) -> None:
+        self.engine.dispose()
 
-    def list_messages(
+    def after_fork(self) -> None:
+        """Forget the connections inherited from the parent process without closing them (they
+        are the parent's); this process opens its own."""
+        self.engine.dispose(close=False)
+
+    @contextmanager
+    def transaction(self, write: bool = True, alone: bool = False) -> Iterator[Connection]:
+        """A connection whose work is committed when the outermost block ends without an error.
+
+        Store calls inside the block join its transaction, so a service can make one unit of
+        several queries. On SQLite a writing transaction takes the store's write lock from its
+        start: its reads see what it then writes over, and two of them never interleave. On
+        PostgreSQL writers work side by side; those that read and then write on what they read
+        call `take_turns` first. An `alone` transaction (a reset) runs while no other writes.
+        """
+        current = self._open.get()
+        if current is not None:
+            if write and not current.write:
+                raise RuntimeError("a write inside a read-only transaction")
+            if alone and not current.alone:
+                raise RuntimeError("a transaction that must run alone inside one that need not")
+            yield current.connection
+            return
+        if self._in_memory or (write and not self._postgresql):
+            # In memory, every thread shares the one connection: reads wait their turn too.
+            with self._writers.hold(), self._begin(write, alone) as connection:
+                yield connection
+            self._after_sqlite_commit()
+        else:
+            with self._begin(write, alone) as connection:
+                yield connection
+
+    def _after_sqlite_commit(self) -> None:
+        """Now and then, copy what the write-ahead log holds into the store file, outside the
+        write lock: SQLite would do it (and wait for the disk) inside the commit that fills the
+        log, while every other writer waits. A passive checkpoint lets writers go on."""
+        if self._in_memory:
+            return
+        self._commits += 1
+        if self._commits % base.CHECKPOINT_EVERY_COMMITS == 0:
+            try:
+                # Outside any transaction, which the driver's connection is (see _begin_sqlite).
+                connection = self.engine.raw_connection()
+                try:
+                    connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+                finally:
+                    connection.close()
+            except Exception as error:
+                # What was committed stands (a busy pool, a busy file); the next checkpoint, or
+                # SQLite's own, copies it.
+                log.warning("checkpoint of the store's log failed: %s", error)
+
+    def together(self, work: Callable[[Transaction], _Value]) -> _Value:
+        """What `work(tx)` returns, run in a writing transaction `tx` that it may share with the
+        work other threads of this process hand in at the same time (see GroupCommit), where
+        writers take turns anyway (SQLite). Inside an open transaction it runs in that one."""
+        if self._postgresql or self._open.get() is not None:
+            with self.transaction() as tx:
+                return work(tx)
+        return self._group.run(work)
+
+    @property
+    def waiting_together(self) -> int:
+        """How much work handed to `together` waits for a transaction to take it."""
+        return self._group.waiting
+
+    def _run_at_commit(self) -> None:
+        current = self._open.get()
+        if current is not None:
+            run_at_commit(current.connection)
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A read-only transaction: one consistent view, taking no lock (a writer may commit
+        meanwhile; this transaction does not see it)."""
+        return self.transaction(write=False)
+
+    def writing(self) -> bool:
+        """Whether a writing transaction is open in this thread or task."""
+        current = self._open.get()
+        return current is not None and current.write
+
+    def kept(
         self,
-        message_id: str | None = None,
-        account_id: str | None = None,
-        destination_number: str | None = None,
-        status: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[Message]:
-        """Messages of every account (or one), newest first: the control plane's
-        GET /_emulator/messages."""
-        with self.reading() as tx:
-            return stored_messages.newest(
-                tx, message_id, account_id, destination_number, status, limit, offset
-            )
+        read: Callable[Concatenate[Transaction, _Read], _Value],
+        *args: _Read.args,
+        **kwargs: _Read.kwargs,
+    ) -> _Value:
+        """What `read(tx, *args, **kwargs)` returns, kept in this process until a transaction
+        that marked itself with `changes_kept_state` commits in any process.
 
-    def list_webhooks(
-        self, message_id: str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[WebhookDelivery]:
-        """Webhook deliveries (of one message, when given), newest first: the control plane's
-        GET /_emulator/webhooks."""
+        Read afresh where processes share no generation (PostgreSQL) and inside a transaction
+        that is itself changing such state (it must see its own changes; they may yet roll back).
+        `args` must be hashable: with `read`, they name what is kept.
+        """
+        generation = self._generation.current()
+        current = self._open.get()
+        if generation is None or (current and current.connection.info.get(CHANGES_KEPT_STATE)):
+            with self.reading() as tx:
+                return read(tx, *args, **kwargs)
+        key = (read, args, tuple(sorted(kwargs.items())))
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == generation:
+            return kept[1]  # type: ignore[no-any-return]
+        # The generation is read before the state: a change committing in between is read
+        # now and read again next time, never missed.
         with self.reading() as tx:
-            return webhook_deliveries.newest(tx, message_id, limit, offset)
+            value = read(tx, *args, **kwargs)
+        self._kept[key] = (generation, value)
+        return value
 
-    def purge_created_before(self, cutoff: datetime) -> None:
-        """Delete messages accepted before `cutoff`, with everything that belongs to them."""
-        old = select(messages.c.id).where(messages.c.created_at < cutoff)
-        with self.transaction() as connection:
-            for table in _CHILD_TABLES:
-                connection.execute(delete(table).where(table.c.message_id.in_(old)))
-            connection.execute(delete(replies).where(replies.c.date_received < cutoff))
-            connection.execute(delete(messages).where(messages.c.created_at < cutoff))
-            trim_events(connection, cutoff)
+    def kept_generation(self) -> int | None:
+        """The generation what processes keep is read under (see `kept`); it moves when that
+        state changes. None where nothing is kept (PostgreSQL)."""
+        return self._generation.current()
+
+    def unavailable_reason(self) -> str | None:
+        """None while the database answers a trivial query; why it does not, in one line."""
+        try:
+            with self.reading() as connection:
+                connection.execute(text("SELECT 1"))
+        except DBAPIError as error:
+            return " ".join(str(error.orig).split())
+        return None
+
+    @contextmanager
+    def _begin(self, write: bool, alone: bool) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            connection.execution_options(**{WRITE: write})
+            if self._postgresql and not write:
+                # Every statement of a read sees the same moment, as on SQLite.
+                connection.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            if alone:
+                changes_kept_state(connection)
+            try:
+                with connection.begin():
+                    if self._postgresql and write:
+                        lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+                        connection.execute(text(f"SELECT {lock}({POSTGRESQL_WRITERS})"))
+                    token = self._open.set(_Open(connection, write, alone))
+                    connection.info[AT_COMMIT] = []
+                    try:
+                        yield connection
+                        run_at_commit(connection)
+                    finally:
+                        connection.info.pop(AT_COMMIT, None)
+                        self._open.reset(token)
+                # Committed, and the write lock still held: no other writer raises it at once.
+                if connection.info.get(CHANGES_KEPT_STATE):
+                    self._generation.raise_()
+            finally:
+                connection.info.pop(CHANGES_KEPT_STATE, None)

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
 from emulator.openapi.operations import NOT_FOUND, OPEN, operation, page_operation
 from emulator.services.conversations import ConversationService
+from emulator.store.events import last_event_seq
 from emulator.timestamps import format_timestamp
 from emulator.ui import access
 from emulator.web.requests import current_emulator
@@ -142,7 +143,7 @@ def accounts() -> ResponseReturnValue:
 @ui.get("/chaos")
 @page_operation("InboxChaos", "Fault injection rules in force, and the faults injected")
 def chaos() -> ResponseReturnValue:
-    cursor = current_emulator().store.last_event_seq()
+    cursor = _last_event_seq()
     service = current_emulator().chaos
     return _render("chaos.html", cursor, rules=service.rules(), faults=service.latest_faults())
 
@@ -175,7 +176,12 @@ def _cursor_and_service() -> tuple[int, ConversationService]:
     service = ConversationService(
         emulator.store, emulator.clock, emulator.accounts, emulator.features
     )
-    return emulator.store.last_event_seq(), service
+    return _last_event_seq(), service
+
+
+def _last_event_seq() -> int:
+    with current_emulator().store.reading() as tx:
+        return last_event_seq(tx)
 
 
 def _render(template: str, cursor: int, **context: Any) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import DEMO
+from tests.support import DEMO, find_message
 
 NODE_PROJECT = Path(__file__).parent / "node"
 
@@ -32,5 +32,5 @@ def test_every_operation_of_the_node_sdk(node, server, emulator, hmac):
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)
     assert seen["reports"] == ["enroute", "submitted", "delivered"]
-    assert emulator.store.find_message("DemoAccount", seen["sent"])["status"] == "delivered"
-    assert emulator.store.find_message("DemoAccount", seen["cancelled"])["status"] == "cancelled"
+    assert find_message(emulator.store, "DemoAccount", seen["sent"])["status"] == "delivered"
+    assert find_message(emulator.store, "DemoAccount", seen["cancelled"])["status"] == "cancelled"

@@ -16,7 +16,7 @@ from message_media_messages.models.confirm_replies_as_received_request import (
 from message_media_messages.models.message import Message
 from message_media_messages.models.send_messages_request import SendMessagesRequest
 
-from tests.support import basic_auth, message, record_delivery_report, record_reply
+from tests.support import basic_auth, find_message, message, record_delivery_report, record_reply
 
 
 def test_send_and_read_status(sdk, emulator):
@@ -39,7 +39,7 @@ def test_send_and_read_status(sdk, emulator):
     assert status.content == "Hello from the SDK"
     assert status.metadata == {"order": "42"}
     assert status.status == "queued"
-    assert emulator.store.find_message("DemoAccount", sent.message_id) is not None
+    assert find_message(emulator.store, "DemoAccount", sent.message_id) is not None
 
 
 def test_send_rejected_by_validation_raises_the_sdk_400_error(sdk):
@@ -98,7 +98,7 @@ def seeded_message(sdk, emulator) -> dict:
         ]
     )
     [sent] = sdk.messages.send_messages(request).messages
-    return emulator.store.find_message("DemoAccount", sent.message_id)
+    return find_message(emulator.store, "DemoAccount", sent.message_id)
 
 
 def test_check_and_confirm_delivery_reports(sdk, emulator):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from emulator.timestamps import format_timestamp
-from tests.support import basic_auth
+from tests.support import basic_auth, find_message
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 
@@ -111,7 +111,7 @@ def test_duplicate_within_24_hours_is_withheld(http, features, send_one, advance
 def test_same_message_24_hours_later_is_sent(emulator, features, send_one, advance, status_of):
     features(deduplication=True)
     first = send_one(content="Weekly reminder")
-    created_at = emulator.store.find_message("DemoAccount", first)["created_at"]
+    created_at = find_message(emulator.store, "DemoAccount", first)["created_at"]
     emulator.clock.advance_to(created_at + timedelta(hours=24))
     again = send_one(content="Weekly reminder")
     advance(10)
@@ -146,7 +146,7 @@ def test_a_withheld_duplicate_does_not_extend_the_window(
 ):
     features(deduplication=True)
     first = send_one(content="Once a day")
-    created_at = emulator.store.find_message("DemoAccount", first)["created_at"]
+    created_at = find_message(emulator.store, "DemoAccount", first)["created_at"]
     emulator.clock.advance_to(created_at + timedelta(hours=20))
     assert send_one(content="Once a day")
     emulator.clock.advance_to(created_at + timedelta(hours=25))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.support import OTHER, basic_auth
+from tests.support import OTHER, basic_auth, find_message
 
 
 def replies_of(http, headers=None) -> list[dict]:
@@ -20,7 +20,7 @@ def test_shipped_script_replies_after_delivery(
         source_number="+61491570157",
         callback_url=receiver.url,
     )
-    created_at = emulator.store.find_message("DemoAccount", message_id)["created_at"]
+    created_at = find_message(emulator.store, "DemoAccount", message_id)["created_at"]
     advance(4 + 4.5)  # delivered at +4 s, the reply comes 5 s later
     assert replies_of(http) == []
     advance(1)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from emulator.timestamps import format_timestamp
-from tests.support import basic_auth
+from tests.support import basic_auth, find_message
 
 
 def parse(timestamp: str) -> datetime:
@@ -19,7 +19,7 @@ def test_happy_path_with_reports_and_webhooks(
 ):
     receiver = receivers()
     message_id = send_one(delivery_report=True, callback_url=receiver.url, metadata={"k": "v"})
-    sent_at = emulator.store.find_message("DemoAccount", message_id)["created_at"]
+    sent_at = find_message(emulator.store, "DemoAccount", message_id)["created_at"]
     assert status_of(message_id) == "queued"
 
     advance(1.5)
@@ -210,6 +210,6 @@ def test_purge_deletes_what_is_older_than_45_days(emulator, send_one, advance, r
     recent = send_one(delivery_report=True)
     advance(1.5 * 86400)
     emulator.engine.purge_expired()
-    assert emulator.store.find_message("DemoAccount", old) is None
-    assert emulator.store.find_message("DemoAccount", recent) is not None
+    assert find_message(emulator.store, "DemoAccount", old) is None
+    assert find_message(emulator.store, "DemoAccount", recent) is not None
     assert {r["message_id"] for r in reports()} == {recent}

@@ -12,7 +12,7 @@ from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from emulator.timestamps import format_timestamp
 from emulator.web.requests import EXTENSION_KEY
-from tests.support import basic_auth, message
+from tests.support import basic_auth, find_message, list_webhooks, message
 
 
 class Running:
@@ -52,7 +52,7 @@ def test_restart_in_the_middle_of_a_lifecycle(db, receivers):
     receiver = receivers()
     first = Running(db)
     message_id = first.send(delivery_report=True, callback_url=receiver.url)
-    created_at = first.emulator.store.find_message("DemoAccount", message_id)["created_at"]
+    created_at = find_message(first.emulator.store, "DemoAccount", message_id)["created_at"]
     first.emulator.engine.advance(2.5)
     assert first.reports() == [("enroute", "101"), ("submitted", "200")]
     first.stop()
@@ -63,7 +63,7 @@ def test_restart_in_the_middle_of_a_lifecycle(db, receivers):
         second.emulator.clock.advance(60)
         second.emulator.engine.run_due()
         second.emulator.engine.advance(0)
-        stored = second.emulator.store.find_message("DemoAccount", message_id)
+        stored = find_message(second.emulator.store, "DemoAccount", message_id)
         assert stored["status"] == "delivered"
         assert second.reports() == [("enroute", "101"), ("submitted", "200"), ("delivered", "220")]
         delivered = second.emulator.inbox.delivery_reports("DemoAccount")[-1]
@@ -77,10 +77,10 @@ def test_restart_in_the_middle_of_a_backoff(db, receivers):
     receiver = receivers(answers=[200, 200, 500])
     first = Running(db)
     message_id = first.send(delivery_report=True, callback_url=receiver.url)
-    created_at = first.emulator.store.find_message("DemoAccount", message_id)["created_at"]
+    created_at = find_message(first.emulator.store, "DemoAccount", message_id)["created_at"]
     first.emulator.engine.advance(5)
     [pending] = [
-        h for h in first.emulator.store.list_webhooks(message_id) if h["state"] == "pending"
+        h for h in list_webhooks(first.emulator.store, message_id) if h["state"] == "pending"
     ]
     assert [a["status_code"] for a in pending["attempts"]] == [500]
     assert pending["next_attempt_at"] == created_at + timedelta(seconds=4 + 5)
@@ -90,7 +90,7 @@ def test_restart_in_the_middle_of_a_backoff(db, receivers):
     try:
         second.emulator.engine.advance(30)
         hook = next(
-            h for h in second.emulator.store.list_webhooks(message_id) if h["id"] == pending["id"]
+            h for h in list_webhooks(second.emulator.store, message_id) if h["id"] == pending["id"]
         )
         assert hook["state"] == "delivered"
         assert hook["attempts"] == [

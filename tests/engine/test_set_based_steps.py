@@ -13,6 +13,7 @@ from emulator.domain.lifecycle import StepDelays, next_transition
 from emulator.store import Store, inbox
 from emulator.store import messages as stored_messages
 from emulator.store.transitions import step_due_messages
+from tests.support import find_message
 
 DUE = datetime(2030, 5, 1, 9, 30, 15, 123457, tzinfo=UTC)
 DELAYS = StepDelays(1.25, 0.000003, 7200.5)
@@ -80,7 +81,7 @@ def test_one_step_of_every_kind_matches_the_domain_rules(store):
     assert len(step.moved) == len(cases)
     for case in cases:
         expected = next_transition(case, DELAYS)
-        stored = store.find_message("DemoAccount", case["id"])
+        stored = find_message(store, "DemoAccount", case["id"])
         moved = (
             stored["status"],
             stored["error_code"],

@@ -17,9 +17,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from emulator.store import Store, inbox
+from emulator.store import Store, account_features, inbox
 from emulator.store.schema import MIGRATIONS
 from emulator.store.tables import metadata
+from tests.support import list_messages, list_webhooks
 from tests.test_cli import BANNER, mm_emulator_command
 
 RELEASE_DB = Path(__file__).with_name("release-0.1.0.db")
@@ -56,7 +57,7 @@ def schema_differences(url: str) -> list:
 def test_a_release_store_is_upgraded_and_keeps_its_data(old_store):
     store = Store(f"sqlite:///{old_store}")
     try:
-        messages = {message["id"]: message for message in store.list_messages()}
+        messages = {message["id"]: message for message in list_messages(store)}
         assert messages[SCHEDULED]["status"] == "scheduled"
         assert messages[DELIVERED]["status"] == "delivered"
         assert messages[DELIVERED]["metadata"] == {"order": "42"}
@@ -65,11 +66,12 @@ def test_a_release_store_is_upgraded_and_keeps_its_data(old_store):
             reports = inbox.unconfirmed_delivery_reports(
                 tx, "DemoAccount", messages[DELIVERED]["created_at"]
             )
+            changed = account_features.changes(tx, "DemoAccount")
         assert {report["status"] for report, _ in reports} >= {"enroute", "submitted", "delivered"}
-        hooks = store.list_webhooks()
+        hooks = list_webhooks(store)
         assert len(hooks) == 4 and {hook["state"] for hook in hooks} == {"pending"}
         assert {hook["content_type"] for hook in hooks} == {"application/json"}
-        assert store.feature_changes("DemoAccount") == {"deduplication": True}
+        assert changed == {"deduplication": True}
         with store.transaction() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             replies = connection.execute(text("SELECT content FROM replies")).scalars().all()

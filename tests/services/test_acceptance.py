@@ -14,7 +14,7 @@ from emulator.schemas.messages import SendMessagesRequestSchema
 from emulator.services.acceptance import AcceptancePolicy
 from emulator.services.features import FeatureService
 from emulator.services.messages import MessageService
-from emulator.store import Store
+from emulator.store import Store, account_features
 from tests.support import message
 
 HANDSET = "+61491570156"
@@ -119,8 +119,11 @@ def test_features_changed_by_another_process_while_a_send_decides_are_those_it_s
     decide = AcceptancePolicy.decide
 
     def decide_while_another_process_changes_features(policy, *args):
-        if other_process.feature_changes("DemoAccount") == {}:
-            other_process.save_feature_changes("DemoAccount", {"deduplication": True})
+        with other_process.reading() as tx:
+            changed = account_features.changes(tx, "DemoAccount")
+        if changed == {}:
+            with other_process.transaction() as tx:
+                account_features.save_changes(tx, "DemoAccount", {"deduplication": True})
         return decide(policy, *args)
 
     monkeypatch.setattr(AcceptancePolicy, "decide", decide_while_another_process_changes_features)

@@ -10,6 +10,7 @@ import pytest
 from emulator.errors import NotFound
 from emulator.services.features import FeatureService
 from emulator.settings import Settings
+from emulator.store import housekeeping
 
 ACCOUNTS = """
 accounts:
@@ -69,7 +70,8 @@ def test_a_change_is_the_accounts_own(features):
 def test_changes_are_kept_in_the_store_and_cleared_with_it(accounts, store, features):
     features.change_features("Shop", {"character_converter": True})
     assert FeatureService(accounts, store).features("Shop").character_converter is True
-    store.clear()
+    with store.transaction(alone=True) as tx:
+        housekeeping.clear(tx)
     assert features.features("Shop").character_converter is False
     assert features.features("Shop").deduplication is True
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support import record_delivery_report, record_reply
+from tests.support import find_message, record_delivery_report, record_reply
 
 PAGE = 100
 
@@ -18,7 +18,7 @@ def sent(send_one, store):
     """A stored message of an account, to hang reports and replies on."""
 
     def _sent(account: str = "DemoAccount") -> dict:
-        return store.find_message(account, send_one(account=account))
+        return find_message(store, account, send_one(account=account))
 
     return _sent
 
@@ -48,7 +48,7 @@ def test_reports_are_the_oldest_100_oldest_first_until_confirmed(sent, store, cl
 
 def test_a_report_shows_its_messages_fields(send_one, store, clock, inbox):
     message_id = send_one(content="Your order", metadata={"order": "9"})
-    message = store.find_message("DemoAccount", message_id)
+    message = find_message(store, "DemoAccount", message_id)
     record_delivery_report(store, message, "submitted", "200", clock.now())
     [report] = inbox.delivery_reports("DemoAccount")
     assert report["message_id"] == message_id

@@ -12,6 +12,7 @@ from emulator.errors import BadRequest, NotFound
 from emulator.services import messages as messages_module
 from emulator.services.messages import NOT_SCHEDULED
 from emulator.timestamps import format_timestamp
+from tests.support import list_messages
 
 
 def test_send_stores_every_message_and_echoes_it_queued(send, messages, store):
@@ -28,7 +29,7 @@ def test_send_stores_every_message_and_echoes_it_queued(send, messages, store):
         stored = messages.get("DemoAccount", echo["message_id"])
         assert stored["status"] == "queued"
         assert stored["content"] == echo["content"]
-    assert len(store.list_messages(account_id="DemoAccount")) == 2
+    assert len(list_messages(store, account_id="DemoAccount")) == 2
 
 
 def test_send_stores_none_of_a_request_when_the_store_refuses_one(
@@ -43,7 +44,7 @@ def test_send_stores_none_of_a_request_when_the_store_refuses_one(
     with pytest.raises(sqlalchemy.exc.IntegrityError):
         send({"content": "Would be first"}, {"content": "Refused"})
 
-    assert [m["content"] for m in store.list_messages()] == ["Earlier"]
+    assert [m["content"] for m in list_messages(store)] == ["Earlier"]
 
 
 def test_a_future_scheduled_message_is_stored_scheduled_and_echoed_queued(send, messages, clock):

@@ -6,6 +6,7 @@ import pytest
 
 from emulator.errors import BadRequest
 from emulator.services.replies import INVALID_REPLY
+from tests.support import list_webhooks
 
 HANDSET = "+61491570156"
 CALLBACK = "https://example.com/replies"
@@ -48,7 +49,7 @@ def test_a_reply_belongs_to_the_sub_account_that_sent_the_message(send_one, repl
 def test_a_reply_is_announced_to_the_messages_callback_url(send_one, replies, store):
     message_id = send_one(destination_number=HANDSET, callback_url=CALLBACK)
     reply = replies.receive(HANDSET, "Thanks")
-    [hook] = store.list_webhooks(message_id=message_id)
+    [hook] = list_webhooks(store, message_id=message_id)
     assert hook["url"] == CALLBACK
     assert hook["state"] == "pending"
     assert hook["payload"]["reply_id"] == reply["reply_id"]
@@ -83,7 +84,7 @@ def test_a_reply_with_nothing_to_answer_is_a_bad_request(replies, store, fields,
     with pytest.raises(BadRequest) as raised:
         replies.receive(HANDSET, "Hello?", **fields)
     assert raised.value.body() == {"message": INVALID_REPLY, "details": [detail]}
-    assert store.list_webhooks() == []
+    assert list_webhooks(store) == []
 
 
 def test_a_reply_to_a_message_sent_to_another_handset_is_a_bad_request(send_one, replies, inbox):

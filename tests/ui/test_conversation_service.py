@@ -15,7 +15,7 @@ from emulator.services.conversations import ConversationService, segment_view
 from emulator.store import Store, inbox_views
 from emulator.store import messages as stored_messages
 from emulator.store.messages import Planned
-from tests.support import basic_auth, message, record_delivery_report
+from tests.support import basic_auth, find_message, message, record_delivery_report
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_pages_of_handsets(service, send):
 
 def test_a_conversation_in_order_with_its_steps_and_opt_out(service, send, emulator):
     [echo] = send(message(content="Reply STOP to opt out", delivery_report=True))
-    stored = emulator.store.find_message("DemoAccount", echo["message_id"])
+    stored = find_message(emulator.store, "DemoAccount", echo["message_id"])
     now = emulator.clock.now()
     record_delivery_report(emulator.store, stored, "enroute", "101", now + timedelta(seconds=1))
     emulator.clock.advance(2)
@@ -98,7 +98,7 @@ def test_a_handset_that_only_wrote_in_is_answered_at_the_number_it_wrote_to(serv
 
 def test_a_scripted_reply_not_yet_received_is_pending(service, send, emulator):
     [echo] = send(message())
-    stored = emulator.store.find_message("DemoAccount", echo["message_id"])
+    stored = find_message(emulator.store, "DemoAccount", echo["message_id"])
     # A scripted handset's reply is stored when the message is delivered, for a later time.
     scripted = new_reply(stored, "YES", emulator.clock.now() + timedelta(hours=1))
     with emulator.store.transaction() as connection:
