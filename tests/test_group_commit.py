@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy.exc
@@ -135,16 +137,18 @@ def test_a_group_whose_transaction_fails_after_its_work_is_not_run_again(
 ):
     """Run again, work that committed would be stored twice: every send of the group has the
     transaction's error instead."""
-    after_commit = store._after_sqlite_commit
+    hold = store._writers.hold
     commits = []
 
-    def fail_after_the_second_commit() -> None:
-        after_commit()
+    @contextmanager
+    def fail_after_the_second_commit() -> Iterator[None]:
+        with hold():
+            yield
         commits.append(1)
         if len(commits) == 2:  # the first writer's, then the group's
             raise OSError("the lock file is gone")
 
-    monkeypatch.setattr(store, "_after_sqlite_commit", fail_after_the_second_commit)
+    monkeypatch.setattr(store._writers, "hold", fail_after_the_second_commit)
     sends = [lambda n=n: messages.send("DemoAccount", loaded(f"Message {n}")) for n in range(3)]
 
     errors = while_a_writer_holds_the_store(store, 3, sends)

@@ -3,7 +3,6 @@ of emulator.store takes first."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
@@ -13,7 +12,6 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from emulator.store import base
 from emulator.store.base import (
     AT_COMMIT,
     CHANGES_KEPT_STATE,
@@ -28,8 +26,6 @@ from emulator.store.generation import Generation
 from emulator.store.group_commit import GroupCommit
 from emulator.store.outage import Outage
 from emulator.store.schema import upgrade_schema
-
-log = logging.getLogger(__name__)
 
 _Read = ParamSpec("_Read")
 _Value = TypeVar("_Value")
@@ -59,7 +55,6 @@ class Store:
             shared=not self._postgresql,
         )
         self._kept: dict[Hashable, tuple[int, Any]] = {}
-        self._commits = 0
         self._group = GroupCommit(self.transaction, self._run_at_commit)
         # The transaction open in this thread or task, which nested store calls join.
         self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
@@ -97,30 +92,9 @@ class Store:
             # In memory, every thread shares the one connection: reads wait their turn too.
             with self._writers.hold(), self._begin(write, alone) as connection:
                 yield connection
-            self._after_sqlite_commit()
         else:
             with self._begin(write, alone) as connection:
                 yield connection
-
-    def _after_sqlite_commit(self) -> None:
-        """Now and then, copy what the write-ahead log holds into the store file, outside the
-        write lock: SQLite would do it (and wait for the disk) inside the commit that fills the
-        log, while every other writer waits. A passive checkpoint lets writers go on."""
-        if self._in_memory:
-            return
-        self._commits += 1
-        if self._commits % base.CHECKPOINT_EVERY_COMMITS == 0:
-            try:
-                # Outside any transaction, which the driver's connection is (see _begin_sqlite).
-                connection = self.engine.raw_connection()
-                try:
-                    connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
-                finally:
-                    connection.close()
-            except Exception as error:
-                # What was committed stands (a busy pool, a busy file); the next checkpoint, or
-                # SQLite's own, copies it.
-                log.warning("checkpoint of the store's log failed: %s", error)
 
     def together(self, work: Callable[[Transaction], _Value]) -> _Value:
         """What `work(tx)` returns, run in a writing transaction `tx` that it may share with the

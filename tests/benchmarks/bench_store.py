@@ -1,0 +1,245 @@
+"""What each piece of the store's machinery is worth: single sends and 100-message batches with
+every piece on, with each piece off in turn, and with all of them off, side by side in one run.
+With `--before PATH` (a checkout of an earlier version of the project), that version is served
+beside them; a bare Flask echo under the same server is the ceiling. Prints the figures and
+writes their table into docs/benchmarks.md; asserts nothing.
+
+    python tests/benchmarks/bench_store.py [--workers 2] [--duration 6] [--rounds 3]
+        [--before PATH] [--print-only]
+
+Each configuration is `mm-emulator serve --workers N` on a new store file under wrk's load (16
+connections on 2 threads, as tests/benchmarks/bench_load.py), every message asking for reports.
+The machine's speed drifts over minutes, so the configurations take turns, round after round,
+and each figure is the median of its rounds. A piece is switched off in the served process only,
+by replacing it with what the store would do without it:
+
+- `group commit`: each send has a transaction of its own (`Store.together` opens one);
+- `kept state`: nothing is kept between requests (the generation is None, as on PostgreSQL), so
+  every send reads the clock, the features and the fault rules, and decides inside its
+  transaction;
+- `inserts at commit`: rows and events are inserted when the query function runs, not gathered
+  into one multi-row INSERT at commit;
+- `write lock`: writers of a SQLite file wait on SQLite's busy handler (a poll with growing
+  sleeps) rather than on the store's lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench_load import BANNER, echo_command, message, post_script, stop, tree_cpu_seconds, wrk
+from docs_tables import add_page_option, caption, write_table
+
+PIECES = ("group commit", "kept state", "inserts at commit", "write lock")
+BATCH = 100
+KINDS = ("single", "single cpu", "batch", "batch cpu")
+
+
+# Switching pieces off, in the served process
+
+
+def without_group_commit() -> None:
+    from emulator.store import Store
+
+    def together(self: Store, work: Callable[[Any], Any]) -> Any:
+        with self.transaction() as tx:
+            return work(tx)
+
+    Store.together = together  # type: ignore[method-assign]
+
+
+def without_kept_state() -> None:
+    from emulator.store.generation import Generation
+
+    Generation.current = lambda self: None  # type: ignore[method-assign]
+
+
+def without_inserts_at_commit() -> None:
+    from emulator.store import base
+
+    def at_once(connection: Any, statement: Any, parameters: Any = None) -> None:
+        connection.execute(statement, parameters)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "at_commit", None) is base.at_commit:
+            module.at_commit = at_once  # type: ignore[attr-defined]
+
+
+def without_write_lock() -> None:
+    from emulator.store.base import WriterLock
+
+    @contextmanager
+    def hold(self: WriterLock) -> Iterator[None]:
+        yield
+
+    WriterLock.hold = hold  # type: ignore[method-assign]
+
+
+SWITCHES = {
+    "group commit": without_group_commit,
+    "kept state": without_kept_state,
+    "inserts at commit": without_inserts_at_commit,
+    "write lock": without_write_lock,
+}
+
+
+def serve_without(pieces: list[str], db: str, workers: int) -> None:
+    """`mm-emulator serve` on `db` with `pieces` switched off (forked workers inherit it)."""
+    import emulator.store  # noqa: F401  (the modules whose names the switches replace)
+
+    for piece in pieces:
+        SWITCHES[piece]()
+    from emulator.cli import main
+
+    arguments = ["serve", "--port", "0", "--db", db, "--workers", str(workers)]
+    main(arguments, prog_name="mm-emulator")
+
+
+# Measuring
+
+
+def start(command: list[str], python_path: str | None = None) -> tuple[subprocess.Popen, str]:
+    """Run a server command; its process and base URL once it says where it listens."""
+    environment = dict(os.environ)
+    if python_path is not None:
+        environment["PYTHONPATH"] = python_path
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment
+    )
+    match = BANNER.search(process.stdout.readline())
+    assert match, f"the server did not start: {command}"
+    return process, match.group(1)
+
+
+def measure(command: list[str], duration: float, python_path: str | None = None) -> dict:
+    """Messages per second, and the server's CPU milliseconds per message, under single sends,
+    then under 100-message batches."""
+    process, base_url = start(command, python_path)
+    figures: dict = {"errors": 0}
+    try:
+        for kind, messages in (("single", 1), ("batch", BATCH)):
+            cpu = tree_cpu_seconds(process.pid)
+            load = wrk(base_url, post_script([message(n) for n in range(messages)]), duration)
+            cpu = tree_cpu_seconds(process.pid) - cpu
+            figures[kind] = load["rps"] * messages
+            figures[f"{kind} cpu"] = cpu * 1000 / (load["rps"] * messages * duration)
+            figures["errors"] += load["errors"]
+    finally:
+        stop(process)
+    return figures
+
+
+def configurations(options: argparse.Namespace, folder: Path) -> dict[str, Callable[[], dict]]:
+    """Each configuration's name and how to measure it once, on a new store file."""
+    made = iter(range(1_000_000))
+
+    def emulator(pieces: list[str], python_path: str | None = None) -> Callable[[], dict]:
+        def run() -> dict:
+            db = str(folder / f"store-{next(made)}.db")
+            if python_path is not None:
+                serve = [sys.executable, "-m", "emulator", "serve", "--port", "0", "--db", db]
+                command = [*serve, "--workers", str(options.workers)]
+            else:
+                command = [sys.executable, __file__, "--serve", "--db", db]
+                command += ["--workers", str(options.workers)]
+                command += [argument for piece in pieces for argument in ("--without", piece)]
+            return measure(command, options.duration, python_path)
+
+        return run
+
+    runs = {"every piece on": emulator([])}
+    runs |= {f"without {piece}": emulator([piece]) for piece in PIECES}
+    runs["every piece off"] = emulator(list(PIECES))
+    if options.before:
+        runs["before (--before)"] = emulator([], str(Path(options.before).resolve()))
+
+    runs["bare Flask echo"] = lambda: measure(echo_command(options.workers), options.duration)
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=float, default=6, help="seconds of each load")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", help="a checkout of an earlier version to serve beside")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--without", action="append", default=[], help=argparse.SUPPRESS)
+    add_page_option(parser)
+    options = parser.parse_args()
+    if options.serve:
+        serve_without(options.without, options.db, options.workers)
+        return
+
+    with tempfile.TemporaryDirectory() as folder:
+        runs = configurations(options, Path(folder))
+        figures: dict[str, list[dict]] = {name: [] for name in runs}
+        names = list(runs)
+        for round_number in range(options.rounds):
+            # Each round starts one configuration later: none is always first after a pause.
+            shift = round_number % len(names)
+            for name in names[shift:] + names[:shift]:
+                figures[name].append(runs[name]())
+                last = figures[name][-1]
+                print(
+                    f"round {round_number + 1} {name}: {last['single']:,.0f} single sends/s "
+                    f"({last['single cpu']:.2f} ms CPU each), {last['batch']:,.0f} msgs/s in "
+                    f"batches ({last['batch cpu']:.3f} ms CPU each), {last['errors']} errors",
+                    flush=True,
+                )
+    table(figures, options)
+
+
+def table(figures: dict[str, list[dict]], options: argparse.Namespace) -> None:
+    """Print each configuration's medians against every piece on, and write the table."""
+    median = {
+        name: {kind: statistics.median(run[kind] for run in runs) for kind in KINDS}
+        for name, runs in figures.items()
+    }
+    on = median["every piece on"]
+    echo = median["bare Flask echo"]
+    rows = []
+    for name, figure in median.items():
+        rows.append(
+            [
+                name,
+                f"{figure['single']:,.0f}",
+                f"{figure['single'] / on['single']:.2f}",
+                f"{figure['single'] / echo['single']:.2f}",
+                f"{figure['single cpu']:.2f}",
+                f"{figure['batch']:,.0f}",
+                f"{figure['batch'] / on['batch']:.2f}",
+                f"{figure['batch cpu'] * 1000:.0f}",
+            ]
+        )
+        print(" | ".join(rows[-1]))
+    header = [
+        "Served",
+        "Single sends/s",
+        "x every piece on",
+        "x bare echo",
+        "CPU ms per send",
+        "Msgs/s in 100-message batches",
+        "x every piece on",
+        "CPU us per message",
+    ]
+    details = (
+        f"--workers {options.workers}, {options.rounds} rounds of {options.duration:g} s loads, "
+        "medians"
+    )
+    if not options.print_only:
+        write_table("bench_store", caption(details), header, rows, options.page)
+
+
+if __name__ == "__main__":
+    main()
