@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from emulator.app import create_app
 from emulator.domain.records import SignatureKey
@@ -15,6 +16,8 @@ from emulator.web.requests import EXTENSION_KEY
 from tests.support import basic_auth, message
 
 BLACKLIST = "/v1/number_authorisation/mt/blacklist"
+# What every send reads and seldom changes.
+KEPT_TABLES = ("clock", "account_features", "chaos_rules", "blacklist")
 
 
 @pytest.fixture
@@ -117,3 +120,24 @@ def test_a_signature_key_enabled_or_disabled_through_one_is_what_the_other_signs
 
     second.delete("/v1/iam/signature_keys/enabled", headers=basic_auth())
     assert signs_with("DemoAccount") is None
+
+
+def test_what_is_kept_is_read_from_the_store_again_only_once_it_changes(two):
+    first, second = two
+    store = first.application.extensions[EXTENSION_KEY].store
+    if store.kept_generation() is None:
+        pytest.skip("instances on PostgreSQL keep nothing: every request reads the store")
+    tables_read: list[str] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def executed(connection, cursor, statement, *_) -> None:
+        tables_read.extend(table for table in KEPT_TABLES if f"FROM {table} " in statement)
+
+    send(first)
+    tables_read.clear()
+    assert send(first).status_code == 202
+    assert tables_read == []
+
+    second.patch("/_emulator/accounts/DemoAccount", json={"features": {"deduplication": True}})
+    assert send(first).status_code == 202
+    assert "account_features" in tables_read

@@ -5,7 +5,7 @@ beside them; a bare Flask echo under the same server is the ceiling. Prints the 
 writes their table into docs/benchmarks.md; asserts nothing.
 
     python tests/benchmarks/bench_store.py [--workers 2] [--duration 6] [--rounds 3]
-        [--before PATH] [--print-only]
+        [--before PATH] [--only CONFIGURATION ...] [--print-only]
 
 Each configuration is `mm-emulator serve --workers N` on a new store file under wrk's load (16
 connections on 2 threads, as tests/benchmarks/bench_load.py), every message asking for reports.
@@ -20,7 +20,9 @@ by replacing it with what the store would do without it:
 - `inserts at commit`: rows and events are inserted when the query function runs, not gathered
   into one multi-row INSERT at commit;
 - `write lock`: writers of a SQLite file wait on SQLite's busy handler (a poll with growing
-  sleeps) rather than on the store's lock.
+  sleeps) rather than on the store's lock;
+- `checkpoints`: SQLite checkpoints its log inside the commit that fills it (its default of 1,000
+  pages), rather than the store's passive checkpoint outside the write lock.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Any
 from bench_load import BANNER, echo_command, message, post_script, stop, tree_cpu_seconds, wrk
 from docs_tables import add_page_option, caption, write_table
 
-PIECES = ("group commit", "kept state", "inserts at commit", "write lock")
+PIECES = ("group commit", "kept state", "inserts at commit", "write lock", "checkpoints")
 BATCH = 100
 KINDS = ("single", "single cpu", "batch", "batch cpu")
 
@@ -84,11 +86,27 @@ def without_write_lock() -> None:
     WriterLock.hold = hold  # type: ignore[method-assign]
 
 
+def without_checkpoints() -> None:
+    from emulator.store import base, database
+
+    tune = database._tune_sqlite
+
+    def sqlite_default_checkpoints(dbapi_connection: Any, record: Any) -> None:
+        tune(dbapi_connection, record)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA wal_autocheckpoint=1000")
+        cursor.close()
+
+    database._tune_sqlite = sqlite_default_checkpoints
+    base.CHECKPOINT_EVERY_COMMITS = 2**62
+
+
 SWITCHES = {
     "group commit": without_group_commit,
     "kept state": without_kept_state,
     "inserts at commit": without_inserts_at_commit,
     "write lock": without_write_lock,
+    "checkpoints": without_checkpoints,
 }
 
 
@@ -172,6 +190,13 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=6, help="seconds of each load")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", help="a checkout of an earlier version to serve beside")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only this configuration (as the table names it; repeatable), with every "
+        "piece on and the echo",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--without", action="append", default=[], help=argparse.SUPPRESS)
@@ -183,6 +208,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         runs = configurations(options, Path(folder))
+        if options.only:
+            kept = {"every piece on", "bare Flask echo", *options.only}
+            runs = {name: run for name, run in runs.items() if name in kept}
         figures: dict[str, list[dict]] = {name: [] for name in runs}
         names = list(runs)
         for round_number in range(options.rounds):
