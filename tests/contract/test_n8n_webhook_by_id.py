@@ -9,12 +9,14 @@ import base64
 
 from tests.support import DEMO, OTHER
 
+# The webhook the node creates: its own URL, a header naming it, both kinds of reply.
 WEBHOOK = {
-    "url": "https://n8n.example.com/webhook/messagemedia",
+    "url": "https://n8n.example.com/webhook/0c4f6a51/webhook",
     "method": "POST",
     "encoding": "JSON",
-    "events": ["RECEIVED_SMS"],
-    "template": '{"id":"$moId","content":"$moContent"}',
+    "headers": {"Source": "n8n"},
+    "events": ["RECEIVED_SMS", "RECEIVED_MMS"],
+    "template": '{"id": "$!moId", "message_content": "$esc.json($replyContent)"}',
 }
 UNKNOWN_ID = "a7f11bb0-f299-4861-a5ca-9b29d04bc5ad"
 NOT_FOUND = (404, {"message": "Resource not found"})
@@ -41,7 +43,6 @@ def test_the_webhook_read_by_id_as_n8n_reads_it(http):
     assert response.json() == {
         **WEBHOOK,
         "id": created["id"],
-        "headers": {},
         "read_timeout": 20000,
         "retries": 3,
         "retry_delay": 30,
