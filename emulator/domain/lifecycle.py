@@ -99,12 +99,13 @@ def first_due_time(
     accepted_at: datetime, scheduled: datetime | None, expiry: datetime | None, delays: StepDelays
 ) -> datetime:
     """When a just-accepted message first moves: at its scheduled time, after being queued,
-    or at its expiry if that comes first."""
+    or at its expiry if that comes first. A message whose expiry has passed moves at once,
+    as of its acceptance: it expires then, and no status or report of it is dated earlier."""
     if scheduled is not None and scheduled > accepted_at:
         due = scheduled
     else:
         due = accepted_at + delays.after(QUEUED)
-    return min(due, expiry) if expiry is not None else due
+    return min(due, max(expiry, accepted_at)) if expiry is not None else due
 
 
 def next_transition(message: Message, delays: StepDelays) -> Transition:

@@ -1,12 +1,14 @@
-"""The official SDKs, unpatched, pointed at a live emulator: the Messages Python SDK as a client
-object, the Node SDK installed from its package-lock.json on first use, and the Webhooks and
-Signing Keys Python SDKs in their own virtual environment, made from requirements.txt on first
-use."""
+"""The official SDKs pointed at a live emulator: the Messages Python SDK as a client object, the
+Node SDK installed from its package-lock.json on first use, and the Webhooks, Signing Keys and
+Lookups Python SDKs in their own virtual environment, made from requirements.txt on first use.
+None is patched but the Lookups SDK, written for Python 2, whose one `print` statement is
+rewritten as a call once installed."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,8 +74,8 @@ def installed_as_locked(project: Path) -> bool:
 
 @pytest.fixture(scope="session")
 def sdk_python() -> Path:
-    """The Python of python_sdks/.venv, holding the Webhooks and Signing Keys SDKs as pinned in
-    python_sdks/requirements.txt.
+    """The Python of python_sdks/.venv, holding the Webhooks, Signing Keys and Lookups SDKs as
+    pinned in python_sdks/requirements.txt.
 
     They need jsonpickle<1.0 and the Messages SDK jsonpickle>=3.0.1, so they cannot share the
     test environment. The environment is made once, and again when requirements.txt changes.
@@ -100,8 +102,27 @@ def sdk_python() -> Path:
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
             pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    rewrite_python2_print(python)
     installed.write_text(wanted, encoding="utf-8")
     return python
+
+
+# The Lookups SDK 1.0.1's one line of Python 2, which stops it importing on Python 3.
+LOOKUPS_SDK_MODULE = "message_media_lookups/http/auth/basic_auth.py"
+PYTHON2_PRINT = re.compile(rb'^([ \t]*)print ("[^"\r\n]*")', re.MULTILINE)
+
+
+def rewrite_python2_print(python: Path) -> None:
+    """Make the installed Lookups SDK's `print "..."` statement a `print("...")` call, leaving
+    every other byte of the SDK as published; fail if the module is not as expected."""
+    command = [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
+    packages = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+    module = Path(packages) / LOOKUPS_SDK_MODULE
+    source = module.read_bytes()
+    rewritten, count = PYTHON2_PRINT.subn(rb"\1print(\2)", source)
+    if count != 1:
+        pytest.fail(f"{module}: expected one Python 2 print statement, found {count}")
+    module.write_bytes(rewritten)
 
 
 @pytest.fixture

@@ -198,6 +198,45 @@ def test_already_expired_message_is_expired_at_once(send_one, advance, status_of
     assert status_of(message_id) == "expired"
 
 
+@pytest.mark.parametrize("expired_for", [timedelta(seconds=1), timedelta(hours=1)])
+def test_a_message_sent_past_its_expiry_is_reported_as_of_its_acceptance(
+    emulator, http, receivers, send_one, advance, reports, expired_for
+):
+    callback, hook = receivers(), receivers()
+    webhook = {
+        "url": hook.url,
+        "method": "POST",
+        "encoding": "JSON",
+        "events": ["EXPIRED_DR"],
+        "template": '{"id": "$mtId", "status": "$status", "at": "$submittedTimestamp"}',
+    }
+    created = http.post("/v1/webhooks/messages", json=webhook, headers=basic_auth())
+    assert created.status_code == 201, created.text
+    expiry = format_timestamp(emulator.clock.now() - expired_for)
+
+    message_id = send_one(
+        message_expiry_timestamp=expiry, delivery_report=True, callback_url=callback.url
+    )
+    advance(0)
+
+    accepted_at = emulator.store.find_message("DemoAccount", message_id)["created_at"]
+    read = http.get(f"/v1/messages/{message_id}", headers=basic_auth()).json()
+    assert (read["status"], read["message_expiry_timestamp"]) == ("expired", expiry)
+    [report] = reports()
+    assert (report["message_id"], report["status"], report["error_code"]) == (
+        message_id,
+        "expired",
+        "320",
+    )
+    # Reported as of the acceptance, not of the expiry before it.
+    accepted = format_timestamp(accepted_at)
+    assert report["submitted_date"] == report["date_received"] == accepted
+    assert callback.payloads == [report]
+    assert hook.payloads == [
+        {"id": message_id, "status": "expired", "at": report["submitted_date"]}
+    ]
+
+
 def test_billing_units_follow_the_content(send_one, advance, reports):
     send_one(content="x" * 161, delivery_report=True)
     advance(10)

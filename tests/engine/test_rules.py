@@ -81,6 +81,28 @@ def test_first_due_time():
     assert first_due_time(at(0), at(100), at(50), StepDelays()) == at(50)
 
 
+@pytest.mark.parametrize(
+    ("expiry", "scheduled", "due", "status", "code"),
+    [
+        (-3600, None, 0, "expired", "320"),
+        (-1, None, 0, "expired", "320"),
+        (-1, 100, 0, "expired", "320"),
+        (0, None, 0, "expired", "320"),
+        (0.5, None, 0.5, "expired", "320"),
+        (1, None, 1, "expired", "320"),
+        (2, None, 1, "enroute", "101"),
+    ],
+)
+def test_a_message_past_its_expiry_expires_as_it_is_accepted(expiry, scheduled, due, status, code):
+    """Accepted at 0: never due before its acceptance, and expired from the status it was
+    accepted in (320, before submission) when due at or after its expiry."""
+    scheduled_at = None if scheduled is None else at(scheduled)
+    assert first_due_time(at(0), scheduled_at, at(expiry), StepDelays()) == at(due)
+    accepted_as = "queued" if scheduled is None else "scheduled"
+    moved = next_transition(message(accepted_as, due, expiry=expiry), StepDelays())
+    assert (moved.status, moved.error_code, moved.at) == (status, code, at(due))
+
+
 def test_retry_waits_grow_exponentially_up_to_the_cap():
     policy = RetryPolicy(base_seconds=5, factor=2, cap_seconds=60, max_attempts=6, jitter=0)
     assert [policy.delay_after(n) for n in range(1, 7)] == [5, 10, 20, 40, 60, None]
