@@ -8,7 +8,7 @@ import random
 import threading
 from collections import Counter, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,6 +48,8 @@ class _Outcome:
     result: dict[str, Any]
     plan: Plan
     at: datetime
+    # Set once the transaction that held it has ended, committed or not.
+    stored: threading.Event = field(default_factory=threading.Event)
 
 
 class WebhookDispatcher:
@@ -223,17 +225,22 @@ class WebhookDispatcher:
                 self._done([hook])
 
     def _record(self, outcome: _Outcome) -> None:
-        """Have an attempt stored; its delivery leaves `_in_flight` once it is committed.
+        """Have an attempt stored, and return once it is; its delivery leaves `_in_flight` then.
 
         The lane that finds no other recording stores what waits, in one transaction, until
-        nothing does (a group commit); the other lanes hand theirs over and go on to their next
-        attempt meanwhile, so the groups grow with the load instead of a commit per attempt.
+        nothing does (a group commit); the other lanes hand theirs over and wait for the commit
+        that holds it, so the groups grow with the load instead of a commit per attempt. A lane
+        makes its next request only once its last one is stored: a process killed at any moment
+        has at most one request per lane that a receiver got and the store does not know of,
+        and only those are sent again after a restart.
         """
         with self._unrecorded_lock:
             self._unrecorded.append(outcome)
-            if self._recording:
-                return
+            leading = not self._recording
             self._recording = True
+        if not leading:
+            outcome.stored.wait()
+            return
         while True:
             with self._unrecorded_lock:
                 batch, self._unrecorded = self._unrecorded, []
@@ -265,6 +272,8 @@ class WebhookDispatcher:
                     log.exception("webhooks held for %s could not be released", hook["id"])
         finally:
             self._done([outcome.hook for outcome in batch])
+            for outcome in batch:
+                outcome.stored.set()
 
     def _wait_until_stored(self, hooks: list[WebhookDelivery]) -> None:
         with self._changed:
