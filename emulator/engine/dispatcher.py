@@ -16,7 +16,7 @@ from emulator.clock import Clock
 from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
-from emulator.domain.velocity import TemplateProblem
+from emulator.domain.velocity import DEFAULT_LIMITS, RenderLimits, TemplateProblem
 from emulator.engine.delivery_chaos import AS_IS, Plan, WebhookChaos
 from emulator.engine.delivery_http import AttemptResult, WebhookSender
 from emulator.engine.delivery_requests import WebhookRequest, build_request, retry_policy
@@ -64,8 +64,10 @@ class WebhookDispatcher:
         signer: CallbackSigner,
         workers: int = 16,
         rng: random.Random | None = None,
+        template_limits: RenderLimits = DEFAULT_LIMITS,
     ) -> None:
         self._store = store
+        self._template_limits = template_limits
         self._clock = clock
         self._retry = retry
         self._sender = sender
@@ -192,7 +194,7 @@ class WebhookDispatcher:
                 return
             body = hook["body"]
             try:
-                request, body = build_request(hook)
+                request, body = build_request(hook, self._template_limits)
             except TemplateProblem as problem:
                 # Rendering again would fail again: the delivery fails at once.
                 result = AttemptResult(error=f"the template could not be rendered: {problem}")
