@@ -78,7 +78,8 @@ class Watchdog:
     def watch(self, deadline: Deadline) -> None:
         with self._changed:
             heapq.heappush(self._heap, (deadline.at, next(self._order), deadline))
-            if self._thread is None:
+            # Started at the first request; again in a process forked from one that had it.
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="mm-webhook-deadlines", daemon=True
                 )
@@ -101,6 +102,8 @@ class Watchdog:
             deadline.expire()
 
 
+# One for the process: every sender's requests are watched by the same thread.
+WATCHDOG = Watchdog()
 _current = threading.local()
 
 
@@ -113,13 +116,12 @@ def current_deadline() -> Deadline | None:
 class Watched:
     """While it is entered, requests this thread makes on a watched pool keep to `deadline`."""
 
-    def __init__(self, watchdog: Watchdog, deadline: Deadline) -> None:
-        self._watchdog = watchdog
+    def __init__(self, deadline: Deadline) -> None:
         self._deadline = deadline
 
     def __enter__(self) -> Deadline:
         _current.deadline = self._deadline
-        self._watchdog.watch(self._deadline)
+        WATCHDOG.watch(self._deadline)
         return self._deadline
 
     def __exit__(self, *exc_info: object) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import urllib3
 
 from emulator import __version__
-from emulator.engine.deadlines import WATCHED_POOLS, Deadline, Watchdog, Watched
+from emulator.engine.deadlines import WATCHED_POOLS, Deadline, Watched
 from emulator.engine.delivery_requests import WebhookRequest
 from emulator.timestamps import format_timestamp
 
@@ -57,11 +57,10 @@ class WebhookSender:
         self.timeout_seconds = timeout_seconds
         self._pool = urllib3.PoolManager(maxsize=connections_per_receiver, retries=False)
         self._pool.pool_classes_by_scheme = WATCHED_POOLS
-        self._watchdog = Watchdog()
 
     def send(self, request: WebhookRequest) -> AttemptResult:
         timeout = request.timeout_seconds or self.timeout_seconds
-        with Watched(self._watchdog, Deadline(timeout)) as deadline:
+        with Watched(Deadline(timeout)) as deadline:
             try:
                 response = self._pool.request(
                     request.method,
