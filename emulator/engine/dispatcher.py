@@ -253,12 +253,19 @@ class WebhookDispatcher:
 
     def _store_outcomes(self, batch: list[_Outcome]) -> None:
         try:
-            with self._store.transaction() as tx:
-                webhook_deliveries.record_attempts(tx, [outcome.result for outcome in batch])
+            try:
+                with self._store.transaction() as tx:
+                    webhook_deliveries.record_attempts(tx, [outcome.result for outcome in batch])
+            finally:
+                # Their lanes go on at once: nothing below is worth a request's wait.
+                for outcome in batch:
+                    outcome.stored.set()
         except Exception:
             # Their claims run out and they are attempted again, by this process or another.
             log.exception("the attempts at %d webhooks could not be recorded", len(batch))
-        else:
+            self._done([outcome.hook for outcome in batch])
+            return
+        try:
             for outcome in batch:
                 hook, result = outcome.hook, outcome.result
                 log.info(
@@ -274,8 +281,6 @@ class WebhookDispatcher:
                     log.exception("webhooks held for %s could not be released", hook["id"])
         finally:
             self._done([outcome.hook for outcome in batch])
-            for outcome in batch:
-                outcome.stored.set()
 
     def _wait_until_stored(self, hooks: list[WebhookDelivery]) -> None:
         with self._changed:
