@@ -55,8 +55,9 @@ def test_a_request_to_a_trickling_receiver_ends_at_its_deadline(receivers, answe
     took = time.monotonic() - began
     assert result.timed_out and result.error == f"timed out after {DEADLINE:g} s"
     assert result.status_code is None
-    # Many trickled bytes arrived, each well within any read timeout.
-    assert DEADLINE <= took < DEADLINE + 20 * TRICKLE_SECONDS
+    # Many trickled bytes arrived, each well within any read timeout; the margin is for a busy
+    # machine, slow to wake the thread that cuts the connection.
+    assert DEADLINE <= took < DEADLINE + 100 * TRICKLE_SECONDS
 
 
 @pytest.mark.parametrize("answer", TRICKLES)
