@@ -135,7 +135,7 @@ def _attach(connection: HTTPConnection) -> None:
         deadline.attach(connection)
 
 
-class _WatchedConnection(HTTPConnection):  # type: ignore[misc]  # urllib3 1.26 has no types
+class _WatchedConnection(HTTPConnection):  # type: ignore[misc,unused-ignore]  # untyped in urllib3 1.26
     # Attached before the request, which may connect, and again once connected: a deadline
     # that passed while connecting cuts the new socket.
     def request(self, *args: Any, **kwargs: Any) -> Any:
@@ -147,7 +147,7 @@ class _WatchedConnection(HTTPConnection):  # type: ignore[misc]  # urllib3 1.26 
         _attach(self)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):  # type: ignore[misc]  # urllib3 1.26 has no types
+class _WatchedHTTPSConnection(HTTPSConnection):  # type: ignore[misc,unused-ignore]  # untyped in urllib3 1.26
     # Attached before the request, which may connect, and again once connected: a deadline
     # that passed while connecting cuts the new socket.
     def request(self, *args: Any, **kwargs: Any) -> Any:
@@ -159,11 +159,11 @@ class _WatchedHTTPSConnection(HTTPSConnection):  # type: ignore[misc]  # urllib3
         _attach(self)
 
 
-class _WatchedPool(HTTPConnectionPool):  # type: ignore[misc]  # urllib3 1.26 has no types
+class _WatchedPool(HTTPConnectionPool):  # type: ignore[misc,unused-ignore]  # untyped in urllib3 1.26
     ConnectionCls = _WatchedConnection
 
 
-class _WatchedHTTPSPool(HTTPSConnectionPool):  # type: ignore[misc]  # urllib3 1.26 has no types
+class _WatchedHTTPSPool(HTTPSConnectionPool):  # type: ignore[misc,unused-ignore]  # untyped in urllib3 1.26
     ConnectionCls = _WatchedHTTPSConnection
 
 

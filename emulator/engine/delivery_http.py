@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import urllib3
 
@@ -105,7 +106,15 @@ class WebhookSender:
         )
 
 
-def _drain(response: urllib3.HTTPResponse) -> None:
+class _Answer(Protocol):
+    """What draining needs of an answer, as urllib3 1.26 and 2 give it."""
+
+    def stream(self, amt: int, decode_content: bool) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
+def _drain(response: _Answer) -> None:
     """Read the rest of the answer and drop it, a chunk at a time; past DRAIN_LIMIT_BYTES, close
     the connection instead."""
     drained = 0
