@@ -1,5 +1,6 @@
-"""A send body too big for a batch is refused before it is parsed and validated: a 400 at once,
-whatever its shape, and memory flat; a body over the size limit is a 413."""
+"""A send or confirmation body too big for its request is refused before it is parsed and
+validated: a 400 at once, whatever its shape, and memory flat; a body over the size limit is a
+413."""
 
 from __future__ import annotations
 
@@ -61,12 +62,12 @@ VALUE_BOMBS = {
 }
 
 
-def _post(client, body: str):
+def _post(client, body: str, path: str = "/v1/messages"):
     began = time.thread_time()
     tracemalloc.start()
     try:
         response = client.post(
-            "/v1/messages",
+            path,
             data=body,
             headers={**basic_auth(), "Content-Type": "application/json"},
         )
@@ -144,3 +145,43 @@ def test_the_body_size_limit_is_a_setting_and_answers_413_before_parsing(store_d
         assert took < FAST_SECONDS
     finally:
         app.extensions[EXTENSION_KEY].close()
+
+
+CONFIRMATIONS = {
+    "/v1/delivery_reports/confirmed": "delivery_report_ids",
+    "/v1/replies/confirmed": "reply_ids",
+}
+TOO_MANY_IDS = "At most 100 IDs can be confirmed per request."
+MANY_IDS = {
+    "101 IDs": _items('"a"', 101),
+    "5 MB of strings": _filled('"a"'),
+    "5 MB of numbers": _filled("1"),
+}
+
+
+@pytest.mark.parametrize("ids", MANY_IDS.values(), ids=MANY_IDS.keys())
+@pytest.mark.parametrize(("path", "field"), CONFIRMATIONS.items())
+def test_a_confirmation_of_more_than_100_ids_is_refused_at_once(client, path, field, ids):
+    response, took, peak = _post(client, f'{{"{field}":[{ids}]}}', path)
+    assert response.status_code == 400
+    assert response.json["details"] == [f"{field}: {TOO_MANY_IDS}"]
+    assert took < FAST_SECONDS
+    assert peak < FLAT_BYTES + 2 * BODY_BYTES
+
+
+@pytest.mark.parametrize(("path", "field"), CONFIRMATIONS.items())
+def test_a_confirmation_with_more_values_than_it_can_hold_is_refused_at_once(client, path, field):
+    body = f'{{"pagination":{{"x":[{_filled("0")}]}},"{field}":[]}}'
+    response, took, _ = _post(client, body, path)
+    assert response.status_code == 400
+    assert response.json["details"] == [
+        "The request body holds more than 1,000 JSON values: 100 IDs need far fewer."
+    ]
+    assert took < FAST_SECONDS
+
+
+@pytest.mark.parametrize(("path", "field"), CONFIRMATIONS.items())
+def test_a_confirmation_of_100_ids_is_accepted(client, path, field):
+    ids = [f"00000000-0000-4000-8000-{n:012}" for n in range(100)]
+    response, _, _ = _post(client, json.dumps({field: ids}), path)
+    assert response.status_code == 202, response.json

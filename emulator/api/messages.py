@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 from flask_smorest.blueprint import Blueprint
 
 from emulator.api.authentication import account_id
-from emulator.errors import BadRequest
+from emulator.api.oversized import refuse_oversized
 from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, v1_operation
 from emulator.schemas.common import EmptySchema
 from emulator.schemas.messages import (
@@ -17,7 +17,7 @@ from emulator.schemas.messages import (
     SendMessagesResponseSchema,
     oversized_batch_problem,
 )
-from emulator.schemas.validation import INVALID_REQUEST, load_or_reject
+from emulator.schemas.validation import load_or_reject
 from emulator.web.requests import current_emulator, json_body, respond
 
 messages = Blueprint("messages", __name__)
@@ -48,11 +48,7 @@ TAG = "Messages"
     },
 )
 def send_messages() -> ResponseReturnValue:
-    if request.is_json:
-        oversized = oversized_batch_problem(request.get_data(cache=True))
-        if oversized is not None:
-            field, problem = oversized
-            raise BadRequest(INVALID_REQUEST, [f"{field}: {problem}" if field else problem])
+    refuse_oversized(oversized_batch_problem)
     body = load_or_reject(_send_request, json_body())
     sent = current_emulator().messages.send(account_id(), body["messages"])
     return respond(_send_response, {"messages": sent}, 202)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import ijson
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from emulator.schemas.fields import (
@@ -16,6 +15,7 @@ from emulator.schemas.fields import (
     validate_e164,
 )
 from emulator.schemas.requests import NullMeansAbsentSchema
+from emulator.schemas.streamed import oversized_list_problem
 
 FORMATS = ("SMS", "MMS", "TTS")
 SOURCE_NUMBER_TYPES = ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")
@@ -25,11 +25,7 @@ TOO_MANY_MESSAGES = "Between 1 and 100 messages are allowed per request."
 # A batch of 100 messages, each with every field, 10 metadata pairs and 10 media URLs, holds
 # about 3,400 JSON values; a body with more is refused before it is parsed.
 MAX_JSON_VALUES = 10_000
-TOO_MANY_VALUES = (
-    f"The request body holds more than {MAX_JSON_VALUES:,} JSON values: 100 messages need far"
-    " fewer."
-)
-_VALUE_EVENTS = frozenset({"start_map", "start_array", "string", "number", "boolean", "null"})
+_BATCH = "100 messages"
 
 _ALPHA_TAG = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 _SHORTCODE = re.compile(r"[0-9]{3,8}")
@@ -115,30 +111,12 @@ def source_number_problem(source_number: str, declared_type: str | None) -> str 
     return None
 
 
-def oversized_batch_problem(body: bytes) -> tuple[str, str] | None:
-    """The field and the problem of a send body too big to parse and validate, found by reading
-    it as a stream and stopping at the first sign: more than 100 `messages`, or more values
-    than 100 messages can hold. None for a body within bounds, and for one that is not JSON (its
-    parser says why)."""
-    messages = values = 0
-    # Only the shape counts here: a surrogate escape, which the streaming parser cannot decode
-    # alone, is made an ordinary one (a `\` escaped before it stays escaped), and whether the
-    # text can be stored is checked once the body is parsed.
-    shape = body.replace(b"\\ud", b"\\u0").replace(b"\\uD", b"\\u0")
-    try:
-        for prefix, event, _ in ijson.parse(shape):
-            if event not in _VALUE_EVENTS:
-                continue
-            values += 1
-            if prefix == "messages.item":
-                messages += 1
-                if messages > MAX_MESSAGES_PER_REQUEST:
-                    return "messages", TOO_MANY_MESSAGES
-            if values > MAX_JSON_VALUES:
-                return "", TOO_MANY_VALUES
-    except (ijson.JSONError, ValueError):
-        return None
-    return None
+def oversized_batch_problem(body: bytes) -> str | None:
+    """The detail of a send body too big to parse and validate: more than 100 `messages`, or
+    more values than 100 messages can hold; None otherwise."""
+    return oversized_list_problem(
+        body, "messages", MAX_MESSAGES_PER_REQUEST, TOO_MANY_MESSAGES, MAX_JSON_VALUES, _BATCH
+    )
 
 
 class SendMessagesRequestSchema(NullMeansAbsentSchema):
