@@ -100,25 +100,34 @@ def main() -> None:
         "callback_url": "https://example.com/callback",
     }
     batches = {
-        "100 messages of 5,000 characters with 10 metadata pairs": json.dumps(
-            {"messages": [largest] * 100}
+        "POST /v1/messages: 100 messages of 5,000 characters with 10 metadata pairs": (
+            "/v1/messages",
+            json.dumps({"messages": [largest] * 100}),
         ),
-        "5 MB of `{}` in `messages`": '{"messages":[' + ",".join(["{}"] * 1_700_000) + "]}",
-        "5 MB of numbers in an unknown field": '{"x":['
-        + ",".join(["0"] * 2_400_000)
-        + '],"messages":[]}',
+        "POST /v1/messages: 5 MB of `{}` in `messages`": (
+            "/v1/messages",
+            '{"messages":[' + ",".join(["{}"] * 1_700_000) + "]}",
+        ),
+        "POST /v1/messages: 5 MB of numbers in an unknown field": (
+            "/v1/messages",
+            '{"x":[' + ",".join(["0"] * 2_400_000) + '],"messages":[]}',
+        ),
+        "POST /v1/replies/confirmed: 5 MB of IDs": (
+            "/v1/replies/confirmed",
+            '{"reply_ids":[' + ",".join(['"a"'] * 1_200_000) + "]}",
+        ),
     }
     try:
-        for case, body in batches.items():
-            statuses = []
+        for case, (path, body) in batches.items():
+            statuses: list[int] = []
 
-            def post(body: str = body, statuses: list[int] = statuses) -> object:
-                response = client.post("/v1/messages", data=body, headers=headers)
+            def post(path: str = path, body: str = body, statuses: list[int] = statuses) -> object:
+                response = client.post(path, data=body, headers=headers)
                 statuses.append(response.status_code)
                 return response
 
             seconds, megabytes = measure(post)
-            row(f"POST /v1/messages: {case}", str(statuses[0]), seconds, megabytes)
+            row(case, str(statuses[0]), seconds, megabytes)
     finally:
         app.extensions[EXTENSION_KEY].close()
 
