@@ -131,6 +131,7 @@ def build_emulator(
         workers=settings.webhook_workers,
         tick_seconds=settings.tick_seconds,
         signs_for=lambda account_id: features.features(account_id).signature_keys,
+        template_limits=settings.template_limits,
     )
     chaos_rules = ChaosService(store, clock, startup_rules)
     if settings.chaos is not None:
@@ -153,7 +154,7 @@ def build_emulator(
         ),
         inbox=InboxService(store, clock),
         replies=ReplyService(store, clock, accounts, keywords),
-        webhooks=WebhookService(store, clock),
+        webhooks=WebhookService(store, clock, settings.template_limits),
         signature_keys=SignatureKeyService(store, clock, features),
         blacklist=BlacklistService(store, clock),
         lookups=LookupService(store, clock, load_lookups(settings.fixtures)),

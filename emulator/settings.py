@@ -18,6 +18,7 @@ import click
 
 from emulator.domain.lifecycle import INSTANT, StepDelays
 from emulator.domain.retry import RetryPolicy
+from emulator.domain.velocity import RenderLimits
 from emulator.logs import FORMATS
 
 ENV_PREFIX = "MM_EMULATOR_"
@@ -113,6 +114,17 @@ class Settings:
         0.1, "Random extra wait, as a fraction of the wait (0 for none)."
     )
     webhook_workers: int = _setting(16, "Webhook requests in flight at once.", low=1)
+    template_max_chars: int = _setting(
+        256 * 1024,
+        "Longest text an account webhook's template may render, beyond the text of the"
+        " variables it is given; a longer render fails its delivery.",
+        low=1,
+    )
+    template_max_seconds: float = _setting(
+        0.25,
+        "Processor seconds an account webhook's template may take to render; a longer render"
+        " fails its delivery.",
+    )
     log_format: str = _setting("plain", "Log lines as plain text or JSON.", choices=FORMATS)
     idle_timeout_seconds: int = _setting(
         30, "Seconds an idle or slow client connection is kept open.", low=1
@@ -159,6 +171,11 @@ class Settings:
         if self.instant:
             return INSTANT
         return StepDelays(self.queued_seconds, self.enroute_seconds, self.submitted_seconds)
+
+    @property
+    def template_limits(self) -> RenderLimits:
+        """What one render of an account webhook's template may cost."""
+        return RenderLimits(self.template_max_chars, self.template_max_seconds)
 
     @property
     def retry_policy(self) -> RetryPolicy:

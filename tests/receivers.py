@@ -11,6 +11,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 HANG = "hang"
+# Answers that never finish, a byte or a chunk at a time: the status line and headers, a body
+# longer than it ever sends, or a chunked body without its last chunk.
+TRICKLE_HEADERS = "trickle-headers"
+TRICKLE_BODY = "trickle-body"
+ENDLESS_CHUNKS = "endless-chunks"
+TRICKLES = (TRICKLE_HEADERS, TRICKLE_BODY, ENDLESS_CHUNKS)
+# How often a trickling answer sends its next byte: far more often than any read timeout.
+TRICKLE_SECONDS = 0.02
 
 
 class WebhookReceiver:
@@ -26,6 +34,7 @@ class WebhookReceiver:
         self._always = always
         self._release = threading.Event()
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         # Written to by `stop`: socketserver's serve_forever would notice a shutdown only at its
@@ -41,6 +50,11 @@ class WebhookReceiver:
     def payloads(self) -> list[dict]:
         with self._lock:
             return [request["json"] for request in self.requests]
+
+    def wait_for_requests(self, count: int, timeout: float) -> bool:
+        """Whether `count` requests have arrived, waiting at most `timeout` seconds for them."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.requests) >= count, timeout)
 
     def start(self) -> WebhookReceiver:
         self._thread.start()
@@ -89,6 +103,7 @@ class WebhookReceiver:
                     "json": parsed,
                 }
             )
+            self._arrived.notify_all()
 
     def _handler_class(self):
         receiver = self
@@ -100,9 +115,32 @@ class WebhookReceiver:
                 if answer == HANG:
                     receiver._release.wait()
                     return
+                if answer in TRICKLES:
+                    self.trickle(answer)
+                    return
                 self.send_response(answer)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def trickle(self, answer):
+                if answer == TRICKLE_HEADERS:
+                    head, endless = b"HTTP/1.1 200 OK\r\nX-Slow: ", b"a"
+                elif answer == TRICKLE_BODY:
+                    head, endless = b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", b"b"
+                else:
+                    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    endless = b"1\r\nc\r\n"
+                try:
+                    for byte in head:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        if receiver._release.wait(TRICKLE_SECONDS):
+                            return
+                    while not receiver._release.wait(TRICKLE_SECONDS):
+                        self.wfile.write(endless)
+                        self.wfile.flush()
+                except OSError:
+                    return  # the client gave up and closed the connection
 
             do_POST = do_PUT = do_PATCH = do_GET = do_DELETE = answer
 

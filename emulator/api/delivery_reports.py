@@ -7,11 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_smorest.blueprint import Blueprint
 
 from emulator.api.authentication import account_id
+from emulator.api.oversized import refuse_oversized
 from emulator.openapi.operations import BAD_REQUEST, v1_operation
 from emulator.schemas.common import EmptySchema
 from emulator.schemas.inbox import (
     CheckDeliveryReportsResponseSchema,
     ConfirmDeliveryReportsRequestSchema,
+    oversized_confirmation_problem,
 )
 from emulator.schemas.validation import load_or_reject
 from emulator.web.requests import current_emulator, json_body, respond
@@ -45,6 +47,7 @@ def check_delivery_reports() -> ResponseReturnValue:
     example={"delivery_report_ids": ["011dcead-6988-4ad6-a1c7-6b6c68ea628d"]},
 )
 def confirm_delivery_reports() -> ResponseReturnValue:
+    refuse_oversized(lambda body: oversized_confirmation_problem(body, "delivery_report_ids"))
     body = load_or_reject(_confirm_request, json_body())
     current_emulator().inbox.confirm_delivery_reports(account_id(), body["delivery_report_ids"])
     return jsonify({}), 202

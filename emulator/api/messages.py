@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_smorest.blueprint import Blueprint
 
 from emulator.api.authentication import account_id
+from emulator.api.oversized import refuse_oversized
 from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, v1_operation
 from emulator.schemas.common import EmptySchema
 from emulator.schemas.messages import (
@@ -14,6 +15,7 @@ from emulator.schemas.messages import (
     MessageStatusSchema,
     SendMessagesRequestSchema,
     SendMessagesResponseSchema,
+    oversized_batch_problem,
 )
 from emulator.schemas.validation import load_or_reject
 from emulator.web.requests import current_emulator, json_body, respond
@@ -46,6 +48,7 @@ TAG = "Messages"
     },
 )
 def send_messages() -> ResponseReturnValue:
+    refuse_oversized(oversized_batch_problem)
     body = load_or_reject(_send_request, json_body())
     sent = current_emulator().messages.send(account_id(), body["messages"])
     return respond(_send_response, {"messages": sent}, 202)

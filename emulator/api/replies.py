@@ -7,9 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_smorest.blueprint import Blueprint
 
 from emulator.api.authentication import account_id
+from emulator.api.oversized import refuse_oversized
 from emulator.openapi.operations import BAD_REQUEST, v1_operation
 from emulator.schemas.common import EmptySchema
-from emulator.schemas.inbox import CheckRepliesResponseSchema, ConfirmRepliesRequestSchema
+from emulator.schemas.inbox import (
+    CheckRepliesResponseSchema,
+    ConfirmRepliesRequestSchema,
+    oversized_confirmation_problem,
+)
 from emulator.schemas.validation import load_or_reject
 from emulator.web.requests import current_emulator, json_body, respond
 
@@ -41,6 +46,7 @@ def check_replies() -> ResponseReturnValue:
     example={"reply_ids": ["3487b3fa-6586-4979-a233-2d1b095c7718"]},
 )
 def confirm_replies() -> ResponseReturnValue:
+    refuse_oversized(lambda body: oversized_confirmation_problem(body, "reply_ids"))
     body = load_or_reject(_confirm_request, json_body())
     current_emulator().inbox.confirm_replies(account_id(), body["reply_ids"])
     return jsonify({}), 202

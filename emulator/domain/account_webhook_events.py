@@ -69,6 +69,32 @@ def report_variables(message: Message, report: DeliveryReport) -> dict[str, Any]
     }
 
 
+def trial_variables() -> dict[str, Any]:
+    """Every variable a report or a reply gives a template, each as large as the API lets it
+    be (a content of 5,000 characters, 10 metadata pairs of the longest keys and values): a
+    webhook whose template renders these beyond the limits is refused when it is saved."""
+    content = "x" * 5000
+    identifier = "00000000-0000-4000-8000-000000000000"
+    return {
+        "type": "MMS",
+        **dict.fromkeys(("mtId", "messageId", "drId", "reportId", "moId", "replyId"), identifier),
+        "accountId": "DeveloperPortal7000",
+        "vendorId": VENDOR_ID,
+        "submittedTimestamp": "2026-01-01T00:00:00.000Z",
+        "receivedTimestamp": "2026-01-01T00:00:00.000Z",
+        "status": "delivered",
+        "statusCode": "000",
+        "metadata": {f"{n:0>100}": "v" * 256 for n in range(10)},
+        "sourceAddress": "+61491570156",
+        "destinationAddress": "+61491570157",
+        **dict.fromkeys(("mtContent", "messageContent", "moContent", "replyContent"), content),
+        "billingUnits": 34,
+        "attachments": [
+            {"content_type": "image/png", "content": "iVBORw0KGgo=", "original_name": "a.png"}
+        ],
+    }
+
+
 def reply_variables(reply: Reply, answered: Message | None) -> dict[str, Any]:
     """The variables of a reply event (`MO`, or `MO MMS` with attachments); the message fields
     only when the reply answers a message."""

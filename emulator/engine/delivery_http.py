@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import urllib3
 
 from emulator import __version__
+from emulator.engine.deadlines import WATCHED_POOLS, Deadline, Watched
 from emulator.engine.delivery_requests import WebhookRequest
 from emulator.timestamps import format_timestamp
 
 USER_AGENT = f"mm-emulator/{__version__}"
 # How much of a receiver's answer is kept with each attempt, for people to read.
 RESPONSE_EXCERPT_BYTES = 2048
+# The rest of an answer is read and dropped up to this much, so that its connection is reused;
+# a longer one is cut and its connection closed.
+DRAIN_LIMIT_BYTES = 1024 * 1024
+DRAIN_CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,36 +51,45 @@ class AttemptResult:
 
 class WebhookSender:
     """Sends requests over a thread-safe pool of keep-alive connections (urllib3, which requests
-    is built on: the per-request overhead of a full requests session is not needed)."""
+    is built on: the per-request overhead of a full requests session is not needed), each
+    request within one total deadline: connecting, sending and reading the whole answer."""
 
     def __init__(self, timeout_seconds: float, connections_per_receiver: int = 8) -> None:
         self.timeout_seconds = timeout_seconds
         self._pool = urllib3.PoolManager(maxsize=connections_per_receiver, retries=False)
+        self._pool.pool_classes_by_scheme = WATCHED_POOLS
 
     def send(self, request: WebhookRequest) -> AttemptResult:
         timeout = request.timeout_seconds or self.timeout_seconds
-        try:
-            response = self._pool.request(
-                request.method,
-                request.url,
-                body=request.body,
-                headers={"User-Agent": USER_AGENT, **request.headers},
-                timeout=urllib3.Timeout(total=timeout),
-                preload_content=False,
-            )
+        with Watched(Deadline(timeout)) as deadline:
             try:
-                # Only the start is kept; the rest is read and dropped so the connection is reused.
-                excerpt = response.read(RESPONSE_EXCERPT_BYTES)
-                response.drain_conn()
-            finally:
-                response.release_conn()
-        except urllib3.exceptions.NewConnectionError as error:
-            # Checked first: urllib3 makes a refused connection a kind of connect timeout.
-            return AttemptResult(error=f"could not connect: {_reason(error)}")
-        except urllib3.exceptions.TimeoutError:
-            return AttemptResult(error=f"timed out after {timeout:g} s", timed_out=True)
-        except urllib3.exceptions.HTTPError as error:
-            return AttemptResult(error=f"request failed: {_reason(error)}")
+                response = self._pool.request(
+                    request.method,
+                    request.url,
+                    body=request.body,
+                    headers={"User-Agent": USER_AGENT, **request.headers},
+                    timeout=urllib3.Timeout(connect=deadline.left(), read=deadline.left()),
+                    preload_content=False,
+                )
+                try:
+                    # Only the start is kept; the rest is read and dropped so the connection is
+                    # reused, unless there is so much of it that a new connection costs less.
+                    excerpt = response.read(RESPONSE_EXCERPT_BYTES)
+                    _drain(response)
+                finally:
+                    response.release_conn()
+            except urllib3.exceptions.NewConnectionError as error:
+                # Checked first: urllib3 makes a refused connection a kind of connect timeout.
+                return AttemptResult(error=f"could not connect: {_reason(error)}")
+            except urllib3.exceptions.TimeoutError:
+                return AttemptResult(error=f"timed out after {timeout:g} s", timed_out=True)
+            except urllib3.exceptions.HTTPError as error:
+                if deadline.expired:
+                    return AttemptResult(error=f"timed out after {timeout:g} s", timed_out=True)
+                return AttemptResult(error=f"request failed: {_reason(error)}")
+            if deadline.expired:
+                # The answer was cut short at the deadline: its status does not count.
+                return AttemptResult(error=f"timed out after {timeout:g} s", timed_out=True)
         text = excerpt.decode("utf-8", errors="replace")
         return AttemptResult(status_code=response.status, response=text)
 
@@ -89,6 +104,25 @@ class WebhookSender:
             ),
             timed_out=True,
         )
+
+
+class _Answer(Protocol):
+    """What draining needs of an answer, as urllib3 1.26 and 2 give it."""
+
+    def stream(self, amt: int, decode_content: bool) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
+def _drain(response: _Answer) -> None:
+    """Read the rest of the answer and drop it, a chunk at a time; past DRAIN_LIMIT_BYTES, close
+    the connection instead."""
+    drained = 0
+    for chunk in response.stream(DRAIN_CHUNK_BYTES, decode_content=False):
+        drained += len(chunk)
+        if drained > DRAIN_LIMIT_BYTES:
+            response.close()
+            return
 
 
 def _reason(error: Exception) -> str:

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
-from emulator.domain.velocity import render
+from emulator.domain.velocity import DEFAULT_LIMITS, RenderLimits, render
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,16 @@ class WebhookRequest:
     timeout_seconds: float | None = None
 
 
-def build_request(hook: WebhookDelivery) -> tuple[WebhookRequest, str | None]:
-    """The request of the hook's next attempt, and the text its template rendered (None for a
-    JSON callback). A template that fails raises TemplateProblem."""
+def build_request(
+    hook: WebhookDelivery, limits: RenderLimits = DEFAULT_LIMITS
+) -> tuple[WebhookRequest, str | None]:
+    """The request of the hook's next attempt, and the text its template rendered within
+    `limits` (None for a JSON callback). A template that fails raises TemplateProblem."""
     if hook["template"] is None:
         text, rendered = json.dumps(hook["payload"]), None
     else:
         variables = {**hook["payload"], "retryCount": len(hook["attempts"])}
-        text = rendered = render(hook["template"], variables)
+        text = rendered = render(hook["template"], variables, limits)
     parts = urlsplit(hook["url"])
     headers = {}
     if parts.username is not None:

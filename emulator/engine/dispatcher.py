@@ -8,7 +8,7 @@ import random
 import threading
 from collections import Counter, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from emulator.clock import Clock
 from emulator.domain.records import WebhookDelivery
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
-from emulator.domain.velocity import TemplateProblem
+from emulator.domain.velocity import DEFAULT_LIMITS, RenderLimits, TemplateProblem
 from emulator.engine.delivery_chaos import AS_IS, Plan, WebhookChaos
 from emulator.engine.delivery_http import AttemptResult, WebhookSender
 from emulator.engine.delivery_requests import WebhookRequest, build_request, retry_policy
@@ -48,6 +48,8 @@ class _Outcome:
     result: dict[str, Any]
     plan: Plan
     at: datetime
+    # Set once the transaction that held it has ended, committed or not.
+    stored: threading.Event = field(default_factory=threading.Event)
 
 
 class WebhookDispatcher:
@@ -62,8 +64,10 @@ class WebhookDispatcher:
         signer: CallbackSigner,
         workers: int = 16,
         rng: random.Random | None = None,
+        template_limits: RenderLimits = DEFAULT_LIMITS,
     ) -> None:
         self._store = store
+        self._template_limits = template_limits
         self._clock = clock
         self._retry = retry
         self._sender = sender
@@ -190,7 +194,7 @@ class WebhookDispatcher:
                 return
             body = hook["body"]
             try:
-                request, body = build_request(hook)
+                request, body = build_request(hook, self._template_limits)
             except TemplateProblem as problem:
                 # Rendering again would fail again: the delivery fails at once.
                 result = AttemptResult(error=f"the template could not be rendered: {problem}")
@@ -223,17 +227,22 @@ class WebhookDispatcher:
                 self._done([hook])
 
     def _record(self, outcome: _Outcome) -> None:
-        """Have an attempt stored; its delivery leaves `_in_flight` once it is committed.
+        """Have an attempt stored, and return once it is; its delivery leaves `_in_flight` then.
 
         The lane that finds no other recording stores what waits, in one transaction, until
-        nothing does (a group commit); the other lanes hand theirs over and go on to their next
-        attempt meanwhile, so the groups grow with the load instead of a commit per attempt.
+        nothing does (a group commit); the other lanes hand theirs over and wait for the commit
+        that holds it, so the groups grow with the load instead of a commit per attempt. A lane
+        makes its next request only once its last one is stored: a process killed at any moment
+        has at most one request per lane that a receiver got and the store does not know of,
+        and only those are sent again after a restart.
         """
         with self._unrecorded_lock:
             self._unrecorded.append(outcome)
-            if self._recording:
-                return
+            leading = not self._recording
             self._recording = True
+        if not leading:
+            outcome.stored.wait()
+            return
         while True:
             with self._unrecorded_lock:
                 batch, self._unrecorded = self._unrecorded, []
@@ -244,12 +253,19 @@ class WebhookDispatcher:
 
     def _store_outcomes(self, batch: list[_Outcome]) -> None:
         try:
-            with self._store.transaction() as tx:
-                webhook_deliveries.record_attempts(tx, [outcome.result for outcome in batch])
+            try:
+                with self._store.transaction() as tx:
+                    webhook_deliveries.record_attempts(tx, [outcome.result for outcome in batch])
+            finally:
+                # Their lanes go on at once: nothing below is worth a request's wait.
+                for outcome in batch:
+                    outcome.stored.set()
         except Exception:
             # Their claims run out and they are attempted again, by this process or another.
             log.exception("the attempts at %d webhooks could not be recorded", len(batch))
-        else:
+            self._done([outcome.hook for outcome in batch])
+            return
+        try:
             for outcome in batch:
                 hook, result = outcome.hook, outcome.result
                 log.info(

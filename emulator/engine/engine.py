@@ -28,6 +28,7 @@ from emulator.domain.records import Message, new_reply
 from emulator.domain.retention import retention_cutoff
 from emulator.domain.retry import RetryPolicy
 from emulator.domain.statuses import DELIVERED, QUEUED
+from emulator.domain.velocity import DEFAULT_LIMITS, RenderLimits
 from emulator.engine.delivery_http import WebhookSender
 from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
@@ -64,6 +65,7 @@ class Engine:
         tick_seconds: float = 0.2,
         rng: random.Random | None = None,
         signs_for: Callable[[str], bool] = lambda account_id: True,
+        template_limits: RenderLimits = DEFAULT_LIMITS,
     ) -> None:
         """`signs_for(account_id)` says whether the account may sign its callbacks (its
         signature_keys feature); it is asked only when the account has an enabled key."""
@@ -75,7 +77,9 @@ class Engine:
         self._tick_seconds = tick_seconds
         self._sender_timeout = sender.timeout_seconds
         signer = CallbackSigner(store, signs_for)
-        self._dispatcher = WebhookDispatcher(store, clock, retry, sender, signer, workers, rng)
+        self._dispatcher = WebhookDispatcher(
+            store, clock, retry, sender, signer, workers, rng, template_limits
+        )
         # Advances and the periodic job take turns; `_time` guards each short step that reads
         # or moves the clock against a reset, and is never held while waiting on the network.
         self._turn = threading.Lock()

@@ -34,6 +34,25 @@ REQUIRED = ("url", "method", "encoding", "events", "template")
 # RFC 9110: a header name is a token; a value is visible ASCII, spaces and tabs.
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}")
 _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]{0,2000}")
+# Headers about the connection or the message's framing rather than its content (RFC 9110 7.6.1
+# and 6): the emulator's HTTP client sets them; sent as a webhook gives them, they would make a
+# request whose body the receiver reads wrongly, or one addressed to another host.
+TRANSPORT_HEADERS = frozenset(
+    {
+        "connection",
+        "content-length",
+        "expect",
+        "host",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
 
 
 class StrictInteger(fields.Integer):
@@ -79,6 +98,11 @@ class _WebhookFields(NullMeansAbsentSchema):
         for name, value in (headers or {}).items():
             if name.lower() == "content-type":
                 problems.append("Content-Type may not be set: the encoding sets it.")
+            elif name.lower() in TRANSPORT_HEADERS:
+                problems.append(
+                    f"{name} may not be set: it belongs to the connection, which the emulator"
+                    " makes."
+                )
             elif not _HEADER_NAME.fullmatch(name):
                 problems.append(f"{name!r} is not a header name.")
             elif not _HEADER_VALUE.fullmatch(value):

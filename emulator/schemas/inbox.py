@@ -5,8 +5,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from emulator.schemas.fields import StrictString, Timestamp
+from emulator.schemas.streamed import oversized_list_problem
 
 MAX_IDS_PER_CONFIRMATION = 100
+TOO_MANY_IDS = f"At most {MAX_IDS_PER_CONFIRMATION} IDs can be confirmed per request."
+# IDs, and a pagination object of a few fields: far fewer values than this.
+MAX_CONFIRMATION_VALUES = 1_000
 
 
 class VendorAccountIdSchema(Schema):
@@ -58,9 +62,7 @@ def _id_list() -> fields.List[str]:
     return fields.List(
         StrictString(),
         required=True,
-        validate=validate.Length(
-            max=MAX_IDS_PER_CONFIRMATION, error="At most {max} IDs can be confirmed per request."
-        ),
+        validate=validate.Length(max=MAX_IDS_PER_CONFIRMATION, error=TOO_MANY_IDS),
     )
 
 
@@ -74,3 +76,16 @@ class ConfirmRepliesRequestSchema(Schema):
     """The body of POST /v1/replies/confirmed."""
 
     reply_ids = _id_list()
+
+
+def oversized_confirmation_problem(body: bytes, field: str) -> str | None:
+    """The detail of a confirmation body too big to parse and validate: more than 100 IDs in
+    `field`, or more values than a confirmation can hold; None otherwise."""
+    return oversized_list_problem(
+        body,
+        field,
+        MAX_IDS_PER_CONFIRMATION,
+        TOO_MANY_IDS,
+        MAX_CONFIRMATION_VALUES,
+        f"{MAX_IDS_PER_CONFIRMATION} IDs",
+    )

@@ -15,11 +15,17 @@ from emulator.schemas.fields import (
     validate_e164,
 )
 from emulator.schemas.requests import NullMeansAbsentSchema
+from emulator.schemas.streamed import oversized_list_problem
 
 FORMATS = ("SMS", "MMS", "TTS")
 SOURCE_NUMBER_TYPES = ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")
 MAX_MESSAGES_PER_REQUEST = 100
 MAX_METADATA_PAIRS = 10
+TOO_MANY_MESSAGES = "Between 1 and 100 messages are allowed per request."
+# A batch of 100 messages, each with every field, 10 metadata pairs and 10 media URLs, holds
+# about 3,400 JSON values; a body with more is refused before it is parsed.
+MAX_JSON_VALUES = 10_000
+_BATCH = "100 messages"
 
 _ALPHA_TAG = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 _SHORTCODE = re.compile(r"[0-9]{3,8}")
@@ -105,6 +111,14 @@ def source_number_problem(source_number: str, declared_type: str | None) -> str 
     return None
 
 
+def oversized_batch_problem(body: bytes) -> str | None:
+    """The detail of a send body too big to parse and validate: more than 100 `messages`, or
+    more values than 100 messages can hold; None otherwise."""
+    return oversized_list_problem(
+        body, "messages", MAX_MESSAGES_PER_REQUEST, TOO_MANY_MESSAGES, MAX_JSON_VALUES, _BATCH
+    )
+
+
 class SendMessagesRequestSchema(NullMeansAbsentSchema):
     """The body of POST /v1/messages: 1 to 100 messages."""
 
@@ -114,7 +128,7 @@ class SendMessagesRequestSchema(NullMeansAbsentSchema):
         validate=validate.Length(
             min=1,
             max=MAX_MESSAGES_PER_REQUEST,
-            error="Between {min} and {max} messages are allowed per request.",
+            error=TOO_MANY_MESSAGES,
         ),
     )
 

@@ -6,9 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.clock import Clock
+from emulator.domain.account_webhook_events import trial_variables
 from emulator.domain.ids import new_id, normalise_id
 from emulator.domain.records import AccountWebhook
-from emulator.errors import Conflict, NotFound
+from emulator.domain.velocity import (
+    DEFAULT_LIMITS,
+    RenderLimits,
+    TemplateProblem,
+    TemplateTooCostly,
+    render,
+)
+from emulator.errors import BadRequest, Conflict, NotFound
+from emulator.schemas.validation import INVALID_REQUEST
 from emulator.store import Store, account_webhooks
 
 DUPLICATE = "A webhook with the given url and method already exists."
@@ -17,12 +26,17 @@ DUPLICATE = "A webhook with the given url and method already exists."
 class WebhookService:
     """What happens when an account manages its webhooks."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, template_limits: RenderLimits = DEFAULT_LIMITS
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._template_limits = template_limits
 
     def create(self, account_id: str, fields: dict[str, Any]) -> AccountWebhook:
-        """Store a validated webhook; Conflict when the account has one with its URL and method."""
+        """Store a validated webhook; Conflict when the account has one with its URL and method,
+        BadRequest when its template costs too much to render."""
+        self._check_cost(fields["template"])
         webhook: AccountWebhook = {
             "id": new_id(),
             "account_id": account_id,
@@ -56,6 +70,8 @@ class WebhookService:
     def update(self, account_id: str, webhook_id: str, changes: dict[str, Any]) -> AccountWebhook:
         """Apply the validated changes that are not None; NotFound for an unknown ID."""
         webhook = self._find(account_id, webhook_id)
+        if changes.get("template") is not None:
+            self._check_cost(changes["template"])
         given = {name: value for name, value in changes.items() if value is not None}
         changed: AccountWebhook = {**webhook, **given}  # type: ignore[typeddict-item]
         with self._store.transaction() as tx:
@@ -72,6 +88,17 @@ class WebhookService:
             deleted = account_webhooks.delete(tx, account_id, canonical)
         if not deleted:
             raise NotFound()
+
+    def _check_cost(self, template: str) -> None:
+        """BadRequest naming `template` when rendering the largest variables a message can give
+        goes beyond the limits: known now, it would fail every delivery. A template that fails
+        otherwise here may well render the real variables."""
+        try:
+            render(template, trial_variables(), self._template_limits)
+        except TemplateTooCostly as problem:
+            raise BadRequest(INVALID_REQUEST, [f"template: {problem}"]) from None
+        except TemplateProblem:
+            pass
 
     def _find(self, account_id: str, webhook_id: str) -> AccountWebhook:
         canonical = normalise_id(webhook_id)
