@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.app import create_app
+from emulator.app import create_app, openapi_document
 from emulator.settings import Settings
 from emulator.web.host_guard import listens_on_loopback
 from emulator.web.requests import EXTENSION_KEY
@@ -129,3 +129,10 @@ def test_a_foreign_host_is_refused_by_a_real_server(http):
     )
     assert refused.status_code == 403
     assert "rebind.example" in refused.json()["message"]
+
+
+def test_every_operation_declares_the_refusal():
+    for path, operations in openapi_document()["paths"].items():
+        for method, operation in operations.items():
+            if method != "parameters":
+                assert "403" in operation["responses"], (method, path)

@@ -41,7 +41,7 @@ class InspectedMessageSchema(MessageStatusSchema):
     sent_content = fields.String(allow_none=True)
     error_code = fields.String(allow_none=True)
     billing_units = fields.Integer()
-    next_transition_at = Timestamp()
+    next_transition_at = Timestamp(allow_none=True)
     created_at = Timestamp()
     updated_at = Timestamp()
 
