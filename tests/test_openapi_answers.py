@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from sqlalchemy import create_engine
 
 from emulator.app import openapi_document
 from tests.support import basic_auth, message
@@ -136,3 +137,17 @@ def test_webhooks_keys_blacklists_and_rules_are_answered_as_declared(answered):
     answered("DELETE", "/_emulator/chaos/{rule_id}", f"/_emulator/chaos/{added[0]['id']}")
     answered("DELETE", "/_emulator/chaos")
     answered("GET", "/_emulator/health")
+
+
+def test_answers_while_the_store_does_not_answer_are_declared(answered, emulator, monkeypatch):
+    # A store on a volume that has gone.
+    monkeypatch.setattr(emulator.store, "engine", create_engine("sqlite:////gone/store.db"))
+    for method, template in (
+        ("GET", "/v1/delivery_reports"),
+        ("GET", "/v1/webhooks/messages"),
+        ("GET", "/_emulator/messages"),
+        ("GET", "/_emulator/events"),
+    ):
+        assert answered(method, template).status_code == 503
+    sent = answered("POST", "/v1/messages", json={"messages": [message()]})
+    assert sent.status_code == 503

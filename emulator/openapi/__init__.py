@@ -25,6 +25,10 @@ REFUSED = (
 )
 # Any route of an emulator listening on loopback (DNS rebinding protection).
 FOREIGN_HOST = (403, "A Host this emulator does not serve (it listens on loopback)")
+# Any route that reads the store, while the store does not answer (with Retry-After).
+STORE_DOWN = (503, "The store does not answer; try again")
+# The routes that never read the store.
+STORELESS_PATHS = frozenset({"/_emulator/openapi.json", "/_emulator/docs", "/sign-in"})
 # Path parameters as the docs page fills them in: the demo account, and IDs that are well
 # formed (an unknown one answers 404).
 PATH_EXAMPLES = {
@@ -112,8 +116,9 @@ class _PathExamples(BasePlugin):
 class _AnswersByKind(BasePlugin):
     """Adds the errors an operation answers by the kind it is: every /v1 request and every body
     is read, so may be too large; a body, and any change to the guarded control plane, must be
-    JSON; the guarded control plane refuses a request it does not serve; and an emulator on
-    loopback refuses a Host it does not serve on every route."""
+    JSON; the guarded control plane refuses a request it does not serve; an emulator on
+    loopback refuses a Host it does not serve on every route; and a route that reads the store
+    is unavailable while the store does not answer."""
 
     def operation_helper(
         self,
@@ -134,6 +139,8 @@ class _AnswersByKind(BasePlugin):
             responses = described.setdefault("responses", {})
             if str(FOREIGN_HOST[0]) not in responses:
                 answers.setdefault(FOREIGN_HOST[0], FOREIGN_HOST[1])
+            if str(STORE_DOWN[0]) not in responses and path not in STORELESS_PATHS:
+                answers[STORE_DOWN[0]] = STORE_DOWN[1]
             for status, description in answers.items():
                 responses[str(status)] = _error_answer(description)
             described["responses"] = dict(sorted(responses.items()))
