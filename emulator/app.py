@@ -43,6 +43,7 @@ from emulator.settings import Settings
 from emulator.store import Store
 from emulator.ui import ui
 from emulator.web.error_handlers import register_error_handlers
+from emulator.web.host_guard import guard_host_names
 from emulator.web.requests import EXTENSION_KEY
 
 NUL_IN_QUERY = "The query string holds a NUL character (%00), which is not accepted."
@@ -68,6 +69,7 @@ def create_app(
     app.before_request(_refuse_empty_path_segments)
     app.before_request(_refuse_nul)
     app.extensions[EXTENSION_KEY] = build_emulator(settings, store=store, clock=clock)
+    guard_host_names(app)
     register_routes(app)
     register_error_handlers(app)
     log_requests(app)

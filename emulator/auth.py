@@ -100,7 +100,8 @@ class Authenticator:
             raise Forbidden()
         try:
             signed_at = parsedate_to_datetime(value).timestamp()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
+            # A year, hour or offset too large for a datetime is no date either.
             raise Forbidden() from None
         if self._date_window and abs(time.time() - signed_at) > self._date_window:
             raise Forbidden()

@@ -14,6 +14,10 @@ from typing import Protocol
 from emulator.store import Store
 from emulator.store import clock as stored_clock
 
+# Where the emulator's time ends: a day short of the last year a datetime holds, which leaves room
+# for every delay added to now (an expiry, a retry, the days a held message waits, retention).
+LAST_MOMENT = datetime(9998, 12, 31, tzinfo=UTC)
+
 
 class ClockState(Protocol):
     """Where the offset and the generation are kept."""
@@ -83,15 +87,19 @@ class Clock:
         self._state = state or LocalClockState()
 
     def now(self) -> datetime:
-        """The emulator's current time, timezone-aware UTC."""
-        return datetime.now(UTC) + self._state.clock_offset()
+        """The emulator's current time, timezone-aware UTC; it stops at LAST_MOMENT."""
+        return min(datetime.now(UTC) + self._state.clock_offset(), LAST_MOMENT)
 
     def advance(self, seconds: float) -> datetime:
-        """Move the emulator's time forward and return the new now."""
+        """Move the emulator's time forward (no further than LAST_MOMENT) and return the new now."""
         if seconds < 0:
             raise ValueError("the clock only moves forward")
-        self._state.raise_clock_offset(self._state.clock_offset() + timedelta(seconds=seconds))
-        return self.now()
+        now = self.now()
+        return self.advance_to(now + min(timedelta(seconds=seconds), LAST_MOMENT - now))
+
+    def can_advance(self, seconds: float) -> bool:
+        """Whether moving `seconds` forward stays within LAST_MOMENT."""
+        return seconds <= (LAST_MOMENT - self.now()).total_seconds()
 
     def reset(self) -> None:
         """Go back to real time, starting a new generation."""
@@ -102,6 +110,7 @@ class Clock:
         return self._state.clock_generation()
 
     def advance_to(self, moment: datetime) -> datetime:
-        """Move forward to `moment`; a moment in the past leaves the clock where it is."""
-        self._state.raise_clock_offset(moment - datetime.now(UTC))
+        """Move forward to `moment`, or to LAST_MOMENT if it is later; a moment in the past
+        leaves the clock where it is."""
+        self._state.raise_clock_offset(min(moment, LAST_MOMENT) - datetime.now(UTC))
         return self.now()

@@ -1,4 +1,9 @@
-"""Log set-up: one line per event, plain text or JSON, and one line per HTTP request."""
+"""Log set-up: one line per event, plain text or JSON, and one line per HTTP request.
+
+Log lines carry text clients chose (paths, names of rules, URLs, account IDs, error messages).
+The formatters, not the callers, make that text safe: the plain format escapes control
+characters, so no client can start a forged line or colour the terminal; the JSON format is one
+JSON object per line whatever the text holds."""
 
 from __future__ import annotations
 
@@ -13,6 +18,37 @@ from emulator.redaction import escape_control
 PLAIN, JSON = "plain", "json"
 FORMATS = (PLAIN, JSON)
 REQUEST_LOG = logging.getLogger("emulator.requests")
+
+
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Each line of a traceback under a plain line starts with this, so that none of them (an
+# exception's message holds text a client chose) can pass for a line of its own.
+TRACEBACK_INDENT = "    | "
+
+
+class PlainFormatter(logging.Formatter):
+    """`time LEVEL logger: message` on one line, control characters escaped; a traceback
+    follows on indented lines."""
+
+    def __init__(self) -> None:
+        super().__init__(PLAIN_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = record.getMessage()
+        record.asctime = self.formatTime(record, self.datefmt)
+        lines = [escape_control(self.formatMessage(record))]
+        # Formatted afresh: another handler may have cached the traceback unindented.
+        if record.exc_info:
+            lines.append(_indented(self.formatException(record.exc_info)))
+        elif record.exc_text:
+            lines.append(_indented(record.exc_text))
+        if record.stack_info:
+            lines.append(_indented(self.formatStack(record.stack_info)))
+        return "\n".join(lines)
+
+
+def _indented(text: str) -> str:
+    return "\n".join(TRACEBACK_INDENT + escape_control(line) for line in text.splitlines())
 
 
 class JsonFormatter(logging.Formatter):
@@ -30,7 +66,7 @@ class JsonFormatter(logging.Formatter):
         entry.update({name: getattr(record, name) for name in self.FIELDS if hasattr(record, name)})
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
+        return json.dumps(entry, default=str)
 
 
 def configure_logging(log_format: str = PLAIN, level: int = logging.INFO) -> None:
@@ -39,7 +75,7 @@ def configure_logging(log_format: str = PLAIN, level: int = logging.INFO) -> Non
     if log_format == JSON:
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(PlainFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

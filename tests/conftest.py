@@ -28,6 +28,7 @@ BOTH_BACKENDS = (
     "tests/test_control.py",
     "tests/test_events.py",
     "tests/test_hostile_input.py",
+    "tests/test_hostile_numbers.py",
     "tests/test_inbox.py",
     "tests/test_isolation.py",
     "tests/test_kept_state.py",

@@ -12,6 +12,7 @@ from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, v1_operation
 from emulator.schemas.common import EmptySchema
 from emulator.schemas.messages import (
     CancelMessageRequestSchema,
+    CancelRefusedSchema,
     MessageStatusSchema,
     SendMessagesRequestSchema,
     SendMessagesResponseSchema,
@@ -72,7 +73,11 @@ def get_message_status(messageId: str) -> ResponseReturnValue:
     "CancelScheduledMessage",
     "Cancel a scheduled message",
     TAG,
-    {200: ("Cancelled", EmptySchema)} | BAD_REQUEST | NOT_FOUND,
+    {
+        200: ("Cancelled", EmptySchema),
+        400: ("An invalid body, or a message that is not scheduled", CancelRefusedSchema),
+    }
+    | NOT_FOUND,
     body=CancelMessageRequestSchema,
     example={"status": "cancelled"},
 )

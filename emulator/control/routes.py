@@ -8,7 +8,8 @@ from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest.blueprint import Blueprint
 
-from emulator.errors import STORE_UNAVAILABLE
+from emulator.clock import LAST_MOMENT
+from emulator.errors import STORE_UNAVAILABLE, BadRequest
 from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, OPEN, operation
 from emulator.schemas.common import StatusSchema, UnavailableSchema
 from emulator.schemas.control import (
@@ -23,9 +24,10 @@ from emulator.schemas.control import (
     WebhookFilterSchema,
     WebhooksSchema,
 )
-from emulator.schemas.validation import load_or_reject
+from emulator.schemas.validation import INVALID_REQUEST, load_or_reject
 from emulator.store import messages as stored_messages
 from emulator.store import webhook_deliveries
+from emulator.timestamps import format_timestamp
 from emulator.web.admin_guard import check_control_request
 from emulator.web.requests import current_emulator, json_body, respond
 
@@ -144,7 +146,13 @@ def clock() -> ResponseReturnValue:
 )
 def advance_clock() -> ResponseReturnValue:
     body = load_or_reject(_advance, json_body())
-    return respond(_clock, {"now": current_emulator().engine.advance(body["seconds"])})
+    emulator = current_emulator()
+    if not emulator.clock.can_advance(body["seconds"]):
+        raise BadRequest(
+            INVALID_REQUEST,
+            [f"seconds: The clock does not go past {format_timestamp(LAST_MOMENT)}."],
+        )
+    return respond(_clock, {"now": emulator.engine.advance(body["seconds"])})
 
 
 @control.post("/replies")

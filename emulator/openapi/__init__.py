@@ -23,6 +23,12 @@ REFUSED = (
     "A missing or wrong admin token, a Host not served without a token, "
     "or a change sent from another site",
 )
+# Any route of an emulator listening on loopback (DNS rebinding protection).
+FOREIGN_HOST = (403, "A Host this emulator does not serve (it listens on loopback)")
+# Any route that reads the store, while the store does not answer (with Retry-After).
+STORE_DOWN = (503, "The store does not answer; try again")
+# The routes that never read the store.
+STORELESS_PATHS = frozenset({"/_emulator/openapi.json", "/_emulator/docs", "/sign-in"})
 # Path parameters as the docs page fills them in: the demo account, and IDs that are well
 # formed (an unknown one answers 404).
 PATH_EXAMPLES = {
@@ -110,7 +116,9 @@ class _PathExamples(BasePlugin):
 class _AnswersByKind(BasePlugin):
     """Adds the errors an operation answers by the kind it is: every /v1 request and every body
     is read, so may be too large; a body, and any change to the guarded control plane, must be
-    JSON; the guarded control plane refuses a request it does not serve."""
+    JSON; the guarded control plane refuses a request it does not serve; an emulator on
+    loopback refuses a Host it does not serve on every route; and a route that reads the store
+    is unavailable while the store does not answer."""
 
     def operation_helper(
         self,
@@ -129,6 +137,10 @@ class _AnswersByKind(BasePlugin):
             if guarded:
                 answers[REFUSED[0]] = REFUSED[1]
             responses = described.setdefault("responses", {})
+            if str(FOREIGN_HOST[0]) not in responses:
+                answers.setdefault(FOREIGN_HOST[0], FOREIGN_HOST[1])
+            if str(STORE_DOWN[0]) not in responses and path not in STORELESS_PATHS:
+                answers[STORE_DOWN[0]] = STORE_DOWN[1]
             for status, description in answers.items():
                 responses[str(status)] = _error_answer(description)
             described["responses"] = dict(sorted(responses.items()))

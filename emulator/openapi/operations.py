@@ -99,10 +99,16 @@ def v1_operation(
 
 
 def page_operation(
-    operation_id: str, summary: str, answers: Answers | None = None
+    operation_id: str,
+    summary: str,
+    answers: Answers | None = None,
+    *,
+    query: type[Schema] | None = None,
 ) -> Callable[[View], View]:
     """A page of the web inbox: HTML, behind the control plane's guard."""
-    return operation(operation_id, summary, "Web inbox", HTML | SIGN_IN_FIRST | (answers or {}))
+    return operation(
+        operation_id, summary, "Web inbox", HTML | SIGN_IN_FIRST | (answers or {}), query=query
+    )
 
 
 # Where flask-smorest keeps what a handler's decorators declared, read when its blueprint is

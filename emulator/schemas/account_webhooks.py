@@ -19,7 +19,7 @@ from marshmallow import (
 
 from emulator.domain.account_webhook_events import CONTENT_TYPES, EVENTS, METHODS
 from emulator.domain.velocity import template_problem
-from emulator.schemas.fields import StrictString
+from emulator.schemas.fields import LARGEST_STORED_INTEGER, QueryInteger, StrictString
 from emulator.schemas.messages import MAX_URL_LENGTH
 from emulator.schemas.requests import NullMeansAbsentSchema
 
@@ -169,9 +169,9 @@ class WebhookPageSchema(Schema):
 class WebhookPageQuerySchema(Schema):
     """`page` (from 0) and `pageSize` (the official SDK's name) or `page_size` (the spec's)."""
 
-    page = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    pageSize = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
-    page_size = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    page = QueryInteger(0, LARGEST_STORED_INTEGER // MAX_PAGE_SIZE, load_default=0)
+    pageSize = QueryInteger(1, MAX_PAGE_SIZE)
+    page_size = QueryInteger(1, MAX_PAGE_SIZE)
 
     @validates_schema
     def _one_size(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from emulator.domain.statuses import MESSAGE_STATUSES
 from emulator.schemas.fields import (
+    QueryInteger,
     StrictBoolean,
     StrictNumber,
     StrictString,
@@ -27,10 +28,8 @@ DEFAULT_PAGE, LARGEST_PAGE, LARGEST_OFFSET = 100, 1000, 10**9
 class PageSchema(Schema):
     """`limit` and `offset` query parameters of a list, both bounded."""
 
-    limit = fields.Integer(
-        load_default=DEFAULT_PAGE, validate=validate.Range(min=1, max=LARGEST_PAGE)
-    )
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=LARGEST_OFFSET))
+    limit = QueryInteger(1, LARGEST_PAGE, load_default=DEFAULT_PAGE)
+    offset = QueryInteger(0, LARGEST_OFFSET, load_default=0)
 
 
 class InspectedMessageSchema(MessageStatusSchema):
@@ -42,7 +41,7 @@ class InspectedMessageSchema(MessageStatusSchema):
     sent_content = fields.String(allow_none=True)
     error_code = fields.String(allow_none=True)
     billing_units = fields.Integer()
-    next_transition_at = Timestamp()
+    next_transition_at = Timestamp(allow_none=True)
     created_at = Timestamp()
     updated_at = Timestamp()
 

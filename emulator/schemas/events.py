@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from emulator.domain.lookups import LOOKUP_EVENT
-from emulator.schemas.fields import Timestamp
+from emulator.schemas.fields import LARGEST_STORED_INTEGER, QueryInteger, Timestamp
 from emulator.store.events import KINDS
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-LAST_SEQ = 2**63 - 1  # the largest integer a database column holds
 
 
 class EventFilterSchema(Schema):
     """Query parameters: events after the cursor `after`, at most `limit` of them."""
 
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=LAST_SEQ))
-    limit = fields.Integer(
-        load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT)
-    )
+    after = QueryInteger(0, LARGEST_STORED_INTEGER, load_default=0)
+    limit = QueryInteger(1, MAX_LIMIT, load_default=DEFAULT_LIMIT)
 
 
 class EventSchema(Schema):

@@ -10,14 +10,20 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
+from emulator.clock import LAST_MOMENT
 from emulator.timestamps import as_utc, format_timestamp
 
 # ASCII digits only, matched whole: `\d` takes any script's digits, `$` a trailing newline.
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+# A query integer: ASCII digits only (`int()` also takes `٣`, ` 1` and `1_000`), not absurdly long.
+_QUERY_INTEGER = re.compile(r"-?[0-9]{1,100}")
+# The largest number a query may hand to either store: PostgreSQL's INTEGER, also what it takes
+# as a LIMIT or OFFSET parameter, and a seq column's largest value.
+LARGEST_STORED_INTEGER = 2**31 - 1
 # Leaves room for the days a message may be held (social sending) without leaving datetime's range.
-EARLIEST, LATEST = datetime(1, 1, 2, tzinfo=UTC), datetime(9998, 12, 31, tzinfo=UTC)
+EARLIEST, LATEST = datetime(1, 1, 2, tzinfo=UTC), LAST_MOMENT
 
 
 class StrictBoolean(fields.Boolean):
@@ -63,6 +69,21 @@ class StrictInteger(fields.Integer):
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class QueryInteger(fields.Integer):
+    """An integer in a query string, within `[low, high]`: ASCII digits only, so `²`, `٣`,
+    ` 1` and `1_000` are type errors rather than numbers or crashes further on."""
+
+    def __init__(self, low: int, high: int, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Range(min=low, max=high), **kwargs)
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> int:
+        if not isinstance(value, str) or not _QUERY_INTEGER.fullmatch(value):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 

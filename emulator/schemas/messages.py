@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from emulator.schemas.common import ErrorSchema
 from emulator.schemas.fields import (
     StrictBoolean,
     StrictString,
@@ -142,17 +143,25 @@ class CancelMessageRequestSchema(Schema):
     )
 
 
+class CancelRefusedSchema(ErrorSchema):
+    """The 400 of PUT /v1/messages/{messageId}: `details` for an invalid body; only the
+    `message` (as the reference shows it) for a message that is not scheduled."""
+
+    details = fields.List(fields.String())
+
+
 class _MessageFields(Schema):
-    callback_url = fields.String()
+    # The optional fields: left out of an echo when unset, null in a status.
+    callback_url = fields.String(allow_none=True)
     content = fields.String()
     destination_number = fields.String()
     delivery_report = fields.Boolean()
     format = fields.String()
-    message_expiry_timestamp = Timestamp()
-    metadata = fields.Dict()
-    scheduled = Timestamp()
-    source_number = fields.String()
-    source_number_type = fields.String()
+    message_expiry_timestamp = Timestamp(allow_none=True)
+    metadata = fields.Dict(allow_none=True)
+    scheduled = Timestamp(allow_none=True)
+    source_number = fields.String(allow_none=True)
+    source_number_type = fields.String(allow_none=True)
     message_id = fields.String()
     status = fields.String()
 

@@ -3,15 +3,17 @@ numbers an account may send to."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from emulator.errors import BadRequest
-from emulator.schemas.fields import StrictString, validate_e164
+from emulator.schemas.fields import LARGEST_STORED_INTEGER, StrictString, validate_e164
 from emulator.schemas.validation import INVALID_REQUEST
 
 MAX_NUMBERS = 10
+_TOKEN = re.compile(r"[0-9]{1,10}")
 
 
 class InternationalNumber(StrictString):
@@ -21,11 +23,17 @@ class InternationalNumber(StrictString):
         super().__init__(validate=validate_e164, **kwargs)
 
 
+def validate_token(token: str) -> None:
+    """A token this API hands out: ASCII digits, no larger than an offset either store takes."""
+    if not _TOKEN.fullmatch(token) or int(token) > LARGEST_STORED_INTEGER:
+        raise ValidationError("Not a valid pagination token.")
+
+
 class BlacklistQuerySchema(Schema):
     """Query parameters of GET /v1/number_authorisation/mt/blacklist."""
 
     token = fields.String(
-        validate=validate.Regexp(r"^[0-9]{1,18}$", error="Not a valid pagination token."),
+        validate=validate_token,
         metadata={"description": "The `page` of the previous answer's `pagination`"},
     )
 

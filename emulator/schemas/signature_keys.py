@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from emulator.domain.ids import normalise_id
 from emulator.domain.signing import CIPHERS, DIGESTS
 from emulator.errors import BadRequest
-from emulator.schemas.fields import Timestamp
+from emulator.schemas.fields import LARGEST_STORED_INTEGER, QueryInteger, Timestamp
 from emulator.schemas.validation import bounded
 
 BAD_REQUEST = "Bad Request"
@@ -73,10 +73,8 @@ class SignatureKeyPageQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    page = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    page_size = fields.Integer(
-        load_default=MAX_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
-    )
+    page = QueryInteger(0, LARGEST_STORED_INTEGER // MAX_PAGE_SIZE, load_default=0)
+    page_size = QueryInteger(1, MAX_PAGE_SIZE, load_default=MAX_PAGE_SIZE)
 
 
 class SignatureKeySchema(Schema):

@@ -9,7 +9,6 @@ from typing import Any
 from emulator.clock import Clock
 from emulator.domain.chaos_rules import API, ChaosRule, Injected, matches
 from emulator.errors import NotFound
-from emulator.redaction import escape_control
 from emulator.store import Store, chaos_rules
 from emulator.store.events import Event
 
@@ -78,8 +77,8 @@ class ChaosService:
                 "chaos rule %s injected %s into %s %s for %s",
                 fault.rule_name or fault.rule_id,
                 _shown(fault),
-                escape_control(method),
-                escape_control(path),
+                method,
+                path,
                 account_id,
             )
         return faults

@@ -4,6 +4,7 @@ admin token in an HttpOnly, SameSite=Strict cookie, and the headers every page i
 from __future__ import annotations
 
 import hmac
+import re
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
@@ -21,6 +22,7 @@ CONTENT_SECURITY_POLICY = (
     "style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 PAGE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -71,9 +73,14 @@ def _bytes(secret: str) -> bytes:
 def _local(target: str) -> str:
     """`target` when it is a path on this site, else the home page (no open redirect)."""
     target = target.rstrip("?")
-    parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
-    if "\\" in target:
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return "/"
+    if parts.scheme or parts.netloc or _CONTROL.search(target):
+        # A CR or LF would end the Location header early; other control characters are no
+        # part of a path this site links to.
         return "/"
     return target

@@ -17,7 +17,9 @@ from flask_smorest.blueprint import Blueprint
 from werkzeug.wrappers import Response
 
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
-from emulator.openapi.operations import NOT_FOUND, OPEN, operation, page_operation
+from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, OPEN, operation, page_operation
+from emulator.schemas.inbox_pages import InboxPageQuerySchema
+from emulator.schemas.validation import load_or_reject
 from emulator.services.conversations import ConversationService
 from emulator.store.events import last_event_seq
 from emulator.timestamps import format_timestamp
@@ -80,7 +82,12 @@ class SignIn(MethodView):
 
 
 @ui.get("/")
-@page_operation("InboxHandsets", "Handsets, latest message first; ?account, ?q, ?page")
+@page_operation(
+    "InboxHandsets",
+    "Handsets, latest message first; ?account, ?q, ?page",
+    BAD_REQUEST,
+    query=InboxPageQuerySchema,
+)
 def handsets() -> ResponseReturnValue:
     cursor, service = _cursor_and_service()
     account = request.args.get("account", "")
@@ -116,7 +123,12 @@ def conversation(number: str) -> ResponseReturnValue:
 
 
 @ui.get("/webhooks")
-@page_operation("InboxWebhooks", "Webhook deliveries and attempts; ?message_id, ?state")
+@page_operation(
+    "InboxWebhooks",
+    "Webhook deliveries and attempts; ?message_id, ?state, ?page",
+    BAD_REQUEST,
+    query=InboxPageQuerySchema,
+)
 def webhooks() -> ResponseReturnValue:
     message_id = request.args.get("message_id", "").strip()
     state = request.args.get("state", "")
@@ -195,5 +207,9 @@ def _render(template: str, cursor: int, **context: Any) -> str:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+    """The page asked for; 400 for a page that is not a number from 1 to LARGEST_INBOX_PAGE."""
+    page: int = load_or_reject(_page_query, request.args.to_dict())["page"]
+    return page
+
+
+_page_query = InboxPageQuerySchema()

@@ -14,6 +14,9 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ADMIN_COOKIE = "mm_emulator_admin_token"
+SERVED_NAMES = (
+    "use localhost, 127.0.0.1, the address the emulator listens on, or one of --allowed-hosts."
+)
 
 
 class RefusedRequest(ApiError):
@@ -27,12 +30,11 @@ def check_control_request(admin_token: str | None, served_names: frozenset[str])
     if admin_token:
         if not _has_admin_token(admin_token):
             raise Forbidden()
-    elif not _host_is_ours(served_names):
+    elif not host_is_ours(served_names):
         # A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) arrives
         # with its own name in Host; without a token, only this machine's names are served.
         raise RefusedRequest(
-            f"Host {request.host!r} is not served without an admin token; use localhost, "
-            "127.0.0.1, the address the emulator listens on, or one of --allowed-hosts."
+            f"Host {request.host!r} is not served without an admin token; {SERVED_NAMES}"
         )
     if request.method in SAFE_METHODS:
         return
@@ -57,7 +59,8 @@ def _same_secret(given: str, expected: str) -> bool:
     )
 
 
-def _host_is_ours(served_names: frozenset[str]) -> bool:
+def host_is_ours(served_names: frozenset[str]) -> bool:
+    """Whether the request's Host names this machine or one of `served_names`."""
     name = _hostname(request.host)
     return name in LOOPBACK_NAMES or (name in served_names and name not in WILDCARD_HOSTS)
 
