@@ -174,6 +174,7 @@ def test_json_logs_one_line_per_request_without_secrets(tmp_path):
             ":memory:",
             "--log-format",
             "json",
+            "--access-log",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
