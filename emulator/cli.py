@@ -160,15 +160,16 @@ class Serving:
 
 
 def _tls_files(settings: Settings) -> TlsFiles | None:
-    """The certificate and key to serve HTTPS with: the user's own, or the emulator's, kept
-    beside an SQLite database file, else in the user's application folder."""
+    """The certificate and key to serve HTTPS with: the user's own, or the emulator's for the
+    names the emulator is reached by, kept beside an SQLite database file, else in the user's
+    application folder."""
     if settings.tls_cert is not None:
         return users_certificate(settings.tls_cert, settings.tls_key)
     if not settings.tls:
         return None
     database_file = sqlite_file(settings.database_url)
     folder = database_file.parent if database_file else Path(click.get_app_dir(PROG))
-    return own_certificate(folder, settings.host)
+    return own_certificate(folder, settings.served_host_names)
 
 
 def _serve_from_this_process(serving: Serving) -> None:

@@ -73,7 +73,8 @@ class Settings:
     allowed_hosts: str | None = _setting(
         None,
         "Comma-separated host names served without an admin token besides localhost and the"
-        " listening address (DNS rebinding protection).",
+        " listening address (DNS rebinding protection); with --tls, also names in the"
+        " certificate.",
     )
     max_body_bytes: int = _setting(
         5 * 1024 * 1024, "Largest request body accepted; larger ones get 413.", low=1
@@ -135,7 +136,8 @@ class Settings:
     tls: bool = _setting(
         False,
         "Serve HTTPS instead of HTTP, with a certificate the emulator makes for localhost,"
-        " 127.0.0.1, ::1 and --host, signed by its own authority (kept beside the database).",
+        " 127.0.0.1, ::1, --host and --allowed-hosts, signed by its own authority (kept beside"
+        " the database).",
     )
     tls_cert: str | None = _setting(
         None,

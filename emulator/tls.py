@@ -2,19 +2,20 @@
 
 A client trusts the emulator once: the first start with `--tls` makes a small certificate
 authority and keeps it (`mm-emulator-ca.pem` is the file to trust); it signs a server
-certificate for `localhost`, `127.0.0.1`, `::1` and the `--host` name, so listening on another
-name never asks the client to trust anything new.
+certificate for `localhost`, `127.0.0.1`, `::1`, the `--host` name and the `--allowed-hosts`
+names, so listening on another name never asks the client to trust anything new.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import ipaddress
 import os
-import re
 import ssl
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,20 +54,23 @@ class TlsFiles:
     trusted: Path
 
 
-def server_names(host: str) -> tuple[str, ...]:
-    """The names a server certificate for a server listening on `host` is made for."""
-    host = host.strip("[]").lower()
-    if host in _WILDCARDS or host in LOOPBACK_NAMES:
-        return LOOPBACK_NAMES
-    return (*LOOPBACK_NAMES, host)
+def server_names(host_names: Iterable[str]) -> tuple[str, ...]:
+    """The names a server certificate is made for: loopback's, then `host_names` (those a
+    server is reached by: the address it listens on, other names it is given), wildcard
+    addresses left out."""
+    extra = sorted(
+        {name.strip("[]").lower() for name in host_names} - {*_WILDCARDS, *LOOPBACK_NAMES}
+    )
+    return (*LOOPBACK_NAMES, *extra)
 
 
-def own_certificate(folder: Path, host: str) -> TlsFiles:
+def own_certificate(folder: Path, host_names: Iterable[str]) -> TlsFiles:
     """The emulator's own certificates in `folder` (made as needed): the authority kept there,
-    made once, and a server certificate it signed for `host`, kept while it is good."""
+    made once, and a server certificate it signed for `host_names` and loopback, kept while it
+    is good."""
     folder.mkdir(parents=True, exist_ok=True)
     authority = _authority(folder)
-    names = server_names(host)
+    names = server_names(host_names)
     server_path = folder / SERVER_FILE.format(suffix=_file_suffix(names))
     if not _good_server_file(server_path, names, authority[0]):
         certificate, key = _server_certificate(names, *authority)
@@ -168,9 +172,11 @@ def _good_server_file(path: Path, names: tuple[str, ...], authority: x509.Certif
 
 
 def _file_suffix(names: tuple[str, ...]) -> str:
-    """What tells apart the server file of one host name from another's, safe in a file name."""
+    """What tells apart the server file of one set of names from another's."""
     extra = names[len(LOOPBACK_NAMES) :]
-    return "".join("-" + re.sub(r"[^A-Za-z0-9.-]", "_", name) for name in extra)
+    if not extra:
+        return ""
+    return "-" + hashlib.sha256(",".join(extra).encode()).hexdigest()[:12]
 
 
 def _new_authority() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:

@@ -3,11 +3,13 @@ and trusted once, or with a user's own; real clients over TLS."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import ssl
 import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from cryptography.x509.oid import ExtensionOID
 from emulator.tls import AUTHORITY_FILE, own_certificate
 from tests.support import basic_auth, message
 from tests.test_cli import assert_fails_with, mm_emulator_command, run_cli
+from tests.test_dockerfile import instruction
 
 BANNER_START = "mm-emulator "
 CERTIFICATE_LINE = "HTTPS certificate to trust: "
@@ -79,23 +82,33 @@ def test_https_with_a_certificate_kept_beside_the_database_and_trusted_once(tmp_
             send(base_url, verify=True)
     trusted = Path(certificate).read_bytes()
     # Another start, listening on another name: the same authority, trusted already.
-    with serving("--tls", "--db", str(db), "--host", "127.0.0.2") as (base_url, again):
+    args = ("--tls", "--db", str(db), "--host", "127.0.0.2", "--allowed-hosts", "emulator.test")
+    with serving(*args) as (base_url, again):
         assert (again, Path(again).read_bytes()) == (certificate, trusted)
         assert base_url.startswith("https://127.0.0.2:")
         assert send(base_url, verify=again).status_code == 202
+        served = ssl.get_server_certificate(("127.0.0.2", int(base_url.rsplit(":", 1)[1])))
+        assert names_of(served.encode()) == {
+            "localhost",
+            "127.0.0.1",
+            "::1",
+            "127.0.0.2",
+            "emulator.test",
+        }
         answered = requests.get(f"{base_url}/v1/messages", headers=basic_auth(), verify=again)
         assert answered.status_code == 405
 
 
-def test_the_server_certificate_names_loopback_and_the_host(tmp_path):
-    files = own_certificate(tmp_path, "emulator.internal")
+def test_the_server_certificate_names_loopback_and_the_names_it_is_reached_by(tmp_path):
+    files = own_certificate(tmp_path, ["emulator.internal", "[fd00::1]", "LOCALHOST"])
     assert names_of(files.certificate.read_bytes()) == {
         "localhost",
         "127.0.0.1",
         "::1",
         "emulator.internal",
+        "fd00::1",
     }
-    assert names_of(own_certificate(tmp_path, "0.0.0.0").certificate.read_bytes()) == {
+    assert names_of(own_certificate(tmp_path, ["0.0.0.0"]).certificate.read_bytes()) == {
         "localhost",
         "127.0.0.1",
         "::1",
@@ -128,7 +141,7 @@ def test_plain_http_to_the_https_port_is_told_to_use_https(tmp_path):
 
 
 def test_your_own_certificate_and_key(tmp_path):
-    own = own_certificate(tmp_path / "yours", "localhost")
+    own = own_certificate(tmp_path / "yours", ["localhost"])
     content = own.certificate.read_text()
     key_start, certificate_start = (
         content.index("-----BEGIN PRIVATE KEY"),
@@ -180,3 +193,16 @@ def test_worker_processes_serve_https_from_the_environment(tmp_path):
     with serving(*args, env={"MM_EMULATOR_TLS": "true"}) as (base_url, certificate):
         answers = [send(base_url, verify=certificate).status_code for _ in range(10)]
         assert answers == [202] * 10
+
+
+def test_the_images_health_check_speaks_https_when_the_emulator_does(tmp_path):
+    _, _, exec_form = instruction("HEALTHCHECK").partition(" CMD ")
+    _, *arguments = json.loads(exec_form)
+    check = [sys.executable, *arguments]
+    args = ("--tls", "--host", "0.0.0.0", "--db", str(tmp_path / "emulator.db"))
+    with serving(*args) as (base_url, _):
+        port = base_url.rsplit(":", 1)[1]
+        for tls, healthy in (({"MM_EMULATOR_TLS": "1"}, True), ({}, False)):
+            env = {**os.environ, "MM_EMULATOR_PORT": port, "MM_EMULATOR_TLS": "", **tls}
+            result = subprocess.run(check, env=env, capture_output=True, timeout=30)
+            assert (result.returncode == 0) is healthy, result.stderr
