@@ -15,6 +15,7 @@ from emulator.control import control
 from emulator.control.chaos_rules import chaos
 from emulator.control.docs import docs
 from emulator.control.events import events
+from emulator.control.tls import tls
 from emulator.engine.delivery_http import WebhookSender
 from emulator.engine.engine import Engine
 from emulator.errors import PARSE_FAILURE, BadRequest, NotFound
@@ -79,7 +80,7 @@ def create_app(
 def register_routes(app: Flask) -> OpenApi:
     """Every blueprint, its operations described in the OpenAPI document as it is registered."""
     described = OpenApi(app)
-    for blueprint in (create_v1_blueprint(), control, docs, events, chaos, ui):
+    for blueprint in (create_v1_blueprint(), control, docs, events, chaos, tls, ui):
         described.register_blueprint(blueprint)
     return described
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
@@ -26,9 +27,11 @@ from emulator.fixture_files import FixtureError, check_fixtures, load_accounts
 from emulator.instance import Emulator
 from emulator.logs import configure_logging
 from emulator.server import (
+    Deadlines,
     EmulatorServer,
     ServerError,
     StopServing,
+    base_url,
     can_fork,
     listening_socket,
     shut_down_and_exit,
@@ -44,6 +47,7 @@ from emulator.settings import (
 from emulator.store import Store, housekeeping
 from emulator.store import clock as stored_clock
 from emulator.store.database import StoreError, holds_a_store, shown_url, sqlite_file
+from emulator.tls import TlsError, TlsFiles, own_certificate, server_context, users_certificate
 from emulator.web.requests import emulator_of
 
 PROG = "mm-emulator"
@@ -92,7 +96,7 @@ class Commands(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (FixtureError, SettingsError, StoreError, ServerError) as error:
+        except (FixtureError, SettingsError, StoreError, ServerError, TlsError) as error:
             raise Failure(str(error)) from None
 
 
@@ -111,26 +115,76 @@ def serve(**options: Any) -> None:
     if not _is_loopback(settings.host) and not settings.admin_token:
         generated_token = secrets.token_urlsafe(24)
         settings = replace(settings, admin_token=generated_token)
-    configure_logging(settings.log_format)
+    configure_logging(settings.log_format, access_log=settings.access_log)
     # Before the store is opened: broken fixtures should not leave a new store file behind.
     check_fixtures(settings.fixtures, settings.chaos)
+    tls_files = _tls_files(settings)
+    if tls_files is not None:
+        # The control plane answers the certificate to trust from the file served.
+        settings = replace(
+            settings, tls_cert=str(tls_files.certificate), tls_key=str(tls_files.key)
+        )
     if settings.workers > 1 and not can_fork():
         logging.getLogger(__name__).warning(
             "this platform cannot fork: serving from one process, not %d", settings.workers
         )
         settings = replace(settings, workers=1)
+    serving = Serving(settings, generated_token, tls_files)
     if settings.workers == 1:
-        _serve_from_this_process(settings, generated_token)
+        _serve_from_this_process(serving)
     else:
-        _serve_from_worker_processes(settings, generated_token)
+        _serve_from_worker_processes(serving)
 
 
-def _serve_from_this_process(settings: Settings, generated_token: str | None) -> None:
+class Serving:
+    """What `serve` has settled before it listens: the settings, the admin token it generated
+    (None: none was), and the TLS files (None: plain HTTP)."""
+
+    def __init__(
+        self, settings: Settings, generated_token: str | None, tls_files: TlsFiles | None
+    ) -> None:
+        self.settings = settings
+        self.generated_token = generated_token
+        self.tls_files = tls_files
+        self.tls = server_context(tls_files) if tls_files is not None else None
+        self.deadlines = Deadlines(
+            idle_seconds=settings.idle_timeout_seconds,
+            header_seconds=settings.header_timeout_seconds,
+            body_seconds=settings.body_timeout_seconds,
+        )
+
+    def announce(self, base: str, emulator: Emulator) -> None:
+        """Say where the emulator listens, with which credentials, and what to trust."""
+        if self.tls_files is not None:
+            click.echo(f"HTTPS certificate to trust: {self.tls_files.trusted}")
+        _announce(base, emulator, self.generated_token)
+
+
+def _tls_files(settings: Settings) -> TlsFiles | None:
+    """The certificate and key to serve HTTPS with: the user's own, or the emulator's for the
+    names the emulator is reached by, kept beside an SQLite database file, else in the user's
+    application folder."""
+    if settings.tls_cert is not None:
+        return users_certificate(settings.tls_cert, settings.tls_key)
+    if not settings.tls:
+        return None
+    database_file = sqlite_file(settings.database_url)
+    folder = database_file.parent if database_file else Path(click.get_app_dir(PROG))
+    return own_certificate(folder, settings.served_host_names)
+
+
+def _serve_from_this_process(serving: Serving) -> None:
+    settings = serving.settings
     app = create_app(settings)
     emulator = emulator_of(app)
     try:
         server = EmulatorServer(
-            app, settings.host, settings.port, settings.threads, settings.idle_timeout_seconds
+            app,
+            settings.host,
+            settings.port,
+            settings.threads,
+            deadlines=serving.deadlines,
+            tls=serving.tls,
         )
     except ServerError:
         emulator.close()
@@ -139,7 +193,7 @@ def _serve_from_this_process(settings: Settings, generated_token: str | None) ->
     signal.signal(signal.SIGINT, _stop_on_signal)
     try:
         emulator.start()
-        _announce(server.base_url, emulator, generated_token)
+        serving.announce(server.base_url, emulator)
         server.serve_forever()
     except StopServing:
         pass
@@ -147,10 +201,11 @@ def _serve_from_this_process(settings: Settings, generated_token: str | None) ->
         shut_down_and_exit(server, emulator)
 
 
-def _serve_from_worker_processes(settings: Settings, generated_token: str | None) -> None:
+def _serve_from_worker_processes(serving: Serving) -> None:
     """A master process that binds the port, builds the app once, and forks the workers."""
     from emulator.workers import WorkerProcesses  # gunicorn: only where processes can fork
 
+    settings = serving.settings
     master = os.getpid()
     status = 0
     with ExitStack() as cleanup:
@@ -166,16 +221,16 @@ def _serve_from_worker_processes(settings: Settings, generated_token: str | None
         cleanup.callback(emulator.close)
         # The store's connections were for the master's own checks; workers open their own.
         emulator.store.after_fork()
-        base_url = _base_url(settings.host, listening.getsockname()[1])
-        announce = partial(_announce, base_url, emulator, generated_token)
+        served_at = base_url(settings.host, listening.getsockname()[1], tls=serving.tls is not None)
         processes = WorkerProcesses(
             app,
             listening.fileno(),
             settings.workers,
-            on_ready=announce,
+            on_ready=partial(serving.announce, served_at, emulator),
             start_worker=emulator.start_after_fork,
             threads=settings.threads,
-            idle_timeout_seconds=settings.idle_timeout_seconds,
+            deadlines=serving.deadlines,
+            tls=serving.tls,
         )
         # From here the master's listener owns the socket and closes it.
         listening.detach()
@@ -202,11 +257,6 @@ def _announce(base_url: str, emulator: Emulator, generated_token: str | None) ->
             f"listening on the network: /_emulator and the web inbox need the admin token"
             f" {generated_token} (generated; choose one with --admin-token)"
         )
-
-
-def _base_url(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
 
 
 def _memory_folder() -> str | None:

@@ -1,4 +1,5 @@
-"""Log set-up: one line per event, plain text or JSON, and one line per HTTP request.
+"""Log set-up: one line per event, plain text or JSON, and one line per HTTP request when
+the access log is on.
 
 Log lines carry text clients chose (paths, names of rules, URLs, account IDs, error messages).
 The formatters, not the callers, make that text safe: the plain format escapes control
@@ -69,8 +70,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(log_format: str = PLAIN, level: int = logging.INFO) -> None:
-    """Send the emulator's logs to stderr in the chosen format."""
+def configure_logging(
+    log_format: str = PLAIN, level: int = logging.INFO, access_log: bool = False
+) -> None:
+    """Send the emulator's logs to stderr in the chosen format; a line per request only with
+    `access_log` (formatting and writing it costs a request about a sixth of its time)."""
     handler = logging.StreamHandler()
     if log_format == JSON:
         handler.setFormatter(JsonFormatter())
@@ -84,6 +88,7 @@ def configure_logging(log_format: str = PLAIN, level: int = logging.INFO) -> Non
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler.scheduler").addFilter(_skipped_tick)
+    REQUEST_LOG.setLevel(logging.INFO if access_log else logging.WARNING)
 
 
 def _skipped_tick(record: logging.LogRecord) -> bool:
@@ -94,14 +99,18 @@ def _skipped_tick(record: logging.LogRecord) -> bool:
 
 
 def log_requests(app: Flask) -> None:
-    """Log method, path, status, duration and account of every request; never its headers."""
+    """Log method, path, status, duration and account of every request, while the request log
+    is enabled at INFO; never its headers."""
 
     @app.before_request
     def _start_timer() -> None:
-        g.started = time.perf_counter()
+        if REQUEST_LOG.isEnabledFor(logging.INFO):
+            g.started = time.perf_counter()
 
     @app.after_request
     def _log(response: Response) -> Response:
+        if not REQUEST_LOG.isEnabledFor(logging.INFO):
+            return response
         duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
         account = g.get("account_id")
         path = escape_control(request.path)

@@ -23,7 +23,8 @@ import urllib3
 from emulator.domain.signing import signed_bytes, verify
 
 DEMO_KEY, DEMO_SECRET = "demo_api_key", "demo_api_secret"
-_BANNER = re.compile(r"listening on (http://\S+)")
+_BANNER = re.compile(r"listening on (https?://\S+)")
+_CERTIFICATE = re.compile(r"HTTPS certificate to trust: (.+)")
 _EVENTS_PAGE = 1000
 # A JSON object as the emulator answers it.
 JsonObject = dict[str, Any]
@@ -31,16 +32,26 @@ JsonObject = dict[str, Any]
 
 class RunningEmulator:
     """A running emulator and helpers over its control plane (fault injection included) and the
-    /v1 APIs that configure webhooks and signature keys."""
+    /v1 APIs that configure webhooks and signature keys. Over HTTPS, `certificate_path` is the
+    PEM file a client trusts to reach it (None over plain HTTP)."""
 
     api_key = DEMO_KEY
     api_secret = DEMO_SECRET
 
-    def __init__(self, base_url: str, process: subprocess.Popen[str], log_path: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        process: subprocess.Popen[str],
+        log_path: str,
+        certificate_path: str | None = None,
+    ) -> None:
         self.base_url = base_url
         self.log_path = log_path
+        self.certificate_path = certificate_path
         self._process = process
-        self._http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(total=30))
+        self._http = urllib3.PoolManager(
+            retries=False, timeout=urllib3.Timeout(total=30), ca_certs=certificate_path
+        )
 
     def reset(self) -> None:
         """Empty the store, put features back and the clock at real time."""
@@ -218,7 +229,8 @@ def verify_signature(
 
 
 def start_emulator(*args: str) -> RunningEmulator:
-    """Start `mm-emulator serve` on a free loopback port with a throwaway store."""
+    """Start `mm-emulator serve` on a free loopback port with a throwaway store; with `--tls`
+    among `args`, over HTTPS."""
     command = [sys.executable, "-m", "emulator", "serve", "--host", "127.0.0.1", "--port", "0"]
     with tempfile.NamedTemporaryFile(prefix="mm-emulator-", suffix=".log", delete=False) as log:
         # The server's log goes to a file: a pipe nobody reads would fill up and block it.
@@ -229,11 +241,19 @@ def start_emulator(*args: str) -> RunningEmulator:
             text=True,
         )
     assert process.stdout is not None
-    match = _BANNER.search(process.stdout.readline())
-    if match is None:
-        process.kill()
-        raise RuntimeError(f"mm-emulator did not start; see {log.name}")
-    return RunningEmulator(match.group(1), process, log.name)
+    certificate_path = None
+    # The certificate's line, when there is one, comes before the banner.
+    for line in process.stdout:
+        certificate = _CERTIFICATE.search(line)
+        if certificate is not None:
+            certificate_path = certificate.group(1).strip()
+            continue
+        banner = _BANNER.search(line)
+        if banner is not None:
+            return RunningEmulator(banner.group(1), process, log.name, certificate_path)
+        break
+    process.kill()
+    raise RuntimeError(f"mm-emulator did not start; see {log.name}")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -241,7 +261,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "mm_emulator_args",
         type="args",
         default=[],
-        help="Extra `mm-emulator serve` arguments for the mm_emulator fixture, e.g. --instant",
+        help="Extra `mm-emulator serve` arguments for the mm_emulator fixture, e.g. --instant;"
+        " --tls serves HTTPS, whose certificate is mm_emulator.certificate_path",
     )
 
 

@@ -74,7 +74,8 @@ class Settings:
     allowed_hosts: str | None = _setting(
         None,
         "Comma-separated host names served without an admin token besides localhost and the"
-        " listening address (DNS rebinding protection).",
+        " listening address (DNS rebinding protection); with --tls, also names in the"
+        " certificate.",
     )
     max_body_bytes: int = _setting(
         5 * 1024 * 1024, "Largest request body accepted; larger ones get 413.", low=1
@@ -127,13 +128,44 @@ class Settings:
     )
     log_format: str = _setting("plain", "Log lines as plain text or JSON.", choices=FORMATS)
     idle_timeout_seconds: int = _setting(
-        30, "Seconds an idle or slow client connection is kept open.", low=1
+        30, "Seconds an idle client connection is kept open.", low=1
+    )
+    header_timeout_seconds: int = _setting(
+        10,
+        "Seconds a request's header (and, over HTTPS, the TLS handshake before a connection's"
+        " first request) may take to arrive; then the connection is closed.",
+        low=1,
+    )
+    body_timeout_seconds: int = _setting(
+        30,
+        "Seconds a request's body may take to arrive once its header has; then the connection is"
+        " closed.",
+        low=1,
+    )
+    access_log: bool = _setting(
+        False, "Log one line per request (method, path, status, duration, account)."
+    )
+    tls: bool = _setting(
+        False,
+        "Serve HTTPS instead of HTTP, with a certificate the emulator makes for localhost,"
+        " 127.0.0.1, ::1, --host and --allowed-hosts, signed by its own authority (kept beside"
+        " the database).",
+    )
+    tls_cert: str | None = _setting(
+        None,
+        "PEM file of your own server certificate (and its chain) to serve HTTPS with; implies"
+        " --tls.",
+    )
+    tls_key: str | None = _setting(
+        None, "PEM file of the key of --tls-cert; not given: the key is in --tls-cert's file."
     )
 
     def __post_init__(self) -> None:
         """Refuse values the emulator cannot run with, naming the setting."""
         for option in SETTING_OPTIONS:
             option.check(getattr(self, option.name))
+        if self.tls_key is not None and self.tls_cert is None:
+            raise SettingsError("tls_key is the key of tls_cert, which is not given")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -156,6 +188,11 @@ class Settings:
         if self.db == MEMORY_DB:
             return MEMORY_URL
         return "sqlite:///" + str(Path(self.db).expanduser().resolve())
+
+    @property
+    def serves_tls(self) -> bool:
+        """Whether the emulator serves HTTPS: --tls, or a certificate of the user's own."""
+        return self.tls or self.tls_cert is not None
 
     @property
     def served_host_names(self) -> frozenset[str]:

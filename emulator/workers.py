@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import ssl
 import sys
 import threading
 from collections.abc import Callable
@@ -23,7 +24,14 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.config import Config
 from gunicorn.workers.base import Worker
 
-from emulator.server import Closable, EmulatorServer, StopServing, shut_down_and_exit
+from emulator.server import (
+    DEFAULT_DEADLINES,
+    Closable,
+    Deadlines,
+    EmulatorServer,
+    StopServing,
+    shut_down_and_exit,
+)
 
 # The master kills a worker that has not stopped this long after SIGTERM.
 STOP_TIMEOUT_SECONDS = 2
@@ -35,8 +43,9 @@ SWITCH_INTERVAL_SECONDS = 0.0005
 # gunicorn has no type hints: its classes are Any to mypy.
 class WorkerProcesses(BaseApplication):  # type: ignore[misc]
     """`workers` processes serving `app` on the listening socket `listening_fd`, each with
-    `threads` threads; `start_worker` runs in each worker before it serves and returns what to
-    close when it stops; `on_ready` runs in the master once it listens."""
+    `threads` threads, over HTTPS with the `tls` context; `start_worker` runs in each worker
+    before it serves and returns what to close when it stops; `on_ready` runs in the master once
+    it listens."""
 
     def __init__(
         self,
@@ -46,7 +55,8 @@ class WorkerProcesses(BaseApplication):  # type: ignore[misc]
         on_ready: Callable[[], None],
         start_worker: Callable[[], Closable],
         threads: int = 8,
-        idle_timeout_seconds: int = 30,
+        deadlines: Deadlines = DEFAULT_DEADLINES,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self._app = app
         self._listening_fd = listening_fd
@@ -54,7 +64,8 @@ class WorkerProcesses(BaseApplication):  # type: ignore[misc]
         self._on_ready = on_ready
         self.start_worker = start_worker
         self.threads = threads
-        self.idle_timeout_seconds = idle_timeout_seconds
+        self.deadlines = deadlines
+        self.tls = tls
         super().__init__()
 
     def load_config(self) -> None:
@@ -102,8 +113,9 @@ class WaitressWorker(Worker):  # type: ignore[misc]
             server = EmulatorServer(
                 self.wsgi,
                 threads=processes.threads,
-                idle_timeout_seconds=processes.idle_timeout_seconds,
+                deadlines=processes.deadlines,
                 listening=self.sockets[0].sock,
+                tls=processes.tls,
             )
             threading.Thread(target=self._heartbeat, name="mm-heartbeat", daemon=True).start()
             started = processes.start_worker()

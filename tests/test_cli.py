@@ -174,6 +174,7 @@ def test_json_logs_one_line_per_request_without_secrets(tmp_path):
             ":memory:",
             "--log-format",
             "json",
+            "--access-log",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -193,6 +194,23 @@ def test_json_logs_one_line_per_request_without_secrets(tmp_path):
     assert sent["duration_ms"] >= 0
     assert (refused["status"], refused["account"]) == (403, None)
     assert "demo_api_secret" not in stderr and "Basic " not in stderr and "bm9wZ" not in stderr
+
+
+def test_no_line_per_request_without_the_access_log():
+    process = subprocess.Popen(
+        [*mm_emulator_command(), "serve", "--port", "0", "--db", ":memory:", "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base_url = BANNER.search(process.stdout.readline()).group(1)
+    sent = requests.post(
+        f"{base_url}/v1/messages", json={"messages": [message()]}, headers=basic_auth()
+    )
+    assert sent.status_code == 202
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=15)
+    assert "/v1/messages" not in stderr
 
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
