@@ -19,6 +19,7 @@ from emulator.store.events import (
     new_event,
     trim_events,
 )
+from emulator.store.numbering_tables import dedicated_number_assignments, sender_addresses
 from emulator.store.tables import (
     account_features,
     account_webhooks,
@@ -49,8 +50,8 @@ class Store(
 
     def clear(self) -> None:
         """Delete every message, report, reply, webhook delivery, account webhook, signature key,
-        blacklisted number and fault injection rule, and every run-time feature change; the
-        change log keeps only a `reset` event."""
+        blacklisted number, fault injection rule, dedicated number assignment and sender
+        address, and every run-time feature change; the change log keeps only a `reset` event."""
         configuration = (
             account_features,
             account_webhooks,
@@ -58,6 +59,8 @@ class Store(
             blacklist,
             chaos_hits,
             chaos_rules,
+            dedicated_number_assignments,
+            sender_addresses,
         )
         # Alone: a writer beside it could add a report to a message it has just deleted.
         with self.transaction(alone=True) as connection:
