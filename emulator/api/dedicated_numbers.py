@@ -42,11 +42,13 @@ _changes = AssignmentChangesSchema()
 
 
 def _query_arguments(multiple: tuple[str, ...]) -> dict[str, object]:
-    """The query string, with every value of the parameters that may be repeated."""
-    arguments: dict[str, object] = dict(request.args.items())
+    """The query string, with every value of the parameters that may be repeated; a parameter
+    given empty (`?matching=`) is no filter."""
+    arguments: dict[str, object] = {k: v for k, v in request.args.items() if v != ""}
     for name in multiple:
-        if name in request.args:
-            arguments[name] = request.args.getlist(name)
+        values = [value for value in request.args.getlist(name) if value != ""]
+        if values:
+            arguments[name] = values
     return arguments
 
 

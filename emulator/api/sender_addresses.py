@@ -111,7 +111,8 @@ def reverify_sender_address(id: str) -> ResponseReturnValue:
     query=SenderAddressesQuerySchema,
 )
 def get_all_approved_sender_addresses() -> ResponseReturnValue:
-    query = load_or_reject(_list_query, request.args.to_dict())
+    given = {name: value for name, value in request.args.items() if value != ""}
+    query = load_or_reject(_list_query, given)
     if "page_token" in query:
         query.setdefault("token", query.pop("page_token"))
     answer = current_emulator().sender_addresses.listed(account_id(), query)
