@@ -32,6 +32,13 @@ def of_number(tx: Transaction, number_id: str) -> Assignment | None:
     return record(tx.execute(query).mappings().first(), Assignment)
 
 
+def holder_of(tx: Transaction, phone_number: str) -> str | None:
+    """The account that holds the pool number `phone_number`, if any does."""
+    query = select(_ASSIGNMENTS.account_id).where(_ASSIGNMENTS.phone_number == phone_number)
+    holder: str | None = tx.execute(query).scalar()
+    return holder
+
+
 def assigned_ids(tx: Transaction) -> set[str]:
     """The IDs of every pool number some account holds."""
     return set(tx.execute(select(_ASSIGNMENTS.number_id)).scalars())

@@ -307,3 +307,15 @@ def test_the_pool_comes_from_the_fixtures_folder(tmp_path, store_db):
         app.extensions[EXTENSION_KEY].close()
     assert [n["phone_number"] for n in page["data"]] == ["+61491570777"]
     assert page["data"][0]["available_after"] == "2000-01-01T00:00:00.000Z"
+
+
+def test_a_handset_writing_first_to_an_assigned_number_reaches_the_account(client):
+    reply = {"source_number": "+61491570888", "content": "Hi", "destination_number": AU_BRONZE_SMS}
+    assert client.post("/_emulator/replies", json=reply).status_code == 400
+    assign(client, AU_BRONZE_SMS)
+
+    received = client.post("/_emulator/replies", json=reply)
+
+    assert received.status_code == 201 and received.json["account_id"] == "DemoAccount"
+    replies = client.get("/v1/replies", headers=basic_auth()).json["replies"]
+    assert [(r["source_number"], r["content"]) for r in replies] == [("+61491570888", "Hi")]
