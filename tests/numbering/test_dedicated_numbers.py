@@ -3,6 +3,9 @@ number, and an account's assignments, which make a number its source number at o
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from emulator.app import create_app
@@ -319,3 +322,24 @@ def test_a_handset_writing_first_to_an_assigned_number_reaches_the_account(clien
     assert received.status_code == 201 and received.json["account_id"] == "DemoAccount"
     replies = client.get("/v1/replies", headers=basic_auth()).json["replies"]
     assert [(r["source_number"], r["content"]) for r in replies] == [("+61491570888", "Hi")]
+
+
+def test_accounts_taking_one_number_at_once_get_it_once(app):
+    """Four accounts ask for the same number at the same moment: one gets it, the others a 409."""
+    accounts = [
+        basic_auth(),
+        basic_auth(OTHER),
+        basic_auth(account="DemoSubAccount1"),
+        basic_auth(account="DemoSubAccount2"),
+    ]
+    start = threading.Barrier(len(accounts))
+
+    def take(headers: dict) -> int:
+        client = app.test_client()
+        start.wait()
+        return assign(client, AU_SILVER_MMS, headers=headers).status_code
+
+    with ThreadPoolExecutor(len(accounts)) as pool:
+        statuses = sorted(pool.map(take, accounts))
+
+    assert statuses == [201, 409, 409, 409]
