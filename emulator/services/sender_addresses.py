@@ -38,7 +38,7 @@ from emulator.errors import BadRequest, Conflict, NotFound
 from emulator.schemas.validation import INVALID_REQUEST
 from emulator.services.features import FeatureService
 from emulator.services.sender_listing import SenderListing, shown_as_address
-from emulator.store import Store, Transaction
+from emulator.store import Store, Transaction, take_turns
 from emulator.store import sender_addresses as stored
 
 ALPHA_TAG_TAKEN = "The sender address is registered to your account already."
@@ -49,6 +49,7 @@ WRONG_CODE = "The verification code is incorrect."
 CODE_EXPIRED = "The verification code has expired."
 TOO_MANY_TRIES = "Too many incorrect verification codes."
 NOT_FOR_API = "This sender address is not registered through the sender address API."
+NOT_VERIFIED_YET = "Only a verified own number is verified again."
 
 # Sends one SMS from the account to a number: how a verification code reaches the handset.
 SendCode = Callable[[str, str, str], object]
@@ -120,11 +121,11 @@ class SenderAddressService:
         failure = None
         with self._store.transaction() as tx:
             now = self._clock.now()
-            address = self._find(tx, account_id, address_id)
+            address = self._find(tx, account_id, address_id, taking_turns=True)
             if address["usage_type"] != OWN_NUMBER:
-                raise BadRequest(NOT_AN_OWN_NUMBER)
+                raise BadRequest(NOT_AN_OWN_NUMBER, [NOT_AN_OWN_NUMBER])
             if address["status"] != PENDING or address["code"] is None:
-                raise BadRequest(NO_CODE_PENDING)
+                raise BadRequest(NO_CODE_PENDING, [NO_CODE_PENDING])
             assert address["code_expires_at"] is not None
             tries = address["code_tries"] + (code != address["code"])
             if now >= address["code_expires_at"]:
@@ -150,11 +151,11 @@ class SenderAddressService:
         """Send a new code to a verified own number; the address stays usable meanwhile."""
         with self._store.transaction() as tx:
             now = self._clock.now()
-            address = self._find(tx, account_id, address_id)
+            address = self._find(tx, account_id, address_id, taking_turns=True)
             if address["usage_type"] != OWN_NUMBER:
-                raise BadRequest(NOT_AN_OWN_NUMBER)
+                raise BadRequest(NOT_AN_OWN_NUMBER, [NOT_AN_OWN_NUMBER])
             if address["expires_at"] is None:
-                raise BadRequest(NO_CODE_PENDING)
+                raise BadRequest(NOT_VERIFIED_YET, [NOT_VERIFIED_YET])
             code = new_verification_code()
             changes = {
                 "status": PENDING,
@@ -224,8 +225,14 @@ class SenderAddressService:
             now = self._clock.now()
         return [{**request_body(row, now), "verification_code": row["code"]} for row in rows]
 
-    def _find(self, tx: Transaction, account_id: str, address_id: str) -> SenderAddress:
+    def _find(
+        self, tx: Transaction, account_id: str, address_id: str, taking_turns: bool = False
+    ) -> SenderAddress:
+        """The account's request of this ID; NotFound for any other. `taking_turns`: other
+        writers about it wait until `tx` ends (two codes given at once both count)."""
         canonical = normalise_id(address_id)
+        if canonical and taking_turns:
+            take_turns(tx, _subject(canonical))
         address = stored.find(tx, account_id, canonical) if canonical else None
         if address is None:
             raise NotFound()
@@ -242,6 +249,8 @@ class SenderAddressService:
         """The account's address of this ID registered through the API; a 400 naming where an
         address of the fixture or a dedicated number is changed, a 404 for any other ID."""
         canonical = normalise_id(address_id)
+        if canonical:
+            take_turns(tx, _subject(canonical))
         address = stored.find(tx, account_id, canonical) if canonical else None
         if address is not None and (not approved_only or shown_as_address(address, now)):
             return address
@@ -254,6 +263,8 @@ class SenderAddressService:
     def _refuse_taken(
         self, tx: Transaction, account_id: str, sender_address: str, own_number: bool, now: datetime
     ) -> None:
+        # Two requests for one address at once: the second sees the first.
+        take_turns(tx, _subject(sender_address.upper()))
         account = self._fixture_account(account_id)
         if own_number:
             held = stored.holding(tx, sender_address)
@@ -275,6 +286,11 @@ class SenderAddressService:
         """The account, its parent and its sub-accounts: the accounts one key may act for."""
         top = self._fixture_account(account.parent_id) if account.parent_id else account
         return [top, *(self._fixture_account(sub) for sub in top.sub_account_ids)]
+
+
+def _subject(name: str) -> str:
+    """What writers about one sender address (by ID or by name) take turns on."""
+    return f"sender address {name}"
 
 
 _ASK_AGAIN = "Request the sender address again, or verify it again, for a new code."

@@ -135,6 +135,10 @@ def test_every_sender_address_answer_matches_the_spec(client, demo):
     demo("GET", f"{requests}/{number['id']}", "GetStatusOfSenderAddressRequest", 200)
     verify = f"{requests}/{number['id']}/verify"
     demo("POST", verify, "SubmittingVerificationCodePost", 400, json={"verification_code": "1"})
+    by_code = f"{requests}/{tag['id']}/verify"
+    demo(
+        "POST", by_code, "SubmittingVerificationCodePost", 400, json={"verification_code": "123456"}
+    )
     code = client.get("/_emulator/sender_addresses").json["sender_addresses"][1][
         "verification_code"
     ]

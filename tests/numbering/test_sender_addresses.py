@@ -425,3 +425,27 @@ def test_the_change_feed_shows_requests_codes_and_verifications(client):
     kinds = [e["kind"] for e in events if e["kind"].startswith("sender_address")]
     assert kinds == ["sender_address_requested", "sender_address_verified"]
     assert "message_accepted" in [e["kind"] for e in events]
+
+
+def test_only_own_numbers_are_verified_and_only_verified_ones_again(client):
+    tag = request(client, alpha_tag("ACME")).json
+    number = request(client, own_number()).json
+
+    by_code = verify(client, tag["id"], "123456")
+    again = client.post(f"{SENDER}/addresses/{number['id']}/reverify", headers=basic_auth())
+
+    only_own = "Only an own number (usage_type OWN_NUMBER) is verified with a code."
+    assert (by_code.status_code, by_code.json) == (
+        400,
+        {"message": only_own, "details": [only_own]},
+    )
+    not_yet = "Only a verified own number is verified again."
+    assert (again.status_code, again.json) == (400, {"message": not_yet, "details": [not_yet]})
+
+
+def test_the_third_try_may_be_the_right_code(client):
+    created = request(client, own_number()).json
+    code = code_on_the_handset(client, OWN)
+    assert verify(client, created["id"], wrong(code)).status_code == 400
+    assert verify(client, created["id"], wrong(code)).status_code == 400
+    assert verify(client, created["id"], code).status_code == 201
