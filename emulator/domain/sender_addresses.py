@@ -62,6 +62,7 @@ class SenderAddress(TypedDict):
     status: str
     reviewed_at: datetime | None
     verdict: str | None
+    review_announced: bool
     code: str | None
     code_expires_at: datetime | None
     code_tries: int

@@ -95,6 +95,7 @@ class SenderAddressService:
                 "status": PENDING if own_number else OPEN,
                 "reviewed_at": None if verdict is None else now + self._review_time,
                 "verdict": verdict,
+                "review_announced": False,
                 "code": code,
                 "code_expires_at": now + CODE_LIFETIME if own_number else None,
                 "code_tries": 0,
@@ -214,7 +215,7 @@ class SenderAddressService:
                 raise NotFound()
             if address["usage_type"] != ALPHANUMERIC:
                 raise BadRequest(INVALID_REQUEST, ["Only an alpha tag request is reviewed."])
-            changes = {"reviewed_at": now, "verdict": verdict}
+            changes = {"reviewed_at": now, "verdict": verdict, "review_announced": True}
             address = stored.change(tx, address, changes, now, REVIEWED_EVENT)
         return request_body(address, now)
 

@@ -3,7 +3,7 @@ each account registered through the API, the truth the source-number check reads
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Text
 
 from emulator.store.tables import UtcDateTime, metadata
 
@@ -25,7 +25,8 @@ dedicated_number_assignments = Table(
 )
 
 # A sender address request and the address it becomes. An alpha tag is OPEN until
-# `reviewed_at`, then has its `verdict`; an own number is PENDING until its code is given
+# `reviewed_at`, then has its `verdict` (the change log says so once `review_announced`); an
+# own number is PENDING until its code is given
 # (`code`, valid until `code_expires_at`, `code_tries` wrong answers so far), APPROVED until
 # `expires_at`, or REJECTED.
 sender_addresses = Table(
@@ -43,6 +44,7 @@ sender_addresses = Table(
     Column("status", String(20), nullable=False),
     Column("reviewed_at", UtcDateTime),
     Column("verdict", String(20)),
+    Column("review_announced", Boolean, nullable=False),
     Column("code", String(6)),
     Column("code_expires_at", UtcDateTime),
     Column("code_tries", Integer, nullable=False),
@@ -50,4 +52,5 @@ sender_addresses = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_sender_addresses_account", "account_id", "sender_address"),
+    Index("ix_sender_addresses_review", "review_announced", "reviewed_at"),
 )

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
-from emulator.domain.sender_addresses import SenderAddress
-from emulator.store.base import Transaction, changes_kept_state, record, records
+from emulator.domain.sender_addresses import REVIEWED_EVENT, SenderAddress
+from emulator.store.base import Transaction, changes_kept_state, record, records, take_turns
 from emulator.store.events import append_events, new_event
 from emulator.store.numbering_tables import dedicated_number_assignments, sender_addresses
 
@@ -76,6 +76,42 @@ def remove(tx: Transaction, address: SenderAddress, at: datetime, event: str) ->
     changes_kept_state(tx)
     tx.execute(delete(sender_addresses).where(_ADDRESSES.id == address["id"]))
     append_events(tx, [_event(event, address, at)])
+
+
+def next_review_time(tx: Transaction) -> datetime | None:
+    """When the next review the change log has not announced ends."""
+    query = select(func.min(_ADDRESSES.reviewed_at)).where(
+        _ADDRESSES.review_announced.is_(False), _ADDRESSES.reviewed_at.is_not(None)
+    )
+    moment: datetime | None = tx.execute(query).scalar()
+    return moment
+
+
+def announce_reviews(tx: Transaction, now: datetime) -> int:
+    """Append the change log's event of every review that ended by `now` and was not announced,
+    each at the time it ended; how many."""
+    # Processes announcing at once: each review is announced by one of them.
+    take_turns(tx, "sender address reviews")
+    query = (
+        select(sender_addresses)
+        .where(_ADDRESSES.review_announced.is_(False), _ADDRESSES.reviewed_at <= now)
+        .order_by(_ADDRESSES.reviewed_at, _ADDRESSES.seq)
+    )
+    due = records(tx.execute(query).mappings(), SenderAddress)
+    if not due:
+        return 0
+    tx.execute(
+        update(sender_addresses)
+        .where(_ADDRESSES.id.in_([address["id"] for address in due]))
+        .values(review_announced=True)
+    )
+    events = []
+    for address in due:
+        assert address["reviewed_at"] is not None and address["verdict"] is not None
+        reviewed = {**address, "status": address["verdict"]}
+        events.append(_event(REVIEWED_EVENT, reviewed, address["reviewed_at"]))  # type: ignore[arg-type]
+    append_events(tx, events)
+    return len(due)
 
 
 def registered_sources(tx: Transaction, account_id: str) -> tuple[list[str], list[SenderAddress]]:

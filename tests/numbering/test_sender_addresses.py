@@ -5,8 +5,11 @@ is not."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
+from emulator.timestamps import format_timestamp
 from tests.numbering.support import DEDICATED, SENDER, may_send_from, number_id
 from tests.support import OTHER, basic_auth
 
@@ -77,6 +80,12 @@ def listed(client, query: str = "", headers: dict | None = None) -> list[dict]:
     return response.json["data"]
 
 
+def approved_at(created_date: str) -> str:
+    """The time a review of --sender-review-seconds (300) ends, as the API writes times."""
+    created = datetime.fromisoformat(created_date.replace("Z", "+00:00"))
+    return format_timestamp(created + timedelta(seconds=300))
+
+
 def test_an_alpha_tag_is_open_until_its_review_then_approved_and_a_valid_source(client):
     created = request(client, alpha_tag("ACME"))
 
@@ -101,6 +110,10 @@ def test_an_alpha_tag_is_open_until_its_review_then_approved_and_a_valid_source(
     assert status(client, created.json["id"]) == "APPROVED"
     assert may_send_from(client, "ACME")
     assert "ACME" in [a["sender_address"] for a in listed(client)]
+    reviews = [e for e in client.get("/_emulator/events").json["events"] if "review" in e["kind"]]
+    assert [(e["kind"], e["data"]["status"], e["at"]) for e in reviews] == [
+        ("sender_address_reviewed", "APPROVED", approved_at(created.json["created_date"]))
+    ]
 
 
 def test_the_review_time_is_a_setting(tmp_path):

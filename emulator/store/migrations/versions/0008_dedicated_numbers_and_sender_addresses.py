@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("reviewed_at", sa.DateTime),
         sa.Column("verdict", sa.String(20)),
+        sa.Column("review_announced", sa.Boolean, nullable=False),
         sa.Column("code", sa.String(6)),
         sa.Column("code_expires_at", sa.DateTime),
         sa.Column("code_tries", sa.Integer, nullable=False),
@@ -55,6 +56,9 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_sender_addresses_account", "sender_addresses", ["account_id", "sender_address"]
+    )
+    op.create_index(
+        "ix_sender_addresses_review", "sender_addresses", ["review_announced", "reviewed_at"]
     )
 
 
