@@ -9,6 +9,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import phonenumbers
+
 from emulator.domain.accounts import Account
 from emulator.domain.dedicated_numbers import NumberPool
 from emulator.domain.sender_addresses import (
@@ -154,10 +156,19 @@ def _fixture(account: Account, sender_address: str, kind: str, usage: str) -> di
         "sender_address": sender_address,
         "sender_address_type": kind,
         "usage_type": usage,
-        "destination_countries": [],
+        "destination_countries": _country_of(sender_address) if kind == INTERNATIONAL else [],
         "reason": FIXTURE_REASON,
         "account_id": account.id,
     }
+
+
+def _country_of(number: str) -> list[str]:
+    """The country of a fixture number, as its only destination country (none when unknown)."""
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
+    except phonenumbers.NumberParseException:
+        return []
+    return [region] if region and region != "ZZ" else []
 
 
 def _entry_id(entry: dict[str, Any]) -> str:

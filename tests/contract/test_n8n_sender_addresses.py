@@ -45,13 +45,16 @@ def sender_options(http, key: str, secret: str) -> tuple[list[dict], int]:
         number = address.get("number") or {}
         kind = number.get("type") or address["sender_address_type"]
         capabilities = ", ".join(number.get("capabilities") or ["SMS"])
+        parts = [capabilities, f"Type: {kind}"]
+        if address.get("destination_countries"):
+            parts.append(f"Countries: {', '.join(address['destination_countries'])}")
         options.append(
             {
                 "name": f"{address['sender_address']} - {label}"
                 if label
                 else address["sender_address"],
                 "value": address["sender_address"],
-                "description": f"{capabilities} | Type: {kind}",
+                "description": " | ".join(parts),
             }
         )
     return options, pages
@@ -96,8 +99,9 @@ def test_the_sender_drop_down_lists_every_address_once_over_pages(http, advance)
     assert options[5] == {
         "name": "+61491570202 - Support",
         "value": "+61491570202",
-        "description": "SMS, MMS | Type: MOBILE",
+        "description": "SMS, MMS | Type: MOBILE | Countries: AU",
     }
     assert options[1]["description"] == "SMS | Type: ALPHANUMERIC"
+    assert options[2]["description"] == "SMS | Type: INTERNATIONAL | Countries: AU"
     other, _ = sender_options(http, OTHER.key, OTHER.secret)
     assert [option["value"] for option in other] == ["", "+61491570170"]
