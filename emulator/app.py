@@ -3,6 +3,7 @@ error handlers."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, request
@@ -15,6 +16,7 @@ from emulator.control import control
 from emulator.control.chaos_rules import chaos
 from emulator.control.docs import docs
 from emulator.control.events import events
+from emulator.control.sender_addresses import sender_address_reviews
 from emulator.control.tls import tls
 from emulator.engine.delivery_http import WebhookSender
 from emulator.engine.engine import Engine
@@ -25,6 +27,7 @@ from emulator.fixture_files import (
     load_handset_scripts,
     load_keywords,
     load_lookups,
+    load_number_pool,
     load_outcome_rules,
 )
 from emulator.instance import Emulator
@@ -34,11 +37,14 @@ from emulator.services.acceptance import AcceptancePolicy
 from emulator.services.account_webhooks import WebhookService
 from emulator.services.blacklist import BlacklistService
 from emulator.services.chaos_rules import ChaosService
+from emulator.services.dedicated_numbers import DedicatedNumberService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.lookups import LookupService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
+from emulator.services.sender_addresses import SenderAddressService, verification_message
+from emulator.services.sender_listing import SenderListing
 from emulator.services.signature_keys import SignatureKeyService
 from emulator.settings import Settings
 from emulator.store import Store
@@ -80,7 +86,17 @@ def create_app(
 def register_routes(app: Flask) -> OpenApi:
     """Every blueprint, its operations described in the OpenAPI document as it is registered."""
     described = OpenApi(app)
-    for blueprint in (create_v1_blueprint(), control, docs, events, chaos, tls, ui):
+    blueprints = (
+        create_v1_blueprint(),
+        control,
+        docs,
+        events,
+        chaos,
+        sender_address_reviews,
+        tls,
+        ui,
+    )
+    for blueprint in blueprints:
         described.register_blueprint(blueprint)
     return described
 
@@ -139,6 +155,14 @@ def build_emulator(
     chaos_rules = ChaosService(store, clock, startup_rules)
     if settings.chaos is not None:
         chaos_rules.restore_startup_rules()
+    messages = MessageService(
+        store,
+        clock,
+        features,
+        AcceptancePolicy(store, outcomes, settings.step_delays),
+        on_due_now=engine.wake,
+    )
+    pool = load_number_pool(settings.fixtures)
     return Emulator(
         settings=settings,
         store=store,
@@ -148,13 +172,7 @@ def build_emulator(
         authenticator=Authenticator(accounts, settings.hmac_date_window_seconds),
         engine=engine,
         features=features,
-        messages=MessageService(
-            store,
-            clock,
-            features,
-            AcceptancePolicy(store, outcomes, settings.step_delays),
-            on_due_now=engine.wake,
-        ),
+        messages=messages,
         inbox=InboxService(store, clock),
         replies=ReplyService(store, clock, accounts, keywords),
         webhooks=WebhookService(store, clock, settings.template_limits),
@@ -162,4 +180,15 @@ def build_emulator(
         blacklist=BlacklistService(store, clock),
         lookups=LookupService(store, clock, load_lookups(settings.fixtures)),
         chaos=chaos_rules,
+        dedicated_numbers=DedicatedNumberService(store, clock, pool),
+        sender_addresses=SenderAddressService(
+            store,
+            clock,
+            features,
+            send_code=lambda account_id, number, text: messages.send(
+                account_id, [verification_message(number, text)]
+            ),
+            review_time=timedelta(seconds=settings.sender_review_seconds),
+            listing=SenderListing(pool),
+        ),
     )

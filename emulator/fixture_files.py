@@ -1,6 +1,6 @@
 """Read the YAML fixture files (a user's folder first, the shipped file otherwise) and a --chaos
 file, check them against their schemas, and build the domain's accounts, outcome rules, handset
-scripts, keywords, pinned lookups and fault injection rules."""
+scripts, keywords, pinned lookups, dedicated number pool and fault injection rules."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import yaml
 from marshmallow import Schema, ValidationError
 
 from emulator.domain.accounts import Account, AccountDirectory, ApiKey, Features
+from emulator.domain.dedicated_numbers import DedicatedNumber, NumberPool, pool_number_id
 from emulator.domain.handsets import HandsetScript, HandsetScripts
 from emulator.domain.keywords import Keywords
 from emulator.domain.lookups import LookupDirectory, PinnedNumber
@@ -27,6 +28,7 @@ from emulator.schemas.fixtures import (
     LookupsFileSchema,
     OutcomesFileSchema,
 )
+from emulator.schemas.number_pool import NumberPoolFileSchema
 from emulator.schemas.validation import flatten_errors
 
 SHIPPED = "emulator.default_fixtures"
@@ -35,6 +37,7 @@ OUTCOMES_FILE = "outcomes.yaml"
 HANDSETS_FILE = "handsets.yaml"
 KEYWORDS_FILE = "keywords.yaml"
 LOOKUPS_FILE = "lookups.yaml"
+NUMBER_POOL_FILE = "dedicated_numbers.yaml"
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -44,6 +47,7 @@ _outcomes_file = OutcomesFileSchema()
 _handsets_file = HandsetsFileSchema()
 _keywords_file = KeywordsFileSchema()
 _lookups_file = LookupsFileSchema()
+_number_pool_file = NumberPoolFileSchema()
 _chaos_file = ChaosRulesSchema()
 
 
@@ -142,7 +146,14 @@ def check_fixtures(directory: str | None, chaos: str | None = None) -> None:
     if directory is not None:
         _fixtures_folder(directory)
     lines = []
-    loads = (load_accounts, load_outcome_rules, load_handset_scripts, load_keywords, load_lookups)
+    loads = (
+        load_accounts,
+        load_outcome_rules,
+        load_handset_scripts,
+        load_keywords,
+        load_lookups,
+        load_number_pool,
+    )
     for load in loads:
         try:
             load(directory)
@@ -180,6 +191,11 @@ def load_keywords(directory: str | None) -> Keywords:
 def load_lookups(directory: str | None) -> LookupDirectory:
     source, data = read_fixture(directory, LOOKUPS_FILE)
     return lookups_from_data(data, source)
+
+
+def load_number_pool(directory: str | None) -> NumberPool:
+    source, data = read_fixture(directory, NUMBER_POOL_FILE)
+    return number_pool_from_data(data, source)
 
 
 def load_chaos_rules(path: str | None) -> list[dict[str, Any]]:
@@ -279,6 +295,23 @@ def lookups_from_data(data: Any, source: str = LOOKUPS_FILE) -> LookupDirectory:
             type=entry.get("type"),
             carrier_pinned="carrier" in entry,
             carrier_name=entry.get("carrier"),
+        )
+        for entry in document["numbers"] or []
+    )
+
+
+def number_pool_from_data(data: Any, source: str = NUMBER_POOL_FILE) -> NumberPool:
+    """The dedicated number pool of the parsed dedicated_numbers.yaml, in its order."""
+    document = _validated(_number_pool_file, data, source)
+    return NumberPool(
+        DedicatedNumber(
+            id=pool_number_id(entry["phone_number"]),
+            phone_number=entry["phone_number"],
+            country=entry["country"],
+            type=entry["type"],
+            classification=entry["classification"],
+            capabilities=tuple(dict.fromkeys(entry["capabilities"])),
+            available_after=entry["available_after"],
         )
         for entry in document["numbers"] or []
     )

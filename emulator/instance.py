@@ -12,11 +12,13 @@ from emulator.engine.engine import Engine
 from emulator.services.account_webhooks import WebhookService
 from emulator.services.blacklist import BlacklistService
 from emulator.services.chaos_rules import ChaosService
+from emulator.services.dedicated_numbers import DedicatedNumberService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
 from emulator.services.lookups import LookupService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
+from emulator.services.sender_addresses import SenderAddressService
 from emulator.services.signature_keys import SignatureKeyService
 from emulator.settings import Settings
 from emulator.store import Store
@@ -42,6 +44,8 @@ class Emulator:
     blacklist: BlacklistService
     lookups: LookupService
     chaos: ChaosService
+    dedicated_numbers: DedicatedNumberService
+    sender_addresses: SenderAddressService
 
     def start(self) -> None:
         """Start the engine's periodic jobs (the server does; tests may drive time instead)."""

@@ -127,6 +127,11 @@ class Settings:
         " fails its delivery.",
     )
     log_format: str = _setting("plain", "Log lines as plain text or JSON.", choices=FORMATS)
+    sender_review_seconds: float = _setting(
+        300.0,
+        "Seconds on the emulator's clock before a requested alpha tag is approved (or rejected,"
+        " for the magic names of the manual).",
+    )
     idle_timeout_seconds: int = _setting(
         30, "Seconds an idle client connection is kept open.", low=1
     )

@@ -24,6 +24,7 @@ SQLITE, POSTGRESQL = "sqlite", "postgresql"
 # The suites of the store, the engine and the API, run on SQLite and again on PostgreSQL.
 BOTH_BACKENDS = (
     "tests/engine/",
+    "tests/numbering/",
     "tests/services/",
     "tests/test_control.py",
     "tests/test_events.py",

@@ -10,7 +10,7 @@ from emulator.app import create_app, openapi_document
 from emulator.settings import Settings
 from emulator.web.host_guard import listens_on_loopback
 from emulator.web.requests import EXTENSION_KEY
-from tests.support import basic_auth, hmac_auth, message
+from tests.support import basic_auth, hmac_auth, list_messages, message
 
 TOKEN = "s3cret-token"
 FOREIGN_HOSTS = [
@@ -74,7 +74,7 @@ def test_a_foreign_host_reaches_no_route_on_loopback(on_loopback, method, path, 
     assert refused.status_code == 403, refused.get_data(as_text=True)
     assert refused.is_json
     assert f"host {host.lower()!r} is not served" in refused.json["message"].lower()
-    assert on_loopback.extensions[EXTENSION_KEY].store.list_messages() == []
+    assert list_messages(on_loopback.extensions[EXTENSION_KEY].store) == []
 
 
 @pytest.mark.parametrize("host", FOREIGN_HOSTS[:3])

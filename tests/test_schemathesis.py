@@ -117,6 +117,15 @@ def _not_listing(status: int, with_body: bool = False) -> frozenset[str]:
     )
 
 
+# The dedicated numbers and sender address operations.
+NUMBERING = frozenset(
+    operation["operationId"]
+    for path, item in _SPEC["paths"].items()
+    if path.startswith("/v1/messaging/numbers/")
+    for operation in item.values()
+    if isinstance(operation, dict)
+)
+
 DOCUMENTED_CHOICES = (
     # "Content types" among the manual's choices: a body that is not application/json is a 415.
     Choice(
@@ -146,6 +155,31 @@ DOCUMENTED_CHOICES = (
         ),
     ),
     Choice("status_code_conformance", 200, frozenset({"AddOneOrMoreNumbersToYourBacklist"})),
+    # "Dedicated numbers and sender addresses" in the manual's choices: bad filters, bodies and
+    # IDs are 400s and 404s where the spec lists none, as everywhere else; a number taken is a
+    # 409; PATCH .../assignment answers 200 with the body the spec gives its 204.
+    Choice("status_code_conformance", 400, _not_listing(400) & NUMBERING),
+    Choice("status_code_conformance", 404, _not_listing(404) & NUMBERING),
+    Choice("status_code_conformance", 409, frozenset({"CreateAssignment"})),
+    Choice("status_code_conformance", 200, frozenset({"UpdateAssignment"})),
+    # Where the spec's schema contradicts its own examples (a dedicated number described as
+    # the blacklist's Number; sender addresses listed as alpha tags only, read singly as own
+    # numbers only; every request's status as an alpha tag's), the answer follows the examples;
+    # tests/numbering/test_numbering_spec.py checks it against the schemas they fit.
+    Choice(
+        "response_schema_conformance",
+        200,
+        frozenset(
+            {
+                "GetNumberById",
+                "GetAssignedNumbers",
+                "GetAllApprovedSenderAddresses",
+                "GetSenderAddressById",
+                "GetStatusOfSenderAddressRequest",
+                "updateSenderAddressUsingPATCH",
+            }
+        ),
+    ),
     # The manual's list of endpoints: a confirmation answers 202 with the JSON body `{}` where
     # the spec says text/plain, for the reason its table of differences gives for
     # CancelScheduledMessage: clients that parse every body as JSON (the Node SDK does).

@@ -6,12 +6,14 @@ from flask_smorest.blueprint import Blueprint
 
 from emulator.api.account_webhooks import webhooks
 from emulator.api.authentication import authenticate_request
+from emulator.api.dedicated_numbers import dedicated_numbers
 from emulator.api.delivery_reports import delivery_reports
 from emulator.api.lookups import lookups
 from emulator.api.messages import messages
 from emulator.api.number_authorisation import number_authorisation
 from emulator.api.replies import replies
 from emulator.api.request_chaos import inject_faults
+from emulator.api.sender_addresses import sender_addresses
 from emulator.api.signature_keys import signature_keys
 
 
@@ -28,6 +30,8 @@ def create_v1_blueprint() -> Blueprint:
         signature_keys,
         number_authorisation,
         lookups,
+        dedicated_numbers,
+        sender_addresses,
     )
     for child in children:
         v1.register_blueprint(child)

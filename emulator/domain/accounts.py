@@ -38,13 +38,15 @@ class ApiKey:
 
 @dataclass(frozen=True)
 class Account:
-    """An account; `parent_id` is set for a sub-account. `numbers[0]` is its default number."""
+    """An account; `parent_id` is set for a sub-account. `numbers[0]` is its default number;
+    `own_numbers` are numbers of its own it proved it holds (sources, never chosen for it)."""
 
     id: str
     parent_id: str | None = None
     sub_account_ids: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
     alpha_tags: tuple[str, ...] = ()
+    own_numbers: tuple[str, ...] = ()
     features: Features = field(default_factory=Features)
 
     @property
@@ -53,7 +55,11 @@ class Account:
 
     def owns_source(self, source_number: str) -> bool:
         """True when the number or alpha tag is registered to this account."""
-        return source_number in self.numbers or source_number in self.alpha_tags
+        return (
+            source_number in self.numbers
+            or source_number in self.alpha_tags
+            or source_number in self.own_numbers
+        )
 
 
 class AccountDirectory:

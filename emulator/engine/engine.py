@@ -34,7 +34,14 @@ from emulator.engine.dispatcher import WebhookDispatcher
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import delivery_report_webhook, reply_webhook
 from emulator.engine.signing import CallbackSigner
-from emulator.store import Store, account_webhooks, blacklist, housekeeping, webhook_deliveries
+from emulator.store import (
+    Store,
+    account_webhooks,
+    blacklist,
+    housekeeping,
+    sender_addresses,
+    webhook_deliveries,
+)
 from emulator.store import clock as stored_clock
 from emulator.store import messages as stored_messages
 from emulator.store.messages import Planned
@@ -165,6 +172,17 @@ class Engine:
         """Hand webhooks due at or before `now` to the receivers' lanes of the pool."""
         return self._dispatcher.queue_due(now)
 
+    def announce_due_reviews(self, now: datetime) -> int:
+        """Tell the change log of the alpha tag reviews that ended by `now` (their status is
+        decided on the clock when read; the log follows it here). Most ticks have none: they
+        only read."""
+        with self._store.reading() as tx:
+            due = sender_addresses.next_review_time(tx)
+        if due is None or due > now:
+            return 0
+        with self._store.transaction() as tx:
+            return sender_addresses.announce_reviews(tx, now)
+
     # Time
 
     def advance(self, seconds: float) -> datetime:
@@ -210,6 +228,7 @@ class Engine:
                     break
                 self._clock.advance_to(due)
             self.advance_due_messages(due)
+            self.announce_due_reviews(due)
             self._dispatcher.attempt_due_and_wait(due, hanging)
         with self._time, self._store.transaction():
             if self._clock.generation() == generation:
@@ -222,6 +241,7 @@ class Engine:
             candidates = (
                 stored_messages.next_transition_time(tx),
                 webhook_deliveries.next_attempt_time(tx),
+                sender_addresses.next_review_time(tx),
             )
         due = [moment for moment in candidates if moment is not None]
         return min(due) if due else None
@@ -249,6 +269,7 @@ class Engine:
                 return
             now = self._clock.now()
             self.advance_due_messages(now)
+            self.announce_due_reviews(now)
             self.deliver_due_webhooks(now)
         except DBAPIError as error:
             # A store that is down is logged once, not at every tick; the next tick tries again.

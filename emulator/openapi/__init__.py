@@ -40,6 +40,9 @@ PATH_EXAMPLES = {
     "phone_number": "+61491570156",
     "numbers": "+61491570156,+61491570157",
     "rule_id": "5d1f8a3e-2b7c-4e0a-9f61-3c8d2e7b1a40",
+    # Numbers of the shipped dedicated number pool (fixtures/dedicated_numbers.yaml).
+    "id": "c2ad2b2d-1cfc-4872-96b0-e4b79e50f40a",
+    "numberId": "fa13b94b-4d17-4b1b-a1a4-865a817c401b",
 }
 _ERROR = "Error"
 

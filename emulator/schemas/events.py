@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from emulator.domain.dedicated_numbers import EVENT_KINDS as NUMBER_EVENT_KINDS
 from emulator.domain.lookups import LOOKUP_EVENT
+from emulator.domain.sender_addresses import EVENT_KINDS as SENDER_EVENT_KINDS
 from emulator.schemas.fields import LARGEST_STORED_INTEGER, QueryInteger, Timestamp
 from emulator.store.events import KINDS
 
@@ -21,10 +23,13 @@ class EventFilterSchema(Schema):
 
 class EventSchema(Schema):
     """One change: a message accepted, a status change, a delivery report, a reply, a webhook
-    attempt, a feature change, a lookup or a reset."""
+    attempt, a feature change, a lookup, a dedicated number or sender address change, or a
+    reset."""
 
     seq = fields.Integer()
-    kind = fields.String(metadata={"enum": [*KINDS, LOOKUP_EVENT]})
+    kind = fields.String(
+        metadata={"enum": [*KINDS, LOOKUP_EVENT, *NUMBER_EVENT_KINDS, *SENDER_EVENT_KINDS]}
+    )
     at = Timestamp()
     account_id = fields.String(allow_none=True)
     message_id = fields.String(allow_none=True)

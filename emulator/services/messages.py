@@ -15,6 +15,7 @@ from emulator.domain.statuses import QUEUED
 from emulator.errors import BadRequest, NotFound
 from emulator.services.acceptance import Acceptance, AcceptancePolicy
 from emulator.services.features import FeatureService
+from emulator.services.registered_sources import with_registered_sources
 from emulator.store import Store, Transaction
 from emulator.store import messages as stored_messages
 
@@ -95,6 +96,7 @@ class MessageService:
     ) -> tuple[datetime, Features, list[Acceptance]]:
         now = self._clock.now()
         features = self._features.features(account.id)
+        account = with_registered_sources(self._store, account, now)
         return now, features, [self._policy.decide(m, account, features, now) for m in messages]
 
     def get(self, account_id: str, message_id: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from emulator.domain.records import Message, Reply, new_inbound_reply, new_reply
 from emulator.engine.firing import Subscriptions
 from emulator.engine.notifications import reply_webhook
 from emulator.errors import BadRequest
-from emulator.store import Store, account_webhooks, blacklist, inbox
+from emulator.store import Store, account_webhooks, blacklist, dedicated_numbers, inbox
 from emulator.store import messages as stored_messages
 
 INVALID_REPLY = "Invalid reply. Please check the details and try again."
@@ -88,6 +88,9 @@ class ReplyService:
             detail = "message_id: No message was sent to this handset; give destination_number."
             raise BadRequest(INVALID_REPLY, [detail])
         owner = self._accounts.owner_of_number(destination_number)
+        if owner is None:
+            with self._store.reading() as tx:
+                owner = dedicated_numbers.holder_of(tx, destination_number)
         if owner is None:
             raise BadRequest(INVALID_REPLY, ["destination_number: No account has this number."])
         return new_inbound_reply(owner, source_number, destination_number, content, at, attachments)

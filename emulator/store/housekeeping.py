@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from emulator.store.base import Transaction, changes_kept_state
 from emulator.store.events import clear_events, trim_events
+from emulator.store.numbering_tables import dedicated_number_assignments, sender_addresses
 from emulator.store.tables import (
     account_features,
     account_webhooks,
@@ -30,13 +31,15 @@ _CONFIGURATION_TABLES = (
     blacklist,
     chaos_hits,
     chaos_rules,
+    dedicated_number_assignments,
+    sender_addresses,
 )
 
 
 def clear(tx: Transaction) -> None:
     """Delete every message, report, reply, webhook delivery, account webhook, signature key,
-    blacklisted number and fault injection rule, and every run-time feature change; the change
-    log keeps only a `reset` event.
+    blacklisted number, fault injection rule, dedicated number assignment and sender address,
+    and every run-time feature change; the change log keeps only a `reset` event.
 
     `tx` must be a transaction that runs alone (`Store.transaction(alone=True)`): a writer
     beside it could add a report to a message it has just deleted.

@@ -219,7 +219,7 @@ def test_a_message_sent_past_its_expiry_is_reported_as_of_its_acceptance(
     )
     advance(0)
 
-    accepted_at = emulator.store.find_message("DemoAccount", message_id)["created_at"]
+    accepted_at = find_message(emulator.store, "DemoAccount", message_id)["created_at"]
     read = http.get(f"/v1/messages/{message_id}", headers=basic_auth()).json()
     assert (read["status"], read["message_expiry_timestamp"]) == ("expired", expiry)
     [report] = reports()

@@ -32,6 +32,16 @@ PATHS = (
     "/v1/number_authorisation/mt/blacklist",
     "/v1/number_authorisation/mt/blacklist/{number}",
     "/v1/number_authorisation/is_authorised/{numbers}",
+    "/v1/messaging/numbers/dedicated/",
+    "/v1/messaging/numbers/dedicated/{id}",
+    "/v1/messaging/numbers/dedicated/{numberId}/assignment",
+    "/v1/messaging/numbers/dedicated/assignments",
+    "/v1/messaging/numbers/sender_address/requests",
+    "/v1/messaging/numbers/sender_address/requests/{id}/verify",
+    "/v1/messaging/numbers/sender_address/addresses/{id}/reverify",
+    "/v1/messaging/numbers/sender_address/requests/{id}",
+    "/v1/messaging/numbers/sender_address/addresses/",
+    "/v1/messaging/numbers/sender_address/addresses/{id}",
 )
 INFO_KEYS = ("title", "version", "license")
 HEADER = """\
