@@ -8,7 +8,8 @@ from typing import Any
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
-from emulator.api import create_v1_blueprint
+from emulator.api import create_v1_blueprint, create_v2_preview_blueprint
+from emulator.api.report_files import report_files
 from emulator.auth import Authenticator
 from emulator.clock import Clock
 from emulator.control import control
@@ -31,13 +32,17 @@ from emulator.logs import log_requests
 from emulator.openapi import OpenApi
 from emulator.services.acceptance import AcceptancePolicy
 from emulator.services.account_webhooks import WebhookService
+from emulator.services.async_reports import AsyncReportService
 from emulator.services.blacklist import BlacklistService
 from emulator.services.chaos_rules import ChaosService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
+from emulator.services.link_tracking import LinkTrackingService
 from emulator.services.lookups import LookupService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
+from emulator.services.reporting import ReportingService
+from emulator.services.scheduled_reports import ScheduledReportService
 from emulator.services.signature_keys import SignatureKeyService
 from emulator.settings import Settings
 from emulator.store import Store
@@ -77,7 +82,8 @@ def create_app(
 def register_routes(app: Flask) -> OpenApi:
     """Every blueprint, its operations described in the OpenAPI document as it is registered."""
     described = OpenApi(app)
-    for blueprint in (create_v1_blueprint(), control, docs, events, chaos, ui):
+    api = (create_v1_blueprint(), create_v2_preview_blueprint(), report_files)
+    for blueprint in (*api, control, docs, events, chaos, ui):
         described.register_blueprint(blueprint)
     return described
 
@@ -135,6 +141,7 @@ def build_emulator(
     chaos_rules = ChaosService(store, clock, startup_rules)
     if settings.chaos is not None:
         chaos_rules.restore_startup_rules()
+    reporting = ReportingService(store, clock, accounts, features, keywords)
     return Emulator(
         settings=settings,
         store=store,
@@ -158,4 +165,8 @@ def build_emulator(
         blacklist=BlacklistService(store, clock),
         lookups=LookupService(store, clock, load_lookups(settings.fixtures)),
         chaos=chaos_rules,
+        reporting=reporting,
+        async_reports=AsyncReportService(store, clock, reporting),
+        scheduled_reports=ScheduledReportService(store, clock, reporting),
+        link_tracking=LinkTrackingService(store, clock),
     )

@@ -10,13 +10,17 @@ from emulator.domain.accounts import AccountDirectory
 from emulator.domain.outcomes import OutcomeRules
 from emulator.engine.engine import Engine
 from emulator.services.account_webhooks import WebhookService
+from emulator.services.async_reports import AsyncReportService
 from emulator.services.blacklist import BlacklistService
 from emulator.services.chaos_rules import ChaosService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
+from emulator.services.link_tracking import LinkTrackingService
 from emulator.services.lookups import LookupService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
+from emulator.services.reporting import ReportingService
+from emulator.services.scheduled_reports import ScheduledReportService
 from emulator.services.signature_keys import SignatureKeyService
 from emulator.settings import Settings
 from emulator.store import Store
@@ -42,6 +46,10 @@ class Emulator:
     blacklist: BlacklistService
     lookups: LookupService
     chaos: ChaosService
+    reporting: ReportingService
+    async_reports: AsyncReportService
+    scheduled_reports: ScheduledReportService
+    link_tracking: LinkTrackingService
 
     def start(self) -> None:
         """Start the engine's periodic jobs (the server does; tests may drive time instead)."""

@@ -35,6 +35,7 @@ BOTH_BACKENDS = (
     "tests/test_chaos_rules.py",
     "tests/test_messages.py",
     "tests/test_number_authorisation.py",
+    "tests/test_reporting_api.py",
     "tests/test_processes.py",
     "tests/test_signature_keys_api.py",
     "tests/test_webhooks_api.py",

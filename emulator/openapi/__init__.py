@@ -34,6 +34,10 @@ PATH_EXAMPLES = {
     "phone_number": "+61491570156",
     "numbers": "+61491570156,+61491570157",
     "rule_id": "5d1f8a3e-2b7c-4e0a-9f61-3c8d2e7b1a40",
+    "reportId": "51f0097f-90b2-4a59-ad88-a0fd93abaa82",
+    "report_id": "51f0097f-90b2-4a59-ad88-a0fd93abaa82",
+    "file_name": "report-51f0097f-90b2-4a59-ad88-a0fd93abaa82.csv",
+    "scheduled_id": "e6fb8282-c7c3-4367-8590-6c77ddb11c3e",
 }
 _ERROR = "Error"
 

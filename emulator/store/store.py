@@ -28,6 +28,8 @@ from emulator.store.tables import (
     delivery_reports,
     messages,
     replies,
+    requested_reports,
+    scheduled_reports,
     signature_keys,
     webhooks,
 )
@@ -49,8 +51,8 @@ class Store(
 
     def clear(self) -> None:
         """Delete every message, report, reply, webhook delivery, account webhook, signature key,
-        blacklisted number and fault injection rule, and every run-time feature change; the
-        change log keeps only a `reset` event."""
+        blacklisted number, fault injection rule, requested and scheduled report, and every
+        run-time feature change; the change log keeps only a `reset` event."""
         configuration = (
             account_features,
             account_webhooks,
@@ -58,6 +60,8 @@ class Store(
             blacklist,
             chaos_hits,
             chaos_rules,
+            requested_reports,
+            scheduled_reports,
         )
         # Alone: a writer beside it could add a report to a message it has just deleted.
         with self.transaction(alone=True) as connection:
