@@ -52,11 +52,15 @@ class ReportingService:
         self._features = features
         self._keywords = keywords
 
+    def default_timezone(self, account_id: str) -> str:
+        """The time zone of the account's settings: that of a request that names none."""
+        return self._features.features(account_id).timezone
+
     def report_filter(self, account_id: str, body: dict[str, Any]) -> ReportFilter:
         """The filter a loaded request body gives (emulator.schemas.reporting): local times in
         its `timezone`, or the account's; BadRequest naming `accounts` when it names an account
         that is neither this one nor one of its sub-accounts."""
-        zone = ZoneInfo(body.get("timezone") or self._features.features(account_id).timezone)
+        zone = ZoneInfo(body.get("timezone") or self.default_timezone(account_id))
         values = body.get("metadata_values") or (
             [body["metadata_value"]] if "metadata_value" in body else []
         )

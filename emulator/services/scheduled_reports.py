@@ -26,7 +26,7 @@ class ScheduledReportService:
 
     def create(self, account_id: str, report_type: str, body: dict[str, Any]) -> str:
         """Store the scheduled report; its ID."""
-        self._check_accounts(account_id, body["report"])
+        self._complete(account_id, body["report"])
         now = self._clock.now()
         report = ScheduledReport(
             id=new_id(),
@@ -48,7 +48,7 @@ class ScheduledReportService:
     ) -> ScheduledReport:
         """Replace its label, schedule and report; NotFound when the account has no scheduled
         report of this ID and type."""
-        self._check_accounts(account_id, body["report"])
+        self._complete(account_id, body["report"])
         changes = {
             "label": body["label"],
             "schedule": body["schedule"],
@@ -87,9 +87,12 @@ class ScheduledReportService:
             if not stored_reports.delete_scheduled_report(tx, account_id, report_id):
                 raise NotFound()
 
-    def _check_accounts(self, account_id: str, report: dict[str, Any]) -> None:
+    def _complete(self, account_id: str, report: dict[str, Any]) -> None:
+        """Check the accounts the report names; a report that names no time zone runs in the
+        account's, and says so."""
         if report.get("accounts"):
             self._reporting.accounts_of(account_id, report["accounts"], "report.accounts")
+        report.setdefault("timezone", self._reporting.default_timezone(account_id))
 
 
 def _position(token: str) -> int:
