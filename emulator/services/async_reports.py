@@ -42,7 +42,7 @@ from emulator.store import Store
 from emulator.store import reporting as stored_reports
 
 VENDOR_ID = "messagemedia"
-DOWNLOAD_PATH = "reporting/files"
+DOWNLOAD_PATH = "v2-preview/reporting/files"
 EXPIRED = "Request has expired"
 BAD_SIGNATURE = "The request signature does not match"
 
