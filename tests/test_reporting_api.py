@@ -5,6 +5,9 @@ naming the field."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.support import OTHER, basic_auth, message
@@ -194,12 +197,13 @@ def test_insights_by_metadata_key_and_value(post, traffic):
 
 def test_insights_days_are_those_of_the_time_zone(post, send, client):
     send(message())
-    now = client.get("/_emulator/clock").json["now"]
-    body = {**WINDOW, "timezone": "Pacific/Kiritimati", "group_by": ["DAY"]}
-    [day] = post(INSIGHTS, body).json["summaries"]
-    # UTC+14: the local day is the next one whenever the UTC time is 10:00 or later.
-    utc_day = now[:10]
-    assert day["group"] >= utc_day and day["total_sent"] == 1
+    sent = post(DETAIL, WINDOW).json["messages"][0]["timestamp"]
+    moment = datetime.fromisoformat(sent)
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        body = {**WINDOW, "timezone": zone, "group_by": ["DAY"]}
+        [day] = post(INSIGHTS, body).json["summaries"]
+        # UTC+14 and UTC-11: never the same day.
+        assert day["group"] == moment.astimezone(ZoneInfo(zone)).date().isoformat()
 
 
 def test_metadata_keys_are_listed_once_in_order(post, traffic):
