@@ -30,6 +30,7 @@ from emulator.domain.reporting import (
     ALL,
     ASCENDING,
     DESCENDING,
+    ReportFilter,
     metadata_keys,
     ordered,
     summarise,
@@ -80,8 +81,7 @@ class AsyncReportService:
             id=report_id,
             account_id=account_id,
             report_type=report_type,
-            report_name=body.get("report_name")
-            or f"{kind} report {report_filter.start:%Y-%m-%d} to {report_filter.end:%Y-%m-%d}",
+            report_name=body.get("report_name") or _default_name(kind, report_filter),
             direction=body.get("direction", ALL).upper(),
             request=_as_json(body),
             file_name=f"report-{report_id}.csv",
@@ -166,6 +166,12 @@ class AsyncReportService:
         if report is None:
             raise NotFound()
         return report
+
+
+def _default_name(kind: str, report_filter: ReportFilter) -> str:
+    """`Detail report 2024-04-01 to 2024-05-01`: the kind and the window's days."""
+    start, end = (moment.date().isoformat() for moment in (report_filter.start, report_filter.end))
+    return f"{kind} report {start} to {end}"
 
 
 def _columns(asked: list[dict[str, str]] | None, keys: list[str]) -> list[tuple[str, str]]:
