@@ -5,12 +5,13 @@ naming the field."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support import OTHER, basic_auth, message
+from tests.support import OTHER, basic_auth, hmac_auth, message
 
 DETAIL = "/v2-preview/reporting/messages/detail"
 INSIGHTS = "/v2-preview/reporting/messages/insights"
@@ -236,8 +237,12 @@ def test_a_parent_sees_its_sub_accounts_and_a_sub_account_only_itself(post, send
     assert detail_ids(as_sub) == [sub["message_id"]]
 
 
-def test_reports_need_credentials(client):
+def test_reports_need_credentials_basic_or_hmac(client, traffic):
     assert client.post(DETAIL, json=WINDOW).status_code == 403
+    body = json.dumps(WINDOW).encode()
+    headers = {**hmac_auth("POST", DETAIL, body), "Content-Type": "application/json"}
+    signed = client.post(DETAIL, data=body, headers=headers)
+    assert signed.status_code == 200 and len(signed.json["messages"]) == 4
 
 
 @pytest.mark.parametrize(
