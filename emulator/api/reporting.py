@@ -189,7 +189,7 @@ def get_async_report_history() -> ResponseReturnValue:
     TAG,
     {200: ("The URL", DownloadUrlSchema)} | NOT_FOUND,
 )
-def get_async_report_download_url(reportId: str) -> ResponseReturnValue:  # noqa: N803
+def get_async_report_download_url(reportId: str) -> ResponseReturnValue:
     service = current_emulator().async_reports
     answer = service.download_url(account_id(), reportId, request.host_url)
     return respond(_download_url, answer)
