@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
-from emulator.api import create_v1_blueprint
+from emulator.api import create_v1_blueprint, create_v2_preview_blueprint
+from emulator.api.report_files import report_files
 from emulator.auth import Authenticator
 from emulator.clock import Clock, StoredClockState
 from emulator.control import control
@@ -35,14 +36,18 @@ from emulator.logs import log_requests
 from emulator.openapi import OpenApi
 from emulator.services.acceptance import AcceptancePolicy
 from emulator.services.account_webhooks import WebhookService
+from emulator.services.async_reports import AsyncReportService
 from emulator.services.blacklist import BlacklistService
 from emulator.services.chaos_rules import ChaosService
 from emulator.services.dedicated_numbers import DedicatedNumberService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
+from emulator.services.link_tracking import LinkTrackingService
 from emulator.services.lookups import LookupService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
+from emulator.services.reporting import ReportingService
+from emulator.services.scheduled_reports import ScheduledReportService
 from emulator.services.sender_addresses import SenderAddressService, verification_message
 from emulator.services.sender_listing import SenderListing
 from emulator.services.signature_keys import SignatureKeyService
@@ -86,17 +91,9 @@ def create_app(
 def register_routes(app: Flask) -> OpenApi:
     """Every blueprint, its operations described in the OpenAPI document as it is registered."""
     described = OpenApi(app)
-    blueprints = (
-        create_v1_blueprint(),
-        control,
-        docs,
-        events,
-        chaos,
-        sender_address_reviews,
-        tls,
-        ui,
-    )
-    for blueprint in blueprints:
+    api = (create_v1_blueprint(), create_v2_preview_blueprint(), report_files)
+    faces = (control, docs, events, chaos, sender_address_reviews, tls, ui)
+    for blueprint in (*api, *faces):
         described.register_blueprint(blueprint)
     return described
 
@@ -163,6 +160,7 @@ def build_emulator(
         on_due_now=engine.wake,
     )
     pool = load_number_pool(settings.fixtures)
+    reporting = ReportingService(store, clock, accounts, features, keywords)
     return Emulator(
         settings=settings,
         store=store,
@@ -191,4 +189,8 @@ def build_emulator(
             review_time=timedelta(seconds=settings.sender_review_seconds),
             listing=SenderListing(pool),
         ),
+        reporting=reporting,
+        async_reports=AsyncReportService(store, clock, reporting),
+        scheduled_reports=ScheduledReportService(store, clock, reporting),
+        link_tracking=LinkTrackingService(store, clock),
     )

@@ -10,14 +10,18 @@ from emulator.domain.accounts import AccountDirectory
 from emulator.domain.outcomes import OutcomeRules
 from emulator.engine.engine import Engine
 from emulator.services.account_webhooks import WebhookService
+from emulator.services.async_reports import AsyncReportService
 from emulator.services.blacklist import BlacklistService
 from emulator.services.chaos_rules import ChaosService
 from emulator.services.dedicated_numbers import DedicatedNumberService
 from emulator.services.features import FeatureService
 from emulator.services.inbox import InboxService
+from emulator.services.link_tracking import LinkTrackingService
 from emulator.services.lookups import LookupService
 from emulator.services.messages import MessageService
 from emulator.services.replies import ReplyService
+from emulator.services.reporting import ReportingService
+from emulator.services.scheduled_reports import ScheduledReportService
 from emulator.services.sender_addresses import SenderAddressService
 from emulator.services.signature_keys import SignatureKeyService
 from emulator.settings import Settings
@@ -46,6 +50,10 @@ class Emulator:
     chaos: ChaosService
     dedicated_numbers: DedicatedNumberService
     sender_addresses: SenderAddressService
+    reporting: ReportingService
+    async_reports: AsyncReportService
+    scheduled_reports: ScheduledReportService
+    link_tracking: LinkTrackingService
 
     def start(self) -> None:
         """Start the engine's periodic jobs (the server does; tests may drive time instead)."""

@@ -37,6 +37,8 @@ BOTH_BACKENDS = (
     "tests/test_chaos_rules.py",
     "tests/test_messages.py",
     "tests/test_number_authorisation.py",
+    "tests/test_reporting_api.py",
+    "tests/test_reports_async.py",
     "tests/test_processes.py",
     "tests/test_signature_keys_api.py",
     "tests/test_webhooks_api.py",

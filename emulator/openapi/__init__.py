@@ -43,6 +43,10 @@ PATH_EXAMPLES = {
     # Numbers of the shipped dedicated number pool (fixtures/dedicated_numbers.yaml).
     "id": "c2ad2b2d-1cfc-4872-96b0-e4b79e50f40a",
     "numberId": "fa13b94b-4d17-4b1b-a1a4-865a817c401b",
+    "reportId": "51f0097f-90b2-4a59-ad88-a0fd93abaa82",
+    "report_id": "51f0097f-90b2-4a59-ad88-a0fd93abaa82",
+    "file_name": "report-51f0097f-90b2-4a59-ad88-a0fd93abaa82.csv",
+    "scheduled_id": "e6fb8282-c7c3-4367-8590-6c77ddb11c3e",
 }
 _ERROR = "Error"
 

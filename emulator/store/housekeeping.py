@@ -19,6 +19,8 @@ from emulator.store.tables import (
     delivery_reports,
     messages,
     replies,
+    requested_reports,
+    scheduled_reports,
     signature_keys,
     webhooks,
 )
@@ -33,13 +35,16 @@ _CONFIGURATION_TABLES = (
     chaos_rules,
     dedicated_number_assignments,
     sender_addresses,
+    requested_reports,
+    scheduled_reports,
 )
 
 
 def clear(tx: Transaction) -> None:
     """Delete every message, report, reply, webhook delivery, account webhook, signature key,
-    blacklisted number, fault injection rule, dedicated number assignment and sender address,
-    and every run-time feature change; the change log keeps only a `reset` event.
+    blacklisted number, fault injection rule, dedicated number assignment, sender address,
+    requested and scheduled report, and every run-time feature change; the change log keeps only
+    a `reset` event.
 
     `tx` must be a transaction that runs alone (`Store.transaction(alone=True)`): a writer
     beside it could add a report to a message it has just deleted.

@@ -292,3 +292,43 @@ chaos_hits = Table(
     Column("at", Float, nullable=False),
     Index("ix_chaos_hits_rule", "rule_id", "account_id", "at"),
 )
+
+# The asynchronous reports (the Reporting API's async detail and summary reports) an account
+# asked for: the file is made when it is asked for, and is ready to download once the emulator's
+# clock reaches `ready_at`.
+requested_reports = Table(
+    "requested_reports",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("account_id", String(100), nullable=False),
+    Column("report_type", String(10), nullable=False),
+    Column("report_name", String(200), nullable=False),
+    Column("direction", String(10), nullable=False),
+    # The request as given, for the report history.
+    Column("request", JSON, nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("file_content", Text, nullable=False),
+    # The secret that signs the report's download URLs.
+    Column("download_secret", String(64), nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("ready_at", UtcDateTime, nullable=False),
+    Index("ix_requested_reports_account", "account_id", "seq"),
+)
+
+# The Reporting API's scheduled reports: stored as given, listed, changed and deleted.
+scheduled_reports = Table(
+    "scheduled_reports",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("account_id", String(100), nullable=False),
+    Column("report_type", String(10), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("schedule", JSON, nullable=False),
+    Column("report", JSON, nullable=False),
+    Column("metadata", JSON),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_scheduled_reports_account", "account_id", "seq"),
+)
