@@ -117,6 +117,9 @@ class Settings:
     idle_timeout_seconds: int = _setting(
         30, "Seconds an idle or slow client connection is kept open.", low=1
     )
+    inbox_refresh_seconds: float = _setting(
+        1.0, "How often an open page of the web inbox looks for changes."
+    )
 
     def __post_init__(self) -> None:
         """Refuse values the emulator cannot run with, naming the setting."""

@@ -174,8 +174,14 @@ class ConversationService:
             step = Step(report["status"], report["date_received"], report["error_code"])
             steps.setdefault(report["message_id"], []).append(step)
         now = self._clock.now()
-        bubbles = [self._message_bubble(message, steps.get(message["id"], [])) for message in sent]
-        bubbles += [self._reply_bubble(reply, now) for reply in answers]
+        # Both lists come newest first; reversed, each is in the order it was stored (a batch in
+        # its own order), which the stable sort by time keeps. A reply at the same moment as a
+        # message comes first, as in the list of handsets.
+        bubbles = [self._reply_bubble(reply, now) for reply in reversed(answers)]
+        bubbles += [
+            self._message_bubble(message, steps.get(message["id"], []))
+            for message in reversed(sent)
+        ]
         bubbles.sort(key=lambda bubble: bubble.at)
         account_ids = sorted({bubble.account_id for bubble in bubbles})
         blocking = [

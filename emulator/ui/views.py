@@ -183,6 +183,7 @@ def _render(template: str, cursor: int, **context: Any) -> str:
         template,
         page_name=(request.endpoint or "").removeprefix("ui."),
         cursor=cursor,
+        refresh_ms=round(current_emulator().settings.inbox_refresh_seconds * 1000),
         now=current_emulator().clock.now(),
         **context,
     )

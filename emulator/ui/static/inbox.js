@@ -5,7 +5,8 @@
 (() => {
   "use strict";
 
-  const POLL_MS = 1000;
+  // How often the page looks for changes: the server's --inbox-refresh-seconds.
+  const POLL_MS = Math.max(Number(document.body.dataset.refreshMs) || 1000, 50);
   const CLOCK_SYNC_MS = 15000;
   const EVENTS_PAGE = 1000;
   const body = document.body;
@@ -184,6 +185,7 @@
 
   function swapRegions(doc) {
     const atBottom = threadAtLatest();
+    let arrived = false;
     for (const fresh of doc.querySelectorAll("[data-region]")) {
       const selector = `[data-region="${CSS.escape(fresh.dataset.region)}"]`;
       const current = document.querySelector(selector);
@@ -199,8 +201,10 @@
         const details = replacement.querySelector(`#${CSS.escape(id)}`);
         if (details) details.open = true;
       }
+      const knownIds = new Set([...known].map((key) => key.split("|")[0]));
       for (const item of replacement.querySelectorAll("[data-key]")) {
         if (!known.has(item.dataset.key)) item.classList.add("fresh");
+        if (item.matches(".bubble-row") && !knownIds.has(keyOf(item))) arrived = true;
       }
       current.replaceWith(replacement);
       if (focused) restoreFocus(replacement, focused, focusedDetails);
@@ -208,6 +212,7 @@
     const clock = doc.getElementById("emulator-clock");
     if (clock) setClock(clock.dateTime);
     if (atBottom) showLatestOfThread();
+    else if (arrived) showNewMessagesMarker();
   }
 
   // A redraw must not wipe what the person is typing or the answer to what they just did.
@@ -218,6 +223,12 @@
       const selector = `[data-account="${CSS.escape(owner.dataset.account)}"] .form-status`;
       const kept = replacement.querySelector(selector);
       if (kept) say(kept, status.textContent, status.dataset.tone);
+    }
+    for (const bubble of current.querySelectorAll(".bubble.show-details")) {
+      const key = keyOf(bubble);
+      for (const item of replacement.querySelectorAll(".bubble-row[data-key]")) {
+        if (keyOf(item) === key) showDetails(item.querySelector(".bubble"), true);
+      }
     }
     for (const input of current.querySelectorAll("input[id], textarea[id]")) {
       if (input.type === "checkbox" || input.value === input.defaultValue) continue;
@@ -249,12 +260,13 @@
   // The conversation: scrolled to the latest, and the composer
 
   // On a wide screen the thread scrolls in its phone; on a narrow one it grows with the page,
-  // which scrolls instead once the thread is taller than the window.
+  // which scrolls instead once the page is taller than the window.
   function threadScroller() {
     const thread = document.getElementById("thread-scroller");
     if (!thread) return null;
     if (thread.scrollHeight > thread.clientHeight + 1) return thread;
-    return thread.getBoundingClientRect().height > window.innerHeight ? document.scrollingElement : null;
+    const whole = document.scrollingElement;
+    return whole.scrollHeight > whole.clientHeight + 1 ? whole : null;
   }
 
   function threadAtLatest() {
@@ -265,6 +277,37 @@
   function showLatestOfThread() {
     const scroller = threadScroller();
     if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    hideNewMessagesMarker();
+  }
+
+  const newMessages = document.getElementById("new-messages");
+
+  function showNewMessagesMarker() {
+    if (newMessages) newMessages.hidden = false;
+  }
+
+  function hideNewMessagesMarker() {
+    if (newMessages) newMessages.hidden = true;
+  }
+
+  function showDetails(bubble, shown) {
+    if (!bubble) return;
+    bubble.classList.toggle("show-details", shown);
+    const button = bubble.querySelector(".bubble-more");
+    if (button) button.setAttribute("aria-expanded", String(shown));
+  }
+
+  if (newMessages) {
+    newMessages.addEventListener("click", showLatestOfThread);
+    const follow = () => {
+      if (!newMessages.hidden && threadAtLatest()) hideNewMessagesMarker();
+    };
+    document.getElementById("thread-scroller").addEventListener("scroll", follow, { passive: true });
+    window.addEventListener("scroll", follow, { passive: true });
+    document.addEventListener("click", (event) => {
+      const more = event.target.closest(".bubble-more");
+      if (more) showDetails(more.closest(".bubble"), more.getAttribute("aria-expanded") !== "true");
+    });
   }
 
   showLatestOfThread();
@@ -315,6 +358,7 @@
       fitComposer(text);
       say(status, content.toUpperCase() === "STOP" ? "Sent STOP: this handset is now opted out." : "Sent.", "ok");
       await redraw();
+      showLatestOfThread();
     } catch (error) {
       say(status, error.message, "bad");
     } finally {
