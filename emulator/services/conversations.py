@@ -14,14 +14,25 @@ from emulator.domain.accounts import AccountDirectory
 from emulator.domain.billing import GSM7, GSM7_EXTENSION, Segments, segments
 from emulator.domain.error_codes import MEANINGS
 from emulator.domain.records import Message, Reply, WebhookDelivery
-from emulator.domain.statuses import EXPIRED, FAILED, QUEUED, REJECTED, SCHEDULED
+from emulator.domain.statuses import (
+    EXPIRED,
+    FAILED,
+    QUEUED,
+    REJECTED,
+    SCHEDULED,
+    WEBHOOK_DELIVERED,
+    WEBHOOK_FAILED,
+    WEBHOOK_PENDING,
+)
 from emulator.services.blacklist import opted_out
 from emulator.services.features import FeatureService
+from emulator.services.inbox_actions import request_preview
 from emulator.store import Store, inbox_views
 
 PAGE_SIZE = 25
 CONVERSATION_LIMIT = 200
 PROBLEM_STATUSES = frozenset({EXPIRED, FAILED, REJECTED})
+WEBHOOK_STATES = (WEBHOOK_DELIVERED, WEBHOOK_PENDING, WEBHOOK_FAILED)
 
 
 @dataclass(frozen=True)
@@ -251,6 +262,13 @@ class ConversationService:
             )
         return Page([_delivery(row) for row in rows[:PAGE_SIZE]], page, len(rows) > PAGE_SIZE)
 
+    def webhook_counts(self, message_id: str | None) -> dict[str, int]:
+        """How many deliveries (of the messages whose ID starts with `message_id`) are in each
+        state; every state is there, 0 when none is."""
+        with self._store.reading() as tx:
+            counts = inbox_views.webhook_counts(tx, message_id or None)
+        return {state: counts.get(state, 0) for state in WEBHOOK_STATES}
+
 
 def segment_view(content: str) -> SegmentView:
     """The segments of `content`, each cut into runs for highlighting."""
@@ -277,10 +295,20 @@ def segment_view(content: str) -> SegmentView:
 
 
 def _delivery(row: WebhookDelivery) -> dict[str, Any]:
-    """A delivery with the request as sent: a rendered template's body, else the payload as JSON."""
+    """A delivery with the request as sent (a rendered template's body, else the payload as
+    JSON), and each attempt's time as a datetime."""
     fields: dict[str, Any] = dict(row)
     sent = fields.get("body") or json.dumps(row["payload"], indent=2, ensure_ascii=False)
-    return {**fields, "method": fields.get("method") or "POST", "request_body": sent}
+    attempts = [
+        {**attempt, "at": datetime.fromisoformat(attempt["at"])} for attempt in row["attempts"]
+    ]
+    return {
+        **fields,
+        "method": fields.get("method") or "POST",
+        "request_body": sent,
+        "request": request_preview(row),
+        "attempts": attempts,
+    }
 
 
 def _is_web_url(url: str) -> bool:

@@ -25,6 +25,7 @@ WEBHOOK_ATTEMPT = "webhook_attempt"
 FEATURES_CHANGED = "features_changed"
 BLACKLIST_CHANGED = "blacklist_changed"
 CHAOS = "chaos"
+INBOX_CHANGED = "inbox_changed"
 RESET = "reset"
 KINDS = (
     MESSAGE_ACCEPTED,
@@ -35,6 +36,7 @@ KINDS = (
     FEATURES_CHANGED,
     BLACKLIST_CHANGED,
     CHAOS,
+    INBOX_CHANGED,
     RESET,
 )
 # Built once, so that the events of several changes in one transaction are one insert (see

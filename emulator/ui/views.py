@@ -21,6 +21,7 @@ from emulator.openapi.operations import NOT_FOUND, OPEN, operation, page_operati
 from emulator.services.conversations import ConversationService
 from emulator.timestamps import format_timestamp
 from emulator.ui import access
+from emulator.web.admin_guard import SAFE_METHODS, check_control_request
 from emulator.web.requests import current_emulator
 
 ui = Blueprint(
@@ -30,7 +31,13 @@ ui = Blueprint(
     static_folder="static",
     static_url_path="/ui/static",
 )
-WEBHOOK_STATES = (WEBHOOK_PENDING, WEBHOOK_DELIVERED, WEBHOOK_FAILED)
+WEBHOOK_STATES = (WEBHOOK_DELIVERED, WEBHOOK_PENDING, WEBHOOK_FAILED)
+# What the Webhooks page calls each state: a pending delivery waits for its next attempt.
+WEBHOOK_STATE_LABELS = {
+    WEBHOOK_DELIVERED: "delivered",
+    WEBHOOK_PENDING: "retrying",
+    WEBHOOK_FAILED: "failed",
+}
 ADVANCE_STEPS = (("1 s", 1), ("10 s", 10), ("1 min", 60), ("1 h", 3600), ("1 day", 86400))
 _OPEN_ENDPOINTS = ("ui.static", "ui.sign_in")
 
@@ -38,6 +45,11 @@ _OPEN_ENDPOINTS = ("ui.static", "ui.sign_in")
 @ui.before_request
 def guard() -> ResponseReturnValue | None:
     if request.endpoint in _OPEN_ENDPOINTS:
+        return None
+    if request.method not in SAFE_METHODS:
+        # What a page changes is JSON from the page's script: a JSON 403, never a redirect.
+        settings = current_emulator().settings
+        check_control_request(settings.admin_token, settings.served_host_names)
         return None
     return access.guard_page()
 
@@ -126,9 +138,10 @@ def webhooks() -> ResponseReturnValue:
         "webhooks.html",
         cursor,
         page=page,
+        counts=service.webhook_counts(message_id),
         message_id=message_id,
         state=state,
-        states=WEBHOOK_STATES,
+        states=WEBHOOK_STATE_LABELS,
     )
 
 

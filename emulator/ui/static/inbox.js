@@ -448,6 +448,31 @@
     }
   });
 
+  // Webhooks: deliver one again by hand
+
+  async function redeliver(button) {
+    const status = document.getElementById("webhooks-status");
+    button.disabled = true;
+    say(status, "Redelivering…");
+    try {
+      const attempt = await call("POST", `/webhooks/${encodeURIComponent(button.dataset.redeliver)}/redeliver`, {});
+      const answered = attempt.status_code !== undefined;
+      const delivered = answered && attempt.status_code >= 200 && attempt.status_code < 300;
+      const result = answered ? `the receiver answered ${attempt.status_code}` : attempt.error;
+      say(status, `Redelivered: ${result}.`, delivered ? "ok" : "bad");
+      await redraw();
+    } catch (error) {
+      say(status, error.message, "bad");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-redeliver]");
+    if (button) redeliver(button);
+  });
+
   // Chaos: remove a rule, or every rule
 
   async function removeRules(path, done) {

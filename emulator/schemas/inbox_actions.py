@@ -1,0 +1,45 @@
+"""Shapes of what the web inbox's pages send: a message as an account's app, a handset removed,
+a webhook delivered again by hand."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from emulator.schemas.fields import StrictString
+
+
+class SendAsAppSchema(Schema):
+    """The body of POST /handsets/{number}/messages: the account sending and the message's own
+    fields (content, source_number, ...), checked as POST /v1/messages checks a message."""
+
+    account = StrictString(required=True, validate=validate.Length(min=1, max=100))
+    message = fields.Dict(required=True, keys=fields.String(), values=fields.Raw(allow_none=True))
+
+
+class SentAsAppSchema(Schema):
+    """The message accepted, as POST /v1/messages answers it."""
+
+    message_id = fields.String()
+    status = fields.String()
+
+
+class RemovedHandsetSchema(Schema):
+    """How many messages and replies left the inbox."""
+
+    removed = fields.Integer()
+
+
+class HandsetScopeSchema(Schema):
+    """The query of DELETE /handsets/{number}: the account filter the page shows."""
+
+    account = fields.String(load_default="")
+
+
+class ManualAttemptSchema(Schema):
+    """A webhook attempt made by hand."""
+
+    at = fields.String()
+    status_code = fields.Integer()
+    error = fields.String()
+    response = fields.String()
+    manual = fields.Boolean()

@@ -1,0 +1,66 @@
+"""What the web inbox's pages change, as same-origin JSON under the control plane's guard:
+remove a handset from the inbox, deliver a webhook again, send a message as an account's app."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.typing import ResponseReturnValue
+
+from emulator.openapi.operations import NOT_FOUND, operation
+from emulator.schemas.inbox_actions import (
+    HandsetScopeSchema,
+    ManualAttemptSchema,
+    RemovedHandsetSchema,
+)
+from emulator.schemas.validation import load_or_reject
+from emulator.services.conversations import ConversationService
+from emulator.services.inbox_actions import InboxActions
+from emulator.ui.views import ui
+from emulator.web.requests import current_emulator, respond
+
+TAG = "Web inbox"
+_scope = HandsetScopeSchema()
+_removed = RemovedHandsetSchema()
+_attempt = ManualAttemptSchema()
+
+
+@ui.delete("/handsets/<number>")
+@operation(
+    "InboxRemoveHandset",
+    "Remove a handset and its conversation from the inbox; the API still serves its messages;"
+    " ?account: only that account's (with its sub-accounts)",
+    TAG,
+    {200: ("How many messages and replies left the inbox", RemovedHandsetSchema)},
+    query=HandsetScopeSchema,
+)
+def remove_handset(number: str) -> ResponseReturnValue:
+    account = load_or_reject(_scope, request.args.to_dict())["account"]
+    scope = _conversations().scope(account)
+    removed = 0 if scope == () else _actions().remove_handset(number, scope)
+    return respond(_removed, {"removed": removed})
+
+
+@ui.post("/webhooks/<webhookId>/redeliver")
+@operation(
+    "InboxRedeliverWebhook",
+    "Send a webhook delivery's request again now, as a new attempt marked manual",
+    TAG,
+    {200: ("The attempt", ManualAttemptSchema)} | NOT_FOUND,
+)
+def redeliver(webhookId: str) -> ResponseReturnValue:
+    return respond(_attempt, _actions().redeliver(webhookId))
+
+
+def _actions() -> InboxActions:
+    emulator = current_emulator()
+    return InboxActions(
+        emulator.store,
+        emulator.clock,
+        emulator.features,
+        emulator.settings.webhook_timeout_seconds,
+    )
+
+
+def _conversations() -> ConversationService:
+    emulator = current_emulator()
+    return ConversationService(emulator.store, emulator.clock, emulator.accounts, emulator.features)
