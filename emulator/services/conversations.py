@@ -163,13 +163,24 @@ class ConversationService:
     # Handsets
 
     def handsets(self, account: str | None, search: str | None, page: int) -> Page:
-        """Handsets by their latest message or reply, PAGE_SIZE to a page."""
+        """Handsets by their latest message or reply, PAGE_SIZE to a page, each with how many
+        messages it was sent and replies it sent."""
         page = max(page, 1)
+        scope = self.scope(account)
         with self._store.reading() as tx:
-            rows = inbox_views.latest_per_handset(
-                tx, self.scope(account), search or None, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
+            found = inbox_views.latest_per_handset(
+                tx, scope, search or None, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
             )
-        return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+            rows = found[:PAGE_SIZE]
+            counts = inbox_views.handset_counts(tx, [row["number"] for row in rows], scope)
+        items = [{**row, **counts[row["number"]]} for row in rows]
+        return Page(items, page, len(found) > PAGE_SIZE)
+
+    def handset_totals(self, account: str | None) -> inbox_views.HandsetTotals:
+        """How many handsets the inbox shows (for an account, when given), messages sent to them
+        and replies received."""
+        with self._store.reading() as tx:
+            return inbox_views.handset_totals(tx, self.scope(account))
 
     # A conversation
 

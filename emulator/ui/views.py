@@ -101,6 +101,7 @@ def handsets() -> ResponseReturnValue:
         "handsets.html",
         cursor,
         page=page,
+        totals=service.handset_totals(account),
         account=account,
         search=search,
         choices=service.account_choices(),

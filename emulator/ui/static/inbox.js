@@ -112,7 +112,7 @@
     if (event.kind === "reset") return true;
     switch (page) {
       case "handsets":
-        return ["message_accepted", "status_changed", "reply"].includes(event.kind);
+        return ["message_accepted", "status_changed", "reply", "inbox_changed"].includes(event.kind);
       case "conversation":
         return event.number === number && event.kind !== "webhook_attempt";
       case "webhooks":
@@ -447,6 +447,37 @@
       resetEmulator(start, confirm);
     }
   });
+
+  // Handsets: delete one from the inbox, once the person confirms
+
+  const deleteDialog = document.getElementById("delete-handset");
+
+  async function deleteHandset(handset) {
+    const status = document.getElementById("handsets-status");
+    say(status, "Deleting…");
+    try {
+      const scope = deleteDialog.dataset.scope ? `?account=${encodeURIComponent(deleteDialog.dataset.scope)}` : "";
+      await call("DELETE", `/handsets/${encodeURIComponent(handset)}${scope}`);
+      say(status, `Deleted ${handset} from the inbox.`, "ok");
+      await redraw();
+    } catch (error) {
+      say(status, error.message, "bad");
+    }
+  }
+
+  if (deleteDialog) {
+    document.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-delete-handset]");
+      if (!button) return;
+      deleteDialog.dataset.number = button.dataset.deleteHandset;
+      say(document.getElementById("delete-handset-number"), button.dataset.deleteHandset);
+      deleteDialog.returnValue = "";
+      deleteDialog.showModal();
+    });
+    deleteDialog.addEventListener("close", () => {
+      if (deleteDialog.returnValue === "delete") deleteHandset(deleteDialog.dataset.number);
+    });
+  }
 
   // Webhooks: deliver one again by hand
 
