@@ -9,11 +9,13 @@ from emulator.schemas.fields import StrictString
 
 
 class SendAsAppSchema(Schema):
-    """The body of POST /handsets/{number}/messages: the account sending and the message's own
-    fields (content, source_number, ...), checked as POST /v1/messages checks a message."""
+    """The body of POST /handsets/{number}/messages: the account sending, and the message's
+    fields, which are checked as POST /v1/messages checks them."""
 
     account = StrictString(required=True, validate=validate.Length(min=1, max=100))
-    message = fields.Dict(required=True, keys=fields.String(), values=fields.Raw(allow_none=True))
+    content = fields.Raw(required=True)
+    source_number = fields.Raw()
+    source_number_type = fields.Raw()
 
 
 class SentAsAppSchema(Schema):

@@ -156,6 +156,10 @@ class ConversationService:
                 return choice.scope
         return ()
 
+    def senders(self) -> list[dict[str, Any]]:
+        """Each account a message can be sent from, with its numbers and alpha tags."""
+        return [self._features.describe(choice.id) for choice in self.account_choices()]
+
     def accounts(self) -> list[dict[str, Any]]:
         """Every account, sub-accounts after their parent, with the features in force."""
         return [self._features.describe(choice.id) for choice in self.account_choices()]

@@ -6,22 +6,46 @@ from __future__ import annotations
 from flask import request
 from flask.typing import ResponseReturnValue
 
-from emulator.openapi.operations import NOT_FOUND, operation
+from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, operation
 from emulator.schemas.inbox_actions import (
     HandsetScopeSchema,
     ManualAttemptSchema,
     RemovedHandsetSchema,
+    SendAsAppSchema,
+    SentAsAppSchema,
 )
+from emulator.schemas.messages import SendMessagesRequestSchema
 from emulator.schemas.validation import load_or_reject
 from emulator.services.conversations import ConversationService
 from emulator.services.inbox_actions import InboxActions
 from emulator.ui.views import ui
-from emulator.web.requests import current_emulator, respond
+from emulator.web.requests import current_emulator, json_body, respond
 
 TAG = "Web inbox"
 _scope = HandsetScopeSchema()
 _removed = RemovedHandsetSchema()
 _attempt = ManualAttemptSchema()
+_send_as_app = SendAsAppSchema()
+_sent_as_app = SentAsAppSchema()
+_send_request = SendMessagesRequestSchema()
+
+
+@ui.post("/handsets/<number>/messages")
+@operation(
+    "InboxSendAsApp",
+    "Send a message to the handset as an account's app, as POST /v1/messages sends it",
+    TAG,
+    {202: ("Accepted", SentAsAppSchema)} | BAD_REQUEST | NOT_FOUND,
+    body=SendAsAppSchema,
+    example={"account": "DemoAccount", "content": "Your code is 1234"},
+)
+def send_as_app(number: str) -> ResponseReturnValue:
+    body = load_or_reject(_send_as_app, json_body())
+    account = body.pop("account")
+    message = {**body, "destination_number": number}
+    checked = load_or_reject(_send_request, {"messages": [message]})
+    sent = current_emulator().messages.send(account, checked["messages"])
+    return respond(_sent_as_app, sent[0], 202)
 
 
 @ui.delete("/handsets/<number>")

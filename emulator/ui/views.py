@@ -117,12 +117,22 @@ def handsets() -> ResponseReturnValue:
 def conversation(number: str) -> ResponseReturnValue:
     cursor, service = _cursor_and_service()
     account = request.args.get("account", "")
+    shown = service.conversation(number, account)
+    senders = service.senders()
+    sent_from = [bubble.account_id for bubble in shown.bubbles if bubble.kind == "message"]
+    known = {sender["account_id"] for sender in senders}
+    sender = next(
+        (choice for choice in (account, *reversed(sent_from)) if choice in known),
+        senders[0]["account_id"] if senders else "",
+    )
     return _render(
         "conversation.html",
         cursor,
-        conversation=service.conversation(number, account),
+        conversation=shown,
         account=account,
         choices=service.account_choices(),
+        senders=senders,
+        sender=sender,
         number=number,
     )
 

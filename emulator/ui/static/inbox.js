@@ -323,6 +323,56 @@
     });
   }
 
+  async function sendAsApp(text, status, button) {
+    const source = document.getElementById("app-source");
+    const chosen = source.selectedOptions[0];
+    const account = document.getElementById("app-account").value;
+    const sent = { account, content: text.value.trim() };
+    if (chosen && chosen.value) {
+      sent.source_number = chosen.value;
+      if ("alpha" in chosen.dataset) sent.source_number_type = "ALPHANUMERIC";
+    }
+    button.disabled = true;
+    say(status, "Sending…");
+    try {
+      await call("POST", `/handsets/${encodeURIComponent(composer.dataset.number)}/messages`, sent);
+      text.value = "";
+      fitComposer(text);
+      say(status, `Sent as ${account}.`, "ok");
+      await redraw();
+      showLatestOfThread();
+    } catch (error) {
+      say(status, error.message, "bad");
+    } finally {
+      button.disabled = false;
+      text.focus();
+    }
+  }
+
+  // The From list offers the chosen account's numbers and alpha tags only.
+  function offerSourcesOf(account) {
+    const source = document.getElementById("app-source");
+    let first = null;
+    for (const option of source.options) {
+      const mine = option.dataset.account === account;
+      option.hidden = !mine;
+      option.disabled = !mine;
+      if (mine && !first) first = option;
+    }
+    if (first) first.selected = true;
+  }
+
+  function setComposerMode(mode) {
+    const label = document.getElementById("composer-label");
+    const text = composer.querySelector("textarea");
+    label.dataset.reply = label.dataset.reply || label.textContent;
+    composer.dataset.mode = mode;
+    document.getElementById("composer-app").hidden = mode !== "app";
+    label.textContent = mode === "app" ? label.dataset.app : label.dataset.reply;
+    text.placeholder = label.textContent;
+    say(document.getElementById("composer-status"), "");
+  }
+
   async function sendReply() {
     const text = composer.querySelector("textarea");
     const image = document.getElementById("composer-image");
@@ -332,6 +382,10 @@
     if (!content) {
       say(status, "Write something to send.", "bad");
       text.focus();
+      return;
+    }
+    if (composer.dataset.mode === "app") {
+      await sendAsApp(text, status, button);
       return;
     }
     if (!composer.dataset.destination && !document.querySelector(".bubble-in")) {
@@ -391,6 +445,12 @@
         sendReply();
       });
     }
+    for (const mode of composer.querySelectorAll("input[name=mode]")) {
+      mode.addEventListener("change", () => setComposerMode(mode.value));
+    }
+    const appAccount = document.getElementById("app-account");
+    appAccount.addEventListener("change", () => offerSourcesOf(appAccount.value));
+    offerSourcesOf(appAccount.value);
     document.getElementById("composer-image").addEventListener("change", (event) => {
       const file = event.target.files && event.target.files[0];
       say(document.getElementById("composer-image-name"), file ? file.name : "");
