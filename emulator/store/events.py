@@ -25,6 +25,7 @@ WEBHOOK_ATTEMPT = "webhook_attempt"
 FEATURES_CHANGED = "features_changed"
 BLACKLIST_CHANGED = "blacklist_changed"
 CHAOS = "chaos"
+CHAOS_RULES_CHANGED = "chaos_rules_changed"
 INBOX_CHANGED = "inbox_changed"
 RESET = "reset"
 KINDS = (
@@ -36,6 +37,7 @@ KINDS = (
     FEATURES_CHANGED,
     BLACKLIST_CHANGED,
     CHAOS,
+    CHAOS_RULES_CHANGED,
     INBOX_CHANGED,
     RESET,
 )

@@ -168,7 +168,14 @@ def accounts() -> ResponseReturnValue:
 def chaos() -> ResponseReturnValue:
     cursor = current_emulator().store.last_event_seq()
     service = current_emulator().chaos
-    return _render("chaos.html", cursor, rules=service.rules(), faults=service.latest_faults())
+    accounts = [account.id for account in current_emulator().accounts.accounts]
+    return _render(
+        "chaos.html",
+        cursor,
+        rules=service.rules(),
+        faults=service.latest_faults(),
+        accounts=accounts,
+    )
 
 
 @ui.app_template_filter("iso")

@@ -41,6 +41,7 @@
       const message = data.message || `The emulator answered ${response.status}.`;
       const error = new Error(details ? `${message} ${details}` : message);
       error.status = response.status;
+      error.details = Array.isArray(data.details) ? data.details : [];
       throw error;
     }
     return data;
@@ -120,7 +121,7 @@
       case "accounts":
         return event.kind === "features_changed";
       case "chaos":
-        return event.kind === "chaos";
+        return event.kind === "chaos" || event.kind === "chaos_rules_changed";
       default:
         return false;
     }
@@ -589,6 +590,128 @@
     }
   });
 
+  // Chaos: switch a rule off or on
+
+  async function switchRule(control) {
+    const status = document.getElementById("chaos-status");
+    const enabled = control.checked;
+    say(status, "Saving…");
+    try {
+      await call("PATCH", `/_emulator/chaos/${encodeURIComponent(control.dataset.switchRule)}`, { enabled });
+      say(status, enabled ? "Rule switched on." : "Rule switched off: it matches nothing until switched on.", "ok");
+      await redraw();
+    } catch (error) {
+      control.checked = !enabled;
+      say(status, error.message, "bad");
+    }
+  }
+
+  // Chaos: the Add rule form, checked by the control plane, whose words show by each field
+
+  const addRule = document.getElementById("chaos-add");
+
+  function showFaultFields() {
+    const kind = document.getElementById("rule-fault").value;
+    for (const field of addRule.querySelectorAll("[data-for-fault]")) {
+      field.hidden = !field.dataset.forFault.split(" ").includes(kind);
+    }
+  }
+
+  function typed(text) {
+    const value = text.trim();
+    if (!value) return undefined;
+    const number = Number(value);
+    return Number.isFinite(number) ? number : value;
+  }
+
+  function seconds(text) {
+    const range = text.trim().match(/^(.+?)\s*[-–]\s*(.+)$/);
+    return range ? [typed(range[1]), typed(range[2])] : typed(text);
+  }
+
+  function ruleOfForm() {
+    const value = (name) => addRule.querySelector(`[data-field="${name}"]`).value;
+    const rule = { side: value("side") };
+    for (const name of ["name", "method", "path", "account"]) {
+      if (value(name).trim()) rule[name] = value(name).trim();
+    }
+    const kind = value("fault");
+    const fault = {};
+    if (kind === "status") {
+      fault.status = typed(value("fault.status"));
+      const wait = typed(value("fault.retry_after"));
+      if (wait !== undefined) fault.retry_after = wait;
+    } else if (kind === "latency_seconds" || kind === "delay_seconds") {
+      fault[kind] = seconds(value("fault.seconds"));
+    } else if (kind === "rate_limit") {
+      fault.rate_limit = typed(value("fault.rate_limit"));
+    } else {
+      fault[kind] = true;
+      const hold = typed(value("fault.hold_seconds"));
+      if (kind === "reorder" && hold !== undefined) fault.hold_seconds = hold;
+    }
+    rule.fault = fault;
+    for (const name of ["times", "probability", "seed"]) {
+      const given = typed(value(name));
+      if (given !== undefined) rule[name] = given;
+    }
+    return rule;
+  }
+
+  function clearRuleErrors() {
+    for (const error of addRule.querySelectorAll(".field-error")) error.textContent = "";
+    for (const input of addRule.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  }
+
+  // `rules[0].fault.status: Must be one of: …` shows under Status; what names no field, below.
+  function showRuleErrors(details) {
+    const unplaced = [];
+    for (const detail of details) {
+      const match = detail.match(/^rules\[0\]\.([\w.]+): (.*)$/);
+      const field = match && match[1].replace(/\._schema$/, "");
+      const place = field && [...addRule.querySelectorAll("[data-error-for]")].find((error) =>
+        error.dataset.errorFor.split(" ").includes(field),
+      );
+      if (!place) {
+        unplaced.push(detail);
+        continue;
+      }
+      place.textContent = place.textContent ? `${place.textContent} ${match[2]}` : match[2];
+      const input = place.closest(".field").querySelector("input, select");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", place.id);
+    }
+    return unplaced;
+  }
+
+  async function submitRule() {
+    const status = document.getElementById("chaos-add-status");
+    clearRuleErrors();
+    say(status, "Adding…");
+    try {
+      await call("POST", "/_emulator/chaos", { rules: [ruleOfForm()] });
+      addRule.reset();
+      showFaultFields();
+      say(status, "Rule added.", "ok");
+      await redraw();
+    } catch (error) {
+      const unplaced = showRuleErrors(error.details || []);
+      const words = unplaced.length ? ` ${unplaced.join(" ")}` : "";
+      say(status, error.details && error.details.length ? `The rule was not added.${words}` : error.message, "bad");
+    }
+  }
+
+  if (addRule) {
+    let counter = 0;
+    for (const error of addRule.querySelectorAll(".field-error")) error.id = `rule-error-${(counter += 1)}`;
+    document.getElementById("rule-fault").addEventListener("change", showFaultFields);
+    showFaultFields();
+    addRule.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitRule();
+    });
+  }
+
   async function resetEmulator(start, confirm) {
     const status = document.getElementById("reset-status");
     say(status, "Resetting…");
@@ -609,6 +732,8 @@
     const control = event.target;
     if (control.matches("select[data-autosubmit]")) {
       control.form.submit();
+    } else if (control.matches("input[type=checkbox][data-switch-rule]")) {
+      switchRule(control);
     } else if (control.matches("input[type=checkbox][data-feature]")) {
       const value = control.checked;
       changeFeature(control, value, () => {
