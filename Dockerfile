@@ -26,7 +26,8 @@ WORKDIR /data
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080
-# The port comes from the container's environment, so `-e MM_EMULATOR_PORT=...` moves the check too.
+# The check asks the port the emulator serves: a `--port` given to the container's command, else
+# MM_EMULATOR_PORT (so `-e MM_EMULATOR_PORT=...` moves it too).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ['MM_EMULATOR_PORT'] + '/_emulator/health', timeout=2)"]
+    CMD ["python", "-m", "emulator.healthcheck"]
 CMD ["mm-emulator", "serve", "--host", "0.0.0.0"]

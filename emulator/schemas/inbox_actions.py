@@ -1,11 +1,12 @@
-"""Shapes of what the web inbox's pages send: a message as an account's app, a handset removed,
-a webhook delivered again by hand."""
+"""Shapes of what the web inbox's pages send and read: a message as an account's app, a handset
+removed, a webhook delivered again by hand, and the changes a page follows."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from emulator.schemas.fields import StrictString
+from emulator.schemas.events import EventSchema
+from emulator.schemas.fields import StrictString, Timestamp
 
 
 class SendAsAppSchema(Schema):
@@ -45,3 +46,13 @@ class ManualAttemptSchema(Schema):
     error = fields.String()
     response = fields.String()
     manual = fields.Boolean()
+
+
+class ChangesSchema(Schema):
+    """GET /changes: the change log after the page's cursor, as GET /_emulator/events has it,
+    with the emulator's time."""
+
+    events = fields.List(fields.Nested(EventSchema))
+    next = fields.Integer()
+    last_seq = fields.Integer()
+    now = Timestamp()

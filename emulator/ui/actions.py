@@ -1,13 +1,17 @@
 """What the web inbox's pages change, as same-origin JSON under the control plane's guard:
-remove a handset from the inbox, deliver a webhook again, send a message as an account's app."""
+remove a handset from the inbox, deliver a webhook again, send a message as an account's app;
+and the changes an open page follows, left out of the request log."""
 
 from __future__ import annotations
 
 from flask import request
 from flask.typing import ResponseReturnValue
 
+from emulator.logs import unlogged_request
 from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, operation
+from emulator.schemas.events import EventFilterSchema
 from emulator.schemas.inbox_actions import (
+    ChangesSchema,
     HandsetScopeSchema,
     ManualAttemptSchema,
     RemovedHandsetSchema,
@@ -28,6 +32,32 @@ _attempt = ManualAttemptSchema()
 _send_as_app = SendAsAppSchema()
 _sent_as_app = SentAsAppSchema()
 _send_request = SendMessagesRequestSchema()
+_filters = EventFilterSchema()
+_changes = ChangesSchema()
+
+
+@ui.get("/changes")
+@operation(
+    "InboxChanges",
+    "The change log after a cursor, as GET /_emulator/events, with the emulator's time: what an"
+    " open page follows, each call left out of the request log",
+    TAG,
+    {200: ("Events", ChangesSchema)} | BAD_REQUEST,
+    query=EventFilterSchema,
+)
+def changes() -> ResponseReturnValue:
+    unlogged_request()
+    filters = load_or_reject(_filters, request.args.to_dict())
+    emulator = current_emulator()
+    found = emulator.store.events_after(filters["after"], filters["limit"])
+    cursor = found[-1]["seq"] if found else filters["after"]
+    answer = {
+        "events": found,
+        "next": cursor,
+        "last_seq": emulator.store.last_event_seq(),
+        "now": emulator.clock.now(),
+    }
+    return respond(_changes, answer)
 
 
 @ui.post("/handsets/<number>/messages")
@@ -54,7 +84,7 @@ def send_as_app(number: str) -> ResponseReturnValue:
     "Remove a handset and its conversation from the inbox; the API still serves its messages;"
     " ?account: only that account's (with its sub-accounts)",
     TAG,
-    {200: ("How many messages and replies left the inbox", RemovedHandsetSchema)},
+    {200: ("How many messages and replies left the inbox", RemovedHandsetSchema)} | BAD_REQUEST,
     query=HandsetScopeSchema,
 )
 def remove_handset(number: str) -> ResponseReturnValue:

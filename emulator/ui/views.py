@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest.blueprint import Blueprint
@@ -39,14 +39,17 @@ WEBHOOK_STATE_LABELS = {
     WEBHOOK_FAILED: "failed",
 }
 ADVANCE_STEPS = (("1 s", 1), ("10 s", 10), ("1 min", 60), ("1 h", 3600), ("1 day", 86400))
-_OPEN_ENDPOINTS = ("ui.static", "ui.sign_in")
+# The API's docs guard themselves: where they are is no secret.
+_OPEN_ENDPOINTS = ("ui.static", "ui.sign_in", "ui.api_docs", "ui.api_document")
+# Read by the page's script: a JSON 403 when refused, never a redirect to sign in.
+_JSON_ENDPOINTS = ("ui.changes",)
 
 
 @ui.before_request
 def guard() -> ResponseReturnValue | None:
     if request.endpoint in _OPEN_ENDPOINTS:
         return None
-    if request.method not in SAFE_METHODS:
+    if request.method not in SAFE_METHODS or request.endpoint in _JSON_ENDPOINTS:
         # What a page changes is JSON from the page's script: a JSON 403, never a redirect.
         settings = current_emulator().settings
         check_control_request(settings.admin_token, settings.served_host_names)
@@ -178,6 +181,30 @@ def chaos() -> ResponseReturnValue:
     )
 
 
+@ui.get("/docs")
+@operation(
+    "InboxApiDocs",
+    "To the API's docs page",
+    "Web inbox",
+    {302: ("To /_emulator/docs", None)},
+    security=OPEN,
+)
+def api_docs() -> ResponseReturnValue:
+    return redirect(url_for("docs.docs_page"))
+
+
+@ui.get("/openapi.json")
+@operation(
+    "InboxApiDocument",
+    "To the API's OpenAPI document",
+    "Web inbox",
+    {302: ("To /_emulator/openapi.json", None)},
+    security=OPEN,
+)
+def api_document() -> ResponseReturnValue:
+    return redirect(url_for("docs.openapi_document"))
+
+
 @ui.app_template_filter("iso")
 def iso(moment: datetime | None) -> str:
     return format_timestamp(moment) or ""
@@ -215,6 +242,7 @@ def _render(template: str, cursor: int, **context: Any) -> str:
         page_name=(request.endpoint or "").removeprefix("ui."),
         cursor=cursor,
         refresh_ms=round(current_emulator().settings.inbox_refresh_seconds * 1000),
+        times_utc=current_emulator().settings.inbox_times_utc,
         now=current_emulator().clock.now(),
         **context,
     )

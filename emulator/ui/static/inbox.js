@@ -7,7 +7,6 @@
 
   // How often the page looks for changes: the server's --inbox-refresh-seconds.
   const POLL_MS = Math.max(Number(document.body.dataset.refreshMs) || 1000, 50);
-  const CLOCK_SYNC_MS = 15000;
   const EVENTS_PAGE = 1000;
   const body = document.body;
   const page = body.dataset.page;
@@ -54,7 +53,7 @@
     else delete element.dataset.tone;
   }
 
-  // The clock: the emulator's time, ticking locally and re-read from time to time
+  // The clock: the emulator's time, ticking locally and set again by each look for changes
 
   const clocks = [
     { element: document.getElementById("emulator-clock"), withYear: false },
@@ -68,11 +67,53 @@
     return String(value).padStart(2, "0");
   }
 
-  function formatClock(moment, withYear) {
+  // Times show in the viewer's own zone, or in UTC for everyone with --inbox-times-utc; each
+  // <time> keeps its UTC value in `datetime`, shown on hover.
+  const inUtc = body.dataset.times === "utc";
+  const zoneName = inUtc ? "UTC" : localZoneName();
+
+  function localZoneName() {
+    const format = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
+    const zone = format.formatToParts(new Date()).find((part) => part.type === "timeZoneName");
+    return zone ? zone.value : "local time";
+  }
+
+  function fieldsOf(moment) {
     const date = new Date(moment);
-    const day = `${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]}`;
-    const time = `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
-    return withYear ? `${day} ${date.getUTCFullYear()} ${time}` : `${day} ${time}`;
+    return inUtc
+      ? [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+      : [date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()];
+  }
+
+  function formatClock(moment, withYear) {
+    const [year, month, day, hours, minutes, seconds] = fieldsOf(moment);
+    const date = `${two(day)} ${MONTHS[month]}`;
+    const time = `${two(hours)}:${two(minutes)}:${two(seconds)}`;
+    return withYear ? `${date} ${year} ${time}` : `${date} ${time}`;
+  }
+
+  // As the server writes them: `10:32:05` today, `26 Nov 10:32` this year, else with the year.
+  function shortTime(moment, now) {
+    const [year, month, day, hours, minutes, seconds] = fieldsOf(moment);
+    const [thisYear, thisMonth, today] = fieldsOf(now);
+    if (year === thisYear && month === thisMonth && day === today) {
+      return `${two(hours)}:${two(minutes)}:${two(seconds)}`;
+    }
+    const date = `${two(day)} ${MONTHS[month]}`;
+    return year === thisYear ? `${date} ${two(hours)}:${two(minutes)}` : `${date} ${year} ${two(hours)}:${two(minutes)}`;
+  }
+
+  function showTimesIn(root) {
+    const now = clockBase + (performance.now() - clockRead);
+    for (const time of root.querySelectorAll("time[datetime]")) {
+      if (time.id === "emulator-clock" || time.id === "clock-large") continue;
+      const moment = Date.parse(time.dateTime);
+      if (Number.isNaN(moment)) continue;
+      time.textContent = shortTime(moment, now);
+      time.title = `${time.dateTime} (UTC)`;
+    }
+    for (const zone of document.querySelectorAll(".clock-zone")) zone.textContent = zoneName;
+    for (const clock of clocks) clock.element.title = `The emulator's clock (${zoneName})`;
   }
 
   function setClock(iso) {
@@ -132,7 +173,8 @@
     try {
       for (;;) {
         const query = `after=${cursor}&limit=${EVENTS_PAGE}`;
-        const answer = await call("GET", `/_emulator/events?${query}`);
+        const answer = await call("GET", `/changes?${query}`);
+        setClock(answer.now);
         if (answer.last_seq < cursor) {
           // A new store: its log starts again from the beginning.
           cursor = 0;
@@ -207,6 +249,7 @@
         if (!known.has(item.dataset.key)) item.classList.add("fresh");
         if (item.matches(".bubble-row") && !knownIds.has(keyOf(item))) arrived = true;
       }
+      showTimesIn(replacement);
       current.replaceWith(replacement);
       if (focused) restoreFocus(replacement, focused, focusedDetails);
     }
@@ -468,7 +511,7 @@
     try {
       const answer = await call("POST", "/_emulator/clock/advance", { seconds });
       setClock(answer.now);
-      say(status, `Advanced ${seconds} s. Now ${formatClock(Date.parse(answer.now), true)} UTC.`, "ok");
+      say(status, `Advanced ${seconds} s. Now ${formatClock(Date.parse(answer.now), true)} ${zoneName}.`, "ok");
     } catch (error) {
       say(status, error.message, "bad");
     } finally {
@@ -765,7 +808,7 @@
 
   // Start
 
+  showTimesIn(document);
   if (clocks.length) window.setInterval(tick, 1000);
-  window.setInterval(syncClock, CLOCK_SYNC_MS);
   poll();
 })();
