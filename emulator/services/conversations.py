@@ -160,6 +160,20 @@ class ConversationService:
         """Each account a message can be sent from, with its numbers and alpha tags."""
         return [self._features.describe(choice.id) for choice in self.account_choices()]
 
+    def default_sender(
+        self, account: str | None, conversation: Conversation, senders: list[dict[str, Any]]
+    ) -> str:
+        """The account Send as app starts from: the page's account filter, else the account of
+        the conversation's latest message, else the first account."""
+        known = {sender["account_id"] for sender in senders}
+        sent_from = [
+            bubble.account_id for bubble in conversation.bubbles if bubble.kind == "message"
+        ]
+        chosen = next(
+            (choice for choice in (account, *reversed(sent_from)) if choice in known), None
+        )
+        return chosen or (senders[0]["account_id"] if senders else "")
+
     def accounts(self) -> list[dict[str, Any]]:
         """Every account, sub-accounts after their parent, with the features in force."""
         return [self._features.describe(choice.id) for choice in self.account_choices()]

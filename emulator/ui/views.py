@@ -1,8 +1,9 @@
 """The pages of the web inbox: handsets, a conversation, webhooks, accounts and time, and fault
 injection.
 
-The pages only read; what they change goes through the control plane's JSON routes, called
-from the page's script (same origin, JSON only, so another site cannot forge them).
+The pages only read; what they change goes through JSON routes, the control plane's and the
+inbox's own (emulator.ui.actions), called from the page's script (same origin, JSON only, so
+another site cannot forge them).
 """
 
 from __future__ import annotations
@@ -122,12 +123,6 @@ def conversation(number: str) -> ResponseReturnValue:
     account = request.args.get("account", "")
     shown = service.conversation(number, account)
     senders = service.senders()
-    sent_from = [bubble.account_id for bubble in shown.bubbles if bubble.kind == "message"]
-    known = {sender["account_id"] for sender in senders}
-    sender = next(
-        (choice for choice in (account, *reversed(sent_from)) if choice in known),
-        senders[0]["account_id"] if senders else "",
-    )
     return _render(
         "conversation.html",
         cursor,
@@ -135,7 +130,7 @@ def conversation(number: str) -> ResponseReturnValue:
         account=account,
         choices=service.account_choices(),
         senders=senders,
-        sender=sender,
+        sender=service.default_sender(account, shown, senders),
         number=number,
     )
 
