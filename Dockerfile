@@ -26,9 +26,8 @@ WORKDIR /data
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080
-# The port comes from the container's environment, so `-e MM_EMULATOR_PORT=...` moves the check too;
-# so does HTTPS (MM_EMULATOR_TLS or MM_EMULATOR_TLS_CERT), checked on loopback without verifying the
-# certificate: the check asks whether the emulator answers, not who it is.
+# The check asks the port the emulator serves: a `--port` given to the container's command, else
+# MM_EMULATOR_PORT (so `-e MM_EMULATOR_PORT=...` moves it too); over HTTPS when it serves HTTPS.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["python", "-c", "import os, ssl, urllib.request; tls = os.environ.get('MM_EMULATOR_TLS', '').lower() in ('1', 'true', 't', 'yes', 'y', 'on') or bool(os.environ.get('MM_EMULATOR_TLS_CERT')); urllib.request.urlopen(('https' if tls else 'http') + '://127.0.0.1:' + os.environ['MM_EMULATOR_PORT'] + '/_emulator/health', timeout=2, context=ssl._create_unverified_context() if tls else None)"]
+    CMD ["python", "-m", "emulator.healthcheck"]
 CMD ["mm-emulator", "serve", "--host", "0.0.0.0"]

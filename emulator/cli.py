@@ -314,7 +314,10 @@ def reset(db: str) -> None:
 
 def _banner(base_url: str, api_keys: Iterable[ApiKey]) -> str:
     credentials = ", ".join(f"key {k.key} / secret {k.secret} ({k.account_id})" for k in api_keys)
-    return f"mm-emulator {__version__} listening on {base_url} with {credentials}"
+    return (
+        f"mm-emulator {__version__} listening on {base_url} with {credentials};"
+        f" web inbox at {base_url}/"
+    )
 
 
 def _is_loopback(host: str) -> bool:

@@ -98,6 +98,12 @@ def _skipped_tick(record: logging.LogRecord) -> bool:
     return "maximum number of running instances" not in record.getMessage()
 
 
+def unlogged_request() -> None:
+    """Leave the current request out of the request log: for what a page asks on its own over
+    and over, such as the web inbox following the change log."""
+    g.unlogged = True
+
+
 def log_requests(app: Flask) -> None:
     """Log method, path, status, duration and account of every request, while the request log
     is enabled at INFO; never its headers."""
@@ -109,7 +115,7 @@ def log_requests(app: Flask) -> None:
 
     @app.after_request
     def _log(response: Response) -> Response:
-        if not REQUEST_LOG.isEnabledFor(logging.INFO):
+        if g.get("unlogged") or not REQUEST_LOG.isEnabledFor(logging.INFO):
             return response
         duration_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
         account = g.get("account_id")

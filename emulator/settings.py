@@ -164,6 +164,12 @@ class Settings:
     tls_key: str | None = _setting(
         None, "PEM file of the key of --tls-cert; not given: the key is in --tls-cert's file."
     )
+    inbox_refresh_seconds: float = _setting(
+        1.0, "How often an open page of the web inbox looks for changes."
+    )
+    inbox_times_utc: bool = _setting(
+        False, "The web inbox shows times in UTC for every viewer, not in each one's own zone."
+    )
 
     def __post_init__(self) -> None:
         """Refuse values the emulator cannot run with, naming the setting."""

@@ -22,14 +22,21 @@ TRICKLE_SECONDS = 0.02
 
 
 class WebhookReceiver:
-    """An HTTP server answering any method with scripted statuses (then 200), or never answering.
+    """An HTTP server answering any method with scripted statuses (then 200) and `answer_body`, or
+    never answering.
 
     Each request is recorded as a dict: `method`, `path` (with the query), `query`, `headers`,
     `body` (the raw bytes) and `json` (the parsed body, None when it is not JSON).
     """
 
-    def __init__(self, answers: list[int | str] | None = None, always: int | str | None = None):
+    def __init__(
+        self,
+        answers: list[int | str] | None = None,
+        always: int | str | None = None,
+        answer_body: bytes = b"",
+    ):
         self.requests: list[dict] = []
+        self._answer_body = answer_body
         self._answers = deque(answers or [])
         self._always = always
         self._release = threading.Event()
@@ -119,8 +126,9 @@ class WebhookReceiver:
                     self.trickle(answer)
                     return
                 self.send_response(answer)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(receiver._answer_body)))
                 self.end_headers()
+                self.wfile.write(receiver._answer_body)
 
             def trickle(self, answer):
                 if answer == TRICKLE_HEADERS:

@@ -31,6 +31,7 @@ def test_rules_are_added_listed_and_removed(client):
         "times": 2,
         "probability": None,
         "seed": 0,
+        "enabled": True,
         "remaining": 2,
         "matched": 0,
         "fired": 0,

@@ -20,7 +20,10 @@ from sqlalchemy.pool import NullPool
 
 from tests.support import basic_auth, message
 
-BANNER = re.compile(r"listening on (http://\S+) with key demo_api_key / secret demo_api_secret")
+# The first line names the URL, the demo credentials and where the web inbox is.
+BANNER = re.compile(
+    r"listening on (http://\S+) with key demo_api_key / secret demo_api_secret.*; web inbox at \1/$"
+)
 
 
 def mm_emulator_command() -> list[str]:

@@ -1,5 +1,6 @@
 """The Dockerfile: its CMD, run exactly as written, serves and passes its health check, which
-follows MM_EMULATOR_PORT; .dockerignore keeps local state out of the build context."""
+follows the command's --port, else MM_EMULATOR_PORT; .dockerignore keeps local state out of the
+build context."""
 
 from __future__ import annotations
 
@@ -108,10 +109,37 @@ def test_health_check_asks_the_port_mm_emulator_port_gives(tmp_path):
         assert subprocess.run(check, env=elsewhere, capture_output=True, timeout=30).returncode
 
 
+def test_health_check_follows_the_port_the_containers_command_gives():
+    from emulator.healthcheck import served_port
+
+    command = ["/usr/local/bin/python", "/usr/local/bin/mm-emulator", "serve", "--host", "0.0.0.0"]
+    environ = {"MM_EMULATOR_PORT": "8080"}
+    assert served_port([*command, "--port", "9000"], environ) == 9000
+    assert served_port([*command, "--port=9001"], environ) == 9001
+    assert served_port([*command, "--port", "9000", "--port", "9002"], environ) == 9002
+    assert served_port(command, environ) == 8080
+    assert served_port(command, {"MM_EMULATOR_PORT": "7000"}) == 7000
+    assert served_port(command, {"MM_EMULATOR_PORT": ""}) == 8080
+    assert served_port([], {}) == 8080
+
+
+def test_health_check_speaks_https_when_the_emulator_does():
+    from emulator.healthcheck import serves_tls
+
+    command = ["/usr/local/bin/mm-emulator", "serve", "--host", "0.0.0.0"]
+    assert not serves_tls(command, {})
+    assert not serves_tls(command, {"MM_EMULATOR_TLS": "0"})
+    assert serves_tls([*command, "--tls"], {})
+    assert serves_tls([*command, "--tls-cert", "/data/cert.pem", "--tls-key", "/data/key.pem"], {})
+    assert serves_tls(command, {"MM_EMULATOR_TLS": "true"})
+    assert serves_tls(command, {"MM_EMULATOR_TLS_CERT": "/data/cert.pem"})
+
+
 def test_image_is_small_non_root_with_health_check_and_volume():
     assert instruction("FROM").startswith("python:3.11-slim")
     assert instruction("USER") == "10001:10001"
-    assert "/_emulator/health" in instruction("HEALTHCHECK")
+    health_check = json.loads(instruction("HEALTHCHECK").partition(" CMD ")[2])
+    assert health_check == ["python", "-m", "emulator.healthcheck"]
     assert instruction("VOLUME") == '["/data"]'
     assert instruction("EXPOSE") == "8080"
     assert "MM_EMULATOR_PORT=8080" in instruction("ENV")

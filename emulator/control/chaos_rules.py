@@ -6,7 +6,12 @@ from flask.typing import ResponseReturnValue
 from flask_smorest.blueprint import Blueprint
 
 from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, operation
-from emulator.schemas.chaos_rules import ChaosRulesSchema, ChaosRuleViewsSchema
+from emulator.schemas.chaos_rules import (
+    ChaosRuleChangeSchema,
+    ChaosRulesSchema,
+    ChaosRuleViewSchema,
+    ChaosRuleViewsSchema,
+)
 from emulator.schemas.validation import load_or_reject
 from emulator.web.admin_guard import check_control_request
 from emulator.web.requests import current_emulator, json_body, respond
@@ -15,6 +20,8 @@ chaos = Blueprint("chaos", __name__, url_prefix="/_emulator")
 
 _rules_request = ChaosRulesSchema()
 _rules = ChaosRuleViewsSchema()
+_rule = ChaosRuleViewSchema()
+_rule_change = ChaosRuleChangeSchema()
 TAG = "Fault injection"
 RULES_EXAMPLE = {
     "rules": [
@@ -78,6 +85,20 @@ def add_chaos_rules() -> ResponseReturnValue:
 def clear_chaos_rules() -> ResponseReturnValue:
     current_emulator().chaos.clear()
     return respond(_rules, {"rules": []})
+
+
+@chaos.patch("/chaos/<rule_id>")
+@operation(
+    "SwitchChaosRule",
+    "Switch a rule off (it keeps its place and counters but matches nothing) or on again",
+    TAG,
+    {200: ("The rule", ChaosRuleViewSchema)} | BAD_REQUEST | NOT_FOUND,
+    body=ChaosRuleChangeSchema,
+    example={"enabled": False},
+)
+def switch_chaos_rule(rule_id: str) -> ResponseReturnValue:
+    body = load_or_reject(_rule_change, json_body())
+    return respond(_rule, current_emulator().chaos.switch(rule_id, body["enabled"]))
 
 
 @chaos.delete("/chaos/<rule_id>")

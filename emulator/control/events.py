@@ -9,7 +9,7 @@ from flask_smorest.blueprint import Blueprint
 from emulator.openapi.operations import BAD_REQUEST, operation
 from emulator.schemas.events import EventFilterSchema, EventsSchema
 from emulator.schemas.validation import load_or_reject
-from emulator.store.events import events_after, last_event_seq
+from emulator.store.events import page_after
 from emulator.web.admin_guard import check_control_request
 from emulator.web.requests import current_emulator, respond
 
@@ -38,7 +38,5 @@ def list_events() -> ResponseReturnValue:
     """Events after `after`, oldest first; the answer's `next` is the cursor to pass next time."""
     filters = load_or_reject(_filters, request.args.to_dict())
     with current_emulator().store.reading() as tx:
-        found = events_after(tx, filters["after"], filters["limit"])
-        last_seq = last_event_seq(tx)
-    cursor = found[-1]["seq"] if found else filters["after"]
-    return respond(_events, {"events": found, "next": cursor, "last_seq": last_seq})
+        page = page_after(tx, filters["after"], filters["limit"])
+    return respond(_events, page)

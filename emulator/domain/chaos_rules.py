@@ -55,6 +55,8 @@ class ChaosRule(TypedDict):
     times: int | None
     probability: float | None
     seed: int
+    # A rule switched off is kept with its counters but matches nothing.
+    enabled: bool
     # Matches left for a `times` rule; None: no limit.
     remaining: int | None
     matched: int

@@ -99,6 +99,7 @@ class ChaosRuleSchema(Schema):
     times = StrictInteger(validate=validate.Range(min=1, max=10**9))
     probability = StrictNumber(allow_nan=False, validate=validate.Range(min=0, max=1))
     seed = StrictInteger(validate=validate.Range(min=-(2**63), max=2**63 - 1))
+    enabled = StrictBoolean(load_default=True)
 
     @validates_schema(skip_on_field_errors=False)
     def _fault_of_its_side(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -128,6 +129,12 @@ class ChaosRulesSchema(Schema):
     )
 
 
+class ChaosRuleChangeSchema(Schema):
+    """The body of PATCH /_emulator/chaos/{rule_id}: switch a rule on or off."""
+
+    enabled = StrictBoolean(required=True)
+
+
 class ChaosRuleViewSchema(Schema):
     """A rule as the control plane shows it, with its counters: `matched` requests (or
     deliveries), `fired` faults, and `remaining` fires of a `times` rule."""
@@ -142,6 +149,7 @@ class ChaosRuleViewSchema(Schema):
     times = fields.Integer(allow_none=True)
     probability = fields.Float(allow_none=True)
     seed = fields.Integer()
+    enabled = fields.Boolean()
     remaining = fields.Integer(allow_none=True)
     matched = fields.Integer()
     fired = fields.Integer()

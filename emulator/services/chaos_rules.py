@@ -44,18 +44,27 @@ class ChaosService:
     def replace(self, definitions: list[dict[str, Any]]) -> list[ChaosRule]:
         """Put validated rules in place of all those in force."""
         with self._store.transaction() as tx:
-            chaos_rules.delete(tx)
-            return chaos_rules.add(tx, definitions, self._clock.now())
+            now = self._clock.now()
+            chaos_rules.delete(tx, at=now)
+            return chaos_rules.add(tx, definitions, now)
+
+    def switch(self, rule_id: str, enabled: bool) -> ChaosRule:
+        """Switch a rule on or off; its counters stay."""
+        with self._store.transaction() as tx:
+            rule = chaos_rules.switch(tx, rule_id, enabled, self._clock.now())
+        if rule is None:
+            raise NotFound()
+        return rule
 
     def remove(self, rule_id: str) -> None:
         with self._store.transaction() as tx:
-            deleted = chaos_rules.delete(tx, rule_id)
+            deleted = chaos_rules.delete(tx, rule_id, self._clock.now())
         if not deleted:
             raise NotFound()
 
     def clear(self) -> None:
         with self._store.transaction() as tx:
-            chaos_rules.delete(tx)
+            chaos_rules.delete(tx, at=self._clock.now())
 
     def restore_startup_rules(self) -> None:
         """The --chaos file's rules again, and only them."""

@@ -14,14 +14,25 @@ from emulator.domain.accounts import AccountDirectory
 from emulator.domain.billing import GSM7, GSM7_EXTENSION, Segments, segments
 from emulator.domain.error_codes import MEANINGS
 from emulator.domain.records import Message, Reply, WebhookDelivery
-from emulator.domain.statuses import EXPIRED, FAILED, QUEUED, REJECTED, SCHEDULED
+from emulator.domain.statuses import (
+    EXPIRED,
+    FAILED,
+    QUEUED,
+    REJECTED,
+    SCHEDULED,
+    WEBHOOK_DELIVERED,
+    WEBHOOK_FAILED,
+    WEBHOOK_PENDING,
+)
 from emulator.services.blacklist import opted_out
 from emulator.services.features import FeatureService
+from emulator.services.inbox_actions import request_preview
 from emulator.store import Store, inbox_views
 
 PAGE_SIZE = 25
 CONVERSATION_LIMIT = 200
 PROBLEM_STATUSES = frozenset({EXPIRED, FAILED, REJECTED})
+WEBHOOK_STATES = (WEBHOOK_DELIVERED, WEBHOOK_PENDING, WEBHOOK_FAILED)
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,24 @@ class ConversationService:
                 return choice.scope
         return ()
 
+    def senders(self) -> list[dict[str, Any]]:
+        """Each account a message can be sent from, with its numbers and alpha tags."""
+        return [self._features.describe(choice.id) for choice in self.account_choices()]
+
+    def default_sender(
+        self, account: str | None, conversation: Conversation, senders: list[dict[str, Any]]
+    ) -> str:
+        """The account Send as app starts from: the page's account filter, else the account of
+        the conversation's latest message, else the first account."""
+        known = {sender["account_id"] for sender in senders}
+        sent_from = [
+            bubble.account_id for bubble in conversation.bubbles if bubble.kind == "message"
+        ]
+        chosen = next(
+            (choice for choice in (account, *reversed(sent_from)) if choice in known), None
+        )
+        return chosen or (senders[0]["account_id"] if senders else "")
+
     def accounts(self) -> list[dict[str, Any]]:
         """Every account, sub-accounts after their parent, with the features in force."""
         return [self._features.describe(choice.id) for choice in self.account_choices()]
@@ -152,13 +181,24 @@ class ConversationService:
     # Handsets
 
     def handsets(self, account: str | None, search: str | None, page: int) -> Page:
-        """Handsets by their latest message or reply, PAGE_SIZE to a page."""
+        """Handsets by their latest message or reply, PAGE_SIZE to a page, each with how many
+        messages it was sent and replies it sent."""
         page = max(page, 1)
+        scope = self.scope(account)
         with self._store.reading() as tx:
-            rows = inbox_views.latest_per_handset(
-                tx, self.scope(account), search or None, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
+            found = inbox_views.latest_per_handset(
+                tx, scope, search or None, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
             )
-        return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+            rows = found[:PAGE_SIZE]
+            counts = inbox_views.handset_counts(tx, [row["number"] for row in rows], scope)
+        items = [{**row, **counts[row["number"]]} for row in rows]
+        return Page(items, page, len(found) > PAGE_SIZE)
+
+    def handset_totals(self, account: str | None) -> inbox_views.HandsetTotals:
+        """How many handsets the inbox shows (for an account, when given), messages sent to them
+        and replies received."""
+        with self._store.reading() as tx:
+            return inbox_views.handset_totals(tx, self.scope(account))
 
     # A conversation
 
@@ -174,8 +214,14 @@ class ConversationService:
             step = Step(report["status"], report["date_received"], report["error_code"])
             steps.setdefault(report["message_id"], []).append(step)
         now = self._clock.now()
-        bubbles = [self._message_bubble(message, steps.get(message["id"], [])) for message in sent]
-        bubbles += [self._reply_bubble(reply, now) for reply in answers]
+        # Both lists come newest first; reversed, each is in the order it was stored (a batch in
+        # its own order), which the stable sort by time keeps. A reply at the same moment as a
+        # message comes first, as in the list of handsets.
+        bubbles = [self._reply_bubble(reply, now) for reply in reversed(answers)]
+        bubbles += [
+            self._message_bubble(message, steps.get(message["id"], []))
+            for message in reversed(sent)
+        ]
         bubbles.sort(key=lambda bubble: bubble.at)
         account_ids = sorted({bubble.account_id for bubble in bubbles})
         blocking = [
@@ -245,6 +291,13 @@ class ConversationService:
             )
         return Page([_delivery(row) for row in rows[:PAGE_SIZE]], page, len(rows) > PAGE_SIZE)
 
+    def webhook_counts(self, message_id: str | None) -> dict[str, int]:
+        """How many deliveries (of the messages whose ID starts with `message_id`) are in each
+        state; every state is there, 0 when none is."""
+        with self._store.reading() as tx:
+            counts = inbox_views.webhook_counts(tx, message_id or None)
+        return {state: counts.get(state, 0) for state in WEBHOOK_STATES}
+
 
 def segment_view(content: str) -> SegmentView:
     """The segments of `content`, each cut into runs for highlighting."""
@@ -271,10 +324,20 @@ def segment_view(content: str) -> SegmentView:
 
 
 def _delivery(row: WebhookDelivery) -> dict[str, Any]:
-    """A delivery with the request as sent: a rendered template's body, else the payload as JSON."""
+    """A delivery with the request as sent (a rendered template's body, else the payload as
+    JSON), and each attempt's time as a datetime."""
     fields: dict[str, Any] = dict(row)
     sent = fields.get("body") or json.dumps(row["payload"], indent=2, ensure_ascii=False)
-    return {**fields, "method": fields.get("method") or "POST", "request_body": sent}
+    attempts = [
+        {**attempt, "at": datetime.fromisoformat(attempt["at"])} for attempt in row["attempts"]
+    ]
+    return {
+        **fields,
+        "method": fields.get("method") or "POST",
+        "request_body": sent,
+        "request": request_preview(row),
+        "attempts": attempts,
+    }
 
 
 def _is_web_url(url: str) -> bool:

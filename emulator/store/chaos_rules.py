@@ -29,7 +29,7 @@ from emulator.domain.chaos_rules import (
 )
 from emulator.domain.ids import new_id
 from emulator.store.base import Transaction, changes_kept_state, records
-from emulator.store.events import CHAOS, Event, append_events, new_event
+from emulator.store.events import CHAOS, CHAOS_RULES_CHANGED, Event, append_events, new_event
 from emulator.store.tables import chaos_hits, chaos_rules, events
 
 # Built once: every API request and every first webhook attempt asks it.
@@ -46,10 +46,11 @@ def every_rule(tx: Transaction) -> list[ChaosRule]:
 
 
 def of_side(tx: Transaction, side: str) -> list[ChaosRule]:
-    """The rules of `side`, oldest first: the order they are tried in. Every API request and
-    first webhook attempt asks, so callers read them through `Store.kept` (their counters
-    there are stale; `fire` reads them again under lock)."""
-    return [_rule(row) for row in tx.execute(_RULES_OF_SIDE, {"side": side}).mappings()]
+    """The rules of `side` switched on, oldest first: the order they are tried in. Every API
+    request and first webhook attempt asks, so callers read them through `Store.kept`
+    (their counters there are stale; `fire` reads them again under lock)."""
+    rules = [_rule(row) for row in tx.execute(_RULES_OF_SIDE, {"side": side}).mappings()]
+    return [rule for rule in rules if rule["enabled"]]
 
 
 def latest_events(tx: Transaction, limit: int) -> list[Event]:
@@ -64,7 +65,10 @@ def add(tx: Transaction, definitions: list[dict[str, Any]], at: datetime) -> lis
         {
             "id": new_id(),
             "side": definition["side"],
-            "definition": {name: definition.get(name) for name in DEFINITION_FIELDS},
+            "definition": {
+                **{name: definition.get(name) for name in DEFINITION_FIELDS},
+                "enabled": definition.get("enabled", True),
+            },
             "remaining": definition.get("times"),
             "matched": 0,
             "fired": 0,
@@ -75,11 +79,25 @@ def add(tx: Transaction, definitions: list[dict[str, Any]], at: datetime) -> lis
     changes_kept_state(tx)
     if rows:
         tx.execute(insert(chaos_rules), rows)
+        _rules_changed(tx, at, added=[row["id"] for row in rows])
     return [_rule(row) for row in rows]
 
 
-def delete(tx: Transaction, rule_id: str | None = None) -> bool:
-    """Delete one rule (or all of them) with its rate windows; False if there was none."""
+def switch(tx: Transaction, rule_id: str, enabled: bool, at: datetime) -> ChaosRule | None:
+    """Switch a rule on or off, keeping its counters; None if there is no such rule."""
+    row = tx.execute(select(chaos_rules).where(chaos_rules.c.id == rule_id)).mappings().first()
+    if row is None:
+        return None
+    definition = {**row["definition"], "enabled": enabled}
+    changes_kept_state(tx)
+    tx.execute(update(chaos_rules).where(chaos_rules.c.id == rule_id).values(definition=definition))
+    _rules_changed(tx, at, switched=rule_id, enabled=enabled)
+    return _rule({**row, "definition": definition})
+
+
+def delete(tx: Transaction, rule_id: str | None = None, at: datetime | None = None) -> bool:
+    """Delete one rule (or all of them) with its rate windows; False if there was none. With
+    `at`, the change log says so."""
     rules = delete_rows(chaos_rules)
     hits = delete_rows(chaos_hits)
     if rule_id is not None:
@@ -87,7 +105,15 @@ def delete(tx: Transaction, rule_id: str | None = None) -> bool:
         hits = hits.where(chaos_hits.c.rule_id == rule_id)
     changes_kept_state(tx)
     tx.execute(hits)
-    return bool(tx.execute(rules).rowcount)
+    deleted = bool(tx.execute(rules).rowcount)
+    if deleted and at is not None:
+        _rules_changed(tx, at, removed=rule_id or "all")
+    return deleted
+
+
+def _rules_changed(tx: Transaction, at: datetime, **data: Any) -> None:
+    """A rule was added, switched or removed: pages that list the rules draw them again."""
+    append_events(tx, [new_event(CHAOS_RULES_CHANGED, at, **data)])
 
 
 def fire(
@@ -201,6 +227,7 @@ def _rule(row: RowMapping | dict[str, Any]) -> ChaosRule:
         "side": row["side"],
         **{name: definition.get(name) for name in DEFINITION_FIELDS},  # type: ignore[typeddict-item]
         "seed": definition.get("seed") or 0,
+        "enabled": definition.get("enabled", True) is not False,
         "remaining": row["remaining"],
         "matched": row["matched"],
         "fired": row["fired"],

@@ -25,6 +25,8 @@ WEBHOOK_ATTEMPT = "webhook_attempt"
 FEATURES_CHANGED = "features_changed"
 BLACKLIST_CHANGED = "blacklist_changed"
 CHAOS = "chaos"
+CHAOS_RULES_CHANGED = "chaos_rules_changed"
+INBOX_CHANGED = "inbox_changed"
 RESET = "reset"
 KINDS = (
     MESSAGE_ACCEPTED,
@@ -35,6 +37,8 @@ KINDS = (
     FEATURES_CHANGED,
     BLACKLIST_CHANGED,
     CHAOS,
+    CHAOS_RULES_CHANGED,
+    INBOX_CHANGED,
     RESET,
 )
 # Built once, so that the events of several changes in one transaction are one insert (see
@@ -123,3 +127,20 @@ def events_after(tx: Transaction, after: int, limit: int) -> list[Event]:
 def last_event_seq(tx: Transaction) -> int:
     """The seq of the newest event; 0 when the log is empty."""
     return tx.execute(select(func.max(events.c.seq))).scalar() or 0
+
+
+class EventPage(TypedDict):
+    """A page of the change log as its readers answer it: the events, the cursor to read on
+    from, and the newest event's seq (how far behind the reader is)."""
+
+    events: list[Event]
+    next: int
+    last_seq: int
+
+
+def page_after(tx: Transaction, after: int, limit: int) -> EventPage:
+    """Up to `limit` events after the cursor `after`, oldest first, with the cursor to pass next
+    (`after` again when there is nothing new)."""
+    found = events_after(tx, after, limit)
+    cursor = found[-1]["seq"] if found else after
+    return {"events": found, "next": cursor, "last_seq": last_event_seq(tx)}

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from emulator.store.base import Transaction, changes_kept_state
 from emulator.store.events import clear_events, trim_events
+from emulator.store.inbox_tables import inbox_hidden
 from emulator.store.numbering_tables import dedicated_number_assignments, sender_addresses
 from emulator.store.tables import (
     account_features,
@@ -37,13 +38,15 @@ _CONFIGURATION_TABLES = (
     sender_addresses,
     requested_reports,
     scheduled_reports,
+    inbox_hidden,
 )
 
 
 def clear(tx: Transaction) -> None:
     """Delete every message, report, reply, webhook delivery, account webhook, signature key,
     blacklisted number, fault injection rule, dedicated number assignment, sender address,
-    requested and scheduled report, and every run-time feature change; the change log keeps only
+    requested and scheduled report and handset hidden from the inbox, and every run-time
+    feature change; the change log keeps only
     a `reset` event.
 
     `tx` must be a transaction that runs alone (`Store.transaction(alone=True)`): a writer

@@ -1,8 +1,9 @@
-"""Queries on delivery reports and replies: insert, the oldest unconfirmed, confirm."""
+"""Queries on delivery reports and replies: insert, the oldest unconfirmed, confirm; and what the
+web inbox changes: a handset removed from it, a webhook delivery attempted by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -15,14 +16,24 @@ from sqlalchemy import (
     and_,
     bindparam,
     insert,
+    literal,
     select,
     type_coerce,
     update,
 )
 
 from emulator.domain.records import DeliveryReport, Reply, ReportedMessage, WebhookDelivery
+from emulator.domain.statuses import WEBHOOK_DELIVERED
 from emulator.store.base import Transaction
-from emulator.store.events import append_events, reply_event
+from emulator.store.events import (
+    INBOX_CHANGED,
+    WEBHOOK_ATTEMPT,
+    append_events,
+    new_event,
+    reply_event,
+)
+from emulator.store.inbox_tables import inbox_hidden
+from emulator.store.inbox_views import MESSAGE, REPLY
 from emulator.store.rows import fetch_rows
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
@@ -63,6 +74,52 @@ def confirm_delivery_reports(tx: Transaction, account_id: str, ids: Iterable[str
 def confirm_replies(tx: Transaction, account_id: str, ids: Iterable[str]) -> None:
     """Confirm the account's own replies among `ids`; others are left as they are."""
     _confirm(tx, replies, account_id, ids)
+
+
+def hide_handset(
+    tx: Transaction, number: str, account_ids: Collection[str] | None, at: datetime
+) -> int:
+    """Remove from the inbox every message to the handset and reply from it (of these accounts,
+    or of every account: None); the rows stay for the API. Returns how many were removed."""
+    removed = 0
+    for kind, table, column in (
+        (MESSAGE, messages, messages.c.destination_number),
+        (REPLY, replies, replies.c.source_number),
+    ):
+        shown = ~select(inbox_hidden.c.seq).where(inbox_hidden.c.item_id == table.c.id).exists()
+        scope = [] if account_ids is None else [table.c.account_id.in_(list(account_ids))]
+        chosen = select(literal(kind), table.c.id).where(column == number, *scope, shown)
+        result = tx.execute(insert(inbox_hidden).from_select(["kind", "item_id"], chosen))
+        removed += max(result.rowcount, 0)
+    append_events(tx, [new_event(INBOX_CHANGED, at, number=number, removed=removed)])
+    return removed
+
+
+def record_manual_attempt(
+    tx: Transaction, hook: WebhookDelivery, attempt: dict[str, Any], delivered: bool
+) -> None:
+    """Add an attempt made by hand to a delivery: a success delivers it (no further retries);
+    a failure leaves its state and next attempt as they were."""
+    values: dict[str, Any] = {"attempts": [*hook["attempts"], attempt]}
+    if delivered:
+        values |= {"state": WEBHOOK_DELIVERED, "next_attempt_at": None}
+    tx.execute(update(webhooks).where(webhooks.c.id == hook["id"]).values(**values))
+    payload = hook["payload"]
+    event = new_event(
+        WEBHOOK_ATTEMPT,
+        datetime.fromisoformat(attempt["at"]),
+        hook["account_id"],
+        hook["message_id"],
+        payload.get("source_number") or payload.get("sourceAddress"),
+        webhook_id=hook["id"],
+        event=hook["event"],
+        attempt=len(values["attempts"]),
+        status_code=attempt.get("status_code"),
+        error=attempt.get("error"),
+        state=values.get("state", hook["state"]),
+        manual=True,
+    )
+    append_events(tx, [event])
 
 
 def _confirm(tx: Transaction, table: Table, account_id: str, ids: Iterable[str]) -> None:

@@ -1,8 +1,9 @@
 """The pages of the web inbox: handsets, a conversation, webhooks, accounts and time, and fault
 injection.
 
-The pages only read; what they change goes through the control plane's JSON routes, called
-from the page's script (same origin, JSON only, so another site cannot forge them).
+The pages only read; what they change goes through JSON routes, the control plane's and the
+inbox's own (emulator.ui.actions), called from the page's script (same origin, JSON only, so
+another site cannot forge them).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest.blueprint import Blueprint
@@ -24,6 +25,7 @@ from emulator.services.conversations import ConversationService
 from emulator.store.events import last_event_seq
 from emulator.timestamps import format_timestamp
 from emulator.ui import access
+from emulator.web.admin_guard import SAFE_METHODS, check_control_request
 from emulator.web.requests import current_emulator
 
 ui = Blueprint(
@@ -33,14 +35,28 @@ ui = Blueprint(
     static_folder="static",
     static_url_path="/ui/static",
 )
-WEBHOOK_STATES = (WEBHOOK_PENDING, WEBHOOK_DELIVERED, WEBHOOK_FAILED)
+WEBHOOK_STATES = (WEBHOOK_DELIVERED, WEBHOOK_PENDING, WEBHOOK_FAILED)
+# What the Webhooks page calls each state: a pending delivery waits for its next attempt.
+WEBHOOK_STATE_LABELS = {
+    WEBHOOK_DELIVERED: "delivered",
+    WEBHOOK_PENDING: "retrying",
+    WEBHOOK_FAILED: "failed",
+}
 ADVANCE_STEPS = (("1 s", 1), ("10 s", 10), ("1 min", 60), ("1 h", 3600), ("1 day", 86400))
-_OPEN_ENDPOINTS = ("ui.static", "ui.sign_in")
+# The API's docs guard themselves: where they are is no secret.
+_OPEN_ENDPOINTS = ("ui.static", "ui.sign_in", "ui.api_docs", "ui.api_document")
+# Read by the page's script: a JSON 403 when refused, never a redirect to sign in.
+_JSON_ENDPOINTS = ("ui.changes",)
 
 
 @ui.before_request
 def guard() -> ResponseReturnValue | None:
     if request.endpoint in _OPEN_ENDPOINTS:
+        return None
+    if request.method not in SAFE_METHODS or request.endpoint in _JSON_ENDPOINTS:
+        # What a page changes is JSON from the page's script: a JSON 403, never a redirect.
+        settings = current_emulator().settings
+        check_control_request(settings.admin_token, settings.served_host_names)
         return None
     return access.guard_page()
 
@@ -97,6 +113,7 @@ def handsets() -> ResponseReturnValue:
         "handsets.html",
         cursor,
         page=page,
+        totals=service.handset_totals(account),
         account=account,
         search=search,
         choices=service.account_choices(),
@@ -112,12 +129,16 @@ def handsets() -> ResponseReturnValue:
 def conversation(number: str) -> ResponseReturnValue:
     cursor, service = _cursor_and_service()
     account = request.args.get("account", "")
+    shown = service.conversation(number, account)
+    senders = service.senders()
     return _render(
         "conversation.html",
         cursor,
-        conversation=service.conversation(number, account),
+        conversation=shown,
         account=account,
         choices=service.account_choices(),
+        senders=senders,
+        sender=service.default_sender(account, shown, senders),
         number=number,
     )
 
@@ -139,9 +160,10 @@ def webhooks() -> ResponseReturnValue:
         "webhooks.html",
         cursor,
         page=page,
+        counts=service.webhook_counts(message_id),
         message_id=message_id,
         state=state,
-        states=WEBHOOK_STATES,
+        states=WEBHOOK_STATE_LABELS,
     )
 
 
@@ -157,7 +179,38 @@ def accounts() -> ResponseReturnValue:
 def chaos() -> ResponseReturnValue:
     cursor = _last_event_seq()
     service = current_emulator().chaos
-    return _render("chaos.html", cursor, rules=service.rules(), faults=service.latest_faults())
+    accounts = [account.id for account in current_emulator().accounts.accounts]
+    return _render(
+        "chaos.html",
+        cursor,
+        rules=service.rules(),
+        faults=service.latest_faults(),
+        accounts=accounts,
+    )
+
+
+@ui.get("/docs")
+@operation(
+    "InboxApiDocs",
+    "To the API's docs page",
+    "Web inbox",
+    {302: ("To /_emulator/docs", None)},
+    security=OPEN,
+)
+def api_docs() -> ResponseReturnValue:
+    return redirect(url_for("docs.docs_page"))
+
+
+@ui.get("/openapi.json")
+@operation(
+    "InboxApiDocument",
+    "To the API's OpenAPI document",
+    "Web inbox",
+    {302: ("To /_emulator/openapi.json", None)},
+    security=OPEN,
+)
+def api_document() -> ResponseReturnValue:
+    return redirect(url_for("docs.openapi_document"))
 
 
 @ui.app_template_filter("iso")
@@ -201,6 +254,8 @@ def _render(template: str, cursor: int, **context: Any) -> str:
         template,
         page_name=(request.endpoint or "").removeprefix("ui."),
         cursor=cursor,
+        refresh_ms=round(current_emulator().settings.inbox_refresh_seconds * 1000),
+        times_utc=current_emulator().settings.inbox_times_utc,
         now=current_emulator().clock.now(),
         **context,
     )

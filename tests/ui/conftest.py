@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from emulator.settings import Settings
 from tests.receivers import WebhookReceiver
 
 CHROMIUM = Path(os.environ.get("MM_EMULATOR_CHROMIUM", "/usr/bin/chromium"))
@@ -24,7 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# How long a test waits for what it expects; the page polls the change log every second.
+# How long a test waits for what it expects.
 DEADLINE_MS = 10_000
 
 
@@ -82,3 +83,9 @@ def receivers() -> Iterator:
     yield _start
     for receiver in started:
         receiver.stop()
+
+
+@pytest.fixture
+def settings(store_db) -> Settings:
+    """The page looks for changes five times a second: the tests wait less for what they expect."""
+    return Settings(db=store_db, inbox_refresh_seconds=0.2)

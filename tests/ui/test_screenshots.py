@@ -230,6 +230,8 @@ def test_screenshots_of_every_page(page, demo, size, tmp_path):
                 page.locator(".bubble-in summary", has_text="Segments").nth(1).click()
                 page.locator(".bubble-in").first.evaluate(SCROLL_INTO_THREAD)
             else:
+                # On a phone a message's panels fold behind its Details button.
+                page.locator(".bubble-in").first.get_by_role("button", name="Details").click()
                 page.locator(".bubble-in summary", has_text="Delivery").first.click()
                 page.evaluate("window.scrollTo(0, 0)")
         if name == "webhooks":

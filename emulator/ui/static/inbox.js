@@ -5,8 +5,8 @@
 (() => {
   "use strict";
 
-  const POLL_MS = 1000;
-  const CLOCK_SYNC_MS = 15000;
+  // How often the page looks for changes: the server's --inbox-refresh-seconds.
+  const POLL_MS = Math.max(Number(document.body.dataset.refreshMs) || 1000, 50);
   const EVENTS_PAGE = 1000;
   const body = document.body;
   const page = body.dataset.page;
@@ -40,6 +40,7 @@
       const message = data.message || `The emulator answered ${response.status}.`;
       const error = new Error(details ? `${message} ${details}` : message);
       error.status = response.status;
+      error.details = Array.isArray(data.details) ? data.details : [];
       throw error;
     }
     return data;
@@ -52,7 +53,7 @@
     else delete element.dataset.tone;
   }
 
-  // The clock: the emulator's time, ticking locally and re-read from time to time
+  // The clock: the emulator's time, ticking locally and set again by each look for changes
 
   const clocks = [
     { element: document.getElementById("emulator-clock"), withYear: false },
@@ -66,11 +67,53 @@
     return String(value).padStart(2, "0");
   }
 
-  function formatClock(moment, withYear) {
+  // Times show in the viewer's own zone, or in UTC for everyone with --inbox-times-utc; each
+  // <time> keeps its UTC value in `datetime`, shown on hover.
+  const inUtc = body.dataset.times === "utc";
+  const zoneName = inUtc ? "UTC" : localZoneName();
+
+  function localZoneName() {
+    const format = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
+    const zone = format.formatToParts(new Date()).find((part) => part.type === "timeZoneName");
+    return zone ? zone.value : "local time";
+  }
+
+  function fieldsOf(moment) {
     const date = new Date(moment);
-    const day = `${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]}`;
-    const time = `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
-    return withYear ? `${day} ${date.getUTCFullYear()} ${time}` : `${day} ${time}`;
+    return inUtc
+      ? [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+      : [date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()];
+  }
+
+  function formatClock(moment, withYear) {
+    const [year, month, day, hours, minutes, seconds] = fieldsOf(moment);
+    const date = `${two(day)} ${MONTHS[month]}`;
+    const time = `${two(hours)}:${two(minutes)}:${two(seconds)}`;
+    return withYear ? `${date} ${year} ${time}` : `${date} ${time}`;
+  }
+
+  // As the server writes them: `10:32:05` today, `26 Nov 10:32` this year, else with the year.
+  function shortTime(moment, now) {
+    const [year, month, day, hours, minutes, seconds] = fieldsOf(moment);
+    const [thisYear, thisMonth, today] = fieldsOf(now);
+    if (year === thisYear && month === thisMonth && day === today) {
+      return `${two(hours)}:${two(minutes)}:${two(seconds)}`;
+    }
+    const date = `${two(day)} ${MONTHS[month]}`;
+    return year === thisYear ? `${date} ${two(hours)}:${two(minutes)}` : `${date} ${year} ${two(hours)}:${two(minutes)}`;
+  }
+
+  function showTimesIn(root) {
+    const now = clockBase + (performance.now() - clockRead);
+    for (const time of root.querySelectorAll("time[datetime]")) {
+      if (time.id === "emulator-clock" || time.id === "clock-large") continue;
+      const moment = Date.parse(time.dateTime);
+      if (Number.isNaN(moment)) continue;
+      time.textContent = shortTime(moment, now);
+      time.title = `${time.dateTime} (UTC)`;
+    }
+    for (const zone of document.querySelectorAll(".clock-zone")) zone.textContent = zoneName;
+    for (const clock of clocks) clock.element.title = `The emulator's clock (${zoneName})`;
   }
 
   function setClock(iso) {
@@ -111,7 +154,7 @@
     if (event.kind === "reset") return true;
     switch (page) {
       case "handsets":
-        return ["message_accepted", "status_changed", "reply"].includes(event.kind);
+        return ["message_accepted", "status_changed", "reply", "inbox_changed"].includes(event.kind);
       case "conversation":
         return event.number === number && event.kind !== "webhook_attempt";
       case "webhooks":
@@ -119,7 +162,7 @@
       case "accounts":
         return event.kind === "features_changed";
       case "chaos":
-        return event.kind === "chaos";
+        return event.kind === "chaos" || event.kind === "chaos_rules_changed";
       default:
         return false;
     }
@@ -130,7 +173,8 @@
     try {
       for (;;) {
         const query = `after=${cursor}&limit=${EVENTS_PAGE}`;
-        const answer = await call("GET", `/_emulator/events?${query}`);
+        const answer = await call("GET", `/changes?${query}`);
+        setClock(answer.now);
         if (answer.last_seq < cursor) {
           // A new store: its log starts again from the beginning.
           cursor = 0;
@@ -184,6 +228,7 @@
 
   function swapRegions(doc) {
     const atBottom = threadAtLatest();
+    let arrived = false;
     for (const fresh of doc.querySelectorAll("[data-region]")) {
       const selector = `[data-region="${CSS.escape(fresh.dataset.region)}"]`;
       const current = document.querySelector(selector);
@@ -199,15 +244,19 @@
         const details = replacement.querySelector(`#${CSS.escape(id)}`);
         if (details) details.open = true;
       }
+      const knownIds = new Set([...known].map((key) => key.split("|")[0]));
       for (const item of replacement.querySelectorAll("[data-key]")) {
         if (!known.has(item.dataset.key)) item.classList.add("fresh");
+        if (item.matches(".bubble-row") && !knownIds.has(keyOf(item))) arrived = true;
       }
+      showTimesIn(replacement);
       current.replaceWith(replacement);
       if (focused) restoreFocus(replacement, focused, focusedDetails);
     }
     const clock = doc.getElementById("emulator-clock");
     if (clock) setClock(clock.dateTime);
     if (atBottom) showLatestOfThread();
+    else if (arrived) showNewMessagesMarker();
   }
 
   // A redraw must not wipe what the person is typing or the answer to what they just did.
@@ -218,6 +267,12 @@
       const selector = `[data-account="${CSS.escape(owner.dataset.account)}"] .form-status`;
       const kept = replacement.querySelector(selector);
       if (kept) say(kept, status.textContent, status.dataset.tone);
+    }
+    for (const bubble of current.querySelectorAll(".bubble.show-details")) {
+      const key = keyOf(bubble);
+      for (const item of replacement.querySelectorAll(".bubble-row[data-key]")) {
+        if (keyOf(item) === key) showDetails(item.querySelector(".bubble"), true);
+      }
     }
     for (const input of current.querySelectorAll("input[id], textarea[id]")) {
       if (input.type === "checkbox" || input.value === input.defaultValue) continue;
@@ -249,12 +304,13 @@
   // The conversation: scrolled to the latest, and the composer
 
   // On a wide screen the thread scrolls in its phone; on a narrow one it grows with the page,
-  // which scrolls instead once the thread is taller than the window.
+  // which scrolls instead once the page is taller than the window.
   function threadScroller() {
     const thread = document.getElementById("thread-scroller");
     if (!thread) return null;
     if (thread.scrollHeight > thread.clientHeight + 1) return thread;
-    return thread.getBoundingClientRect().height > window.innerHeight ? document.scrollingElement : null;
+    const whole = document.scrollingElement;
+    return whole.scrollHeight > whole.clientHeight + 1 ? whole : null;
   }
 
   function threadAtLatest() {
@@ -265,6 +321,37 @@
   function showLatestOfThread() {
     const scroller = threadScroller();
     if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    hideNewMessagesMarker();
+  }
+
+  const newMessages = document.getElementById("new-messages");
+
+  function showNewMessagesMarker() {
+    if (newMessages) newMessages.hidden = false;
+  }
+
+  function hideNewMessagesMarker() {
+    if (newMessages) newMessages.hidden = true;
+  }
+
+  function showDetails(bubble, shown) {
+    if (!bubble) return;
+    bubble.classList.toggle("show-details", shown);
+    const button = bubble.querySelector(".bubble-more");
+    if (button) button.setAttribute("aria-expanded", String(shown));
+  }
+
+  if (newMessages) {
+    newMessages.addEventListener("click", showLatestOfThread);
+    const follow = () => {
+      if (!newMessages.hidden && threadAtLatest()) hideNewMessagesMarker();
+    };
+    document.getElementById("thread-scroller").addEventListener("scroll", follow, { passive: true });
+    window.addEventListener("scroll", follow, { passive: true });
+    document.addEventListener("click", (event) => {
+      const more = event.target.closest(".bubble-more");
+      if (more) showDetails(more.closest(".bubble"), more.getAttribute("aria-expanded") !== "true");
+    });
   }
 
   showLatestOfThread();
@@ -280,6 +367,56 @@
     });
   }
 
+  async function sendAsApp(text, status, button) {
+    const source = document.getElementById("app-source");
+    const chosen = source.selectedOptions[0];
+    const account = document.getElementById("app-account").value;
+    const sent = { account, content: text.value.trim() };
+    if (chosen && chosen.value) {
+      sent.source_number = chosen.value;
+      if ("alpha" in chosen.dataset) sent.source_number_type = "ALPHANUMERIC";
+    }
+    button.disabled = true;
+    say(status, "Sending…");
+    try {
+      await call("POST", `/handsets/${encodeURIComponent(composer.dataset.number)}/messages`, sent);
+      text.value = "";
+      fitComposer(text);
+      say(status, `Sent as ${account}.`, "ok");
+      await redraw();
+      showLatestOfThread();
+    } catch (error) {
+      say(status, error.message, "bad");
+    } finally {
+      button.disabled = false;
+      text.focus();
+    }
+  }
+
+  // The From list offers the chosen account's numbers and alpha tags only.
+  function offerSourcesOf(account) {
+    const source = document.getElementById("app-source");
+    let first = null;
+    for (const option of source.options) {
+      const mine = option.dataset.account === account;
+      option.hidden = !mine;
+      option.disabled = !mine;
+      if (mine && !first) first = option;
+    }
+    if (first) first.selected = true;
+  }
+
+  function setComposerMode(mode) {
+    const label = document.getElementById("composer-label");
+    const text = composer.querySelector("textarea");
+    label.dataset.reply = label.dataset.reply || label.textContent;
+    composer.dataset.mode = mode;
+    document.getElementById("composer-app").hidden = mode !== "app";
+    label.textContent = mode === "app" ? label.dataset.app : label.dataset.reply;
+    text.placeholder = label.textContent;
+    say(document.getElementById("composer-status"), "");
+  }
+
   async function sendReply() {
     const text = composer.querySelector("textarea");
     const image = document.getElementById("composer-image");
@@ -289,6 +426,10 @@
     if (!content) {
       say(status, "Write something to send.", "bad");
       text.focus();
+      return;
+    }
+    if (composer.dataset.mode === "app") {
+      await sendAsApp(text, status, button);
       return;
     }
     if (!composer.dataset.destination && !document.querySelector(".bubble-in")) {
@@ -315,6 +456,7 @@
       fitComposer(text);
       say(status, content.toUpperCase() === "STOP" ? "Sent STOP: this handset is now opted out." : "Sent.", "ok");
       await redraw();
+      showLatestOfThread();
     } catch (error) {
       say(status, error.message, "bad");
     } finally {
@@ -347,6 +489,12 @@
         sendReply();
       });
     }
+    for (const mode of composer.querySelectorAll("input[name=mode]")) {
+      mode.addEventListener("change", () => setComposerMode(mode.value));
+    }
+    const appAccount = document.getElementById("app-account");
+    appAccount.addEventListener("change", () => offerSourcesOf(appAccount.value));
+    offerSourcesOf(appAccount.value);
     document.getElementById("composer-image").addEventListener("change", (event) => {
       const file = event.target.files && event.target.files[0];
       say(document.getElementById("composer-image-name"), file ? file.name : "");
@@ -363,7 +511,7 @@
     try {
       const answer = await call("POST", "/_emulator/clock/advance", { seconds });
       setClock(answer.now);
-      say(status, `Advanced ${seconds} s. Now ${formatClock(Date.parse(answer.now), true)} UTC.`, "ok");
+      say(status, `Advanced ${seconds} s. Now ${formatClock(Date.parse(answer.now), true)} ${zoneName}.`, "ok");
     } catch (error) {
       say(status, error.message, "bad");
     } finally {
@@ -404,6 +552,62 @@
     }
   });
 
+  // Handsets: delete one from the inbox, once the person confirms
+
+  const deleteDialog = document.getElementById("delete-handset");
+
+  async function deleteHandset(handset) {
+    const status = document.getElementById("handsets-status");
+    say(status, "Deleting…");
+    try {
+      const scope = deleteDialog.dataset.scope ? `?account=${encodeURIComponent(deleteDialog.dataset.scope)}` : "";
+      await call("DELETE", `/handsets/${encodeURIComponent(handset)}${scope}`);
+      say(status, `Deleted ${handset} from the inbox.`, "ok");
+      await redraw();
+    } catch (error) {
+      say(status, error.message, "bad");
+    }
+  }
+
+  if (deleteDialog) {
+    document.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-delete-handset]");
+      if (!button) return;
+      deleteDialog.dataset.number = button.dataset.deleteHandset;
+      say(document.getElementById("delete-handset-number"), button.dataset.deleteHandset);
+      deleteDialog.returnValue = "";
+      deleteDialog.showModal();
+    });
+    deleteDialog.addEventListener("close", () => {
+      if (deleteDialog.returnValue === "delete") deleteHandset(deleteDialog.dataset.number);
+    });
+  }
+
+  // Webhooks: deliver one again by hand
+
+  async function redeliver(button) {
+    const status = document.getElementById("webhooks-status");
+    button.disabled = true;
+    say(status, "Redelivering…");
+    try {
+      const attempt = await call("POST", `/webhooks/${encodeURIComponent(button.dataset.redeliver)}/redeliver`, {});
+      const answered = attempt.status_code !== undefined;
+      const delivered = answered && attempt.status_code >= 200 && attempt.status_code < 300;
+      const result = answered ? `the receiver answered ${attempt.status_code}` : attempt.error;
+      say(status, `Redelivered: ${result}.`, delivered ? "ok" : "bad");
+      await redraw();
+    } catch (error) {
+      say(status, error.message, "bad");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-redeliver]");
+    if (button) redeliver(button);
+  });
+
   // Chaos: remove a rule, or every rule
 
   async function removeRules(path, done) {
@@ -429,6 +633,128 @@
     }
   });
 
+  // Chaos: switch a rule off or on
+
+  async function switchRule(control) {
+    const status = document.getElementById("chaos-status");
+    const enabled = control.checked;
+    say(status, "Saving…");
+    try {
+      await call("PATCH", `/_emulator/chaos/${encodeURIComponent(control.dataset.switchRule)}`, { enabled });
+      say(status, enabled ? "Rule switched on." : "Rule switched off: it matches nothing until switched on.", "ok");
+      await redraw();
+    } catch (error) {
+      control.checked = !enabled;
+      say(status, error.message, "bad");
+    }
+  }
+
+  // Chaos: the Add rule form, checked by the control plane, whose words show by each field
+
+  const addRule = document.getElementById("chaos-add");
+
+  function showFaultFields() {
+    const kind = document.getElementById("rule-fault").value;
+    for (const field of addRule.querySelectorAll("[data-for-fault]")) {
+      field.hidden = !field.dataset.forFault.split(" ").includes(kind);
+    }
+  }
+
+  function typed(text) {
+    const value = text.trim();
+    if (!value) return undefined;
+    const number = Number(value);
+    return Number.isFinite(number) ? number : value;
+  }
+
+  function seconds(text) {
+    const range = text.trim().match(/^(.+?)\s*[-–]\s*(.+)$/);
+    return range ? [typed(range[1]), typed(range[2])] : typed(text);
+  }
+
+  function ruleOfForm() {
+    const value = (name) => addRule.querySelector(`[data-field="${name}"]`).value;
+    const rule = { side: value("side") };
+    for (const name of ["name", "method", "path", "account"]) {
+      if (value(name).trim()) rule[name] = value(name).trim();
+    }
+    const kind = value("fault");
+    const fault = {};
+    if (kind === "status") {
+      fault.status = typed(value("fault.status"));
+      const wait = typed(value("fault.retry_after"));
+      if (wait !== undefined) fault.retry_after = wait;
+    } else if (kind === "latency_seconds" || kind === "delay_seconds") {
+      fault[kind] = seconds(value("fault.seconds"));
+    } else if (kind === "rate_limit") {
+      fault.rate_limit = typed(value("fault.rate_limit"));
+    } else {
+      fault[kind] = true;
+      const hold = typed(value("fault.hold_seconds"));
+      if (kind === "reorder" && hold !== undefined) fault.hold_seconds = hold;
+    }
+    rule.fault = fault;
+    for (const name of ["times", "probability", "seed"]) {
+      const given = typed(value(name));
+      if (given !== undefined) rule[name] = given;
+    }
+    return rule;
+  }
+
+  function clearRuleErrors() {
+    for (const error of addRule.querySelectorAll(".field-error")) error.textContent = "";
+    for (const input of addRule.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  }
+
+  // `rules[0].fault.status: Must be one of: …` shows under Status; what names no field, below.
+  function showRuleErrors(details) {
+    const unplaced = [];
+    for (const detail of details) {
+      const match = detail.match(/^rules\[0\]\.([\w.]+): (.*)$/);
+      const field = match && match[1].replace(/\._schema$/, "");
+      const place = field && [...addRule.querySelectorAll("[data-error-for]")].find((error) =>
+        error.dataset.errorFor.split(" ").includes(field),
+      );
+      if (!place) {
+        unplaced.push(detail);
+        continue;
+      }
+      place.textContent = place.textContent ? `${place.textContent} ${match[2]}` : match[2];
+      const input = place.closest(".field").querySelector("input, select");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", place.id);
+    }
+    return unplaced;
+  }
+
+  async function submitRule() {
+    const status = document.getElementById("chaos-add-status");
+    clearRuleErrors();
+    say(status, "Adding…");
+    try {
+      await call("POST", "/_emulator/chaos", { rules: [ruleOfForm()] });
+      addRule.reset();
+      showFaultFields();
+      say(status, "Rule added.", "ok");
+      await redraw();
+    } catch (error) {
+      const unplaced = showRuleErrors(error.details || []);
+      const words = unplaced.length ? ` ${unplaced.join(" ")}` : "";
+      say(status, error.details && error.details.length ? `The rule was not added.${words}` : error.message, "bad");
+    }
+  }
+
+  if (addRule) {
+    let counter = 0;
+    for (const error of addRule.querySelectorAll(".field-error")) error.id = `rule-error-${(counter += 1)}`;
+    document.getElementById("rule-fault").addEventListener("change", showFaultFields);
+    showFaultFields();
+    addRule.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitRule();
+    });
+  }
+
   async function resetEmulator(start, confirm) {
     const status = document.getElementById("reset-status");
     say(status, "Resetting…");
@@ -449,6 +775,8 @@
     const control = event.target;
     if (control.matches("select[data-autosubmit]")) {
       control.form.submit();
+    } else if (control.matches("input[type=checkbox][data-switch-rule]")) {
+      switchRule(control);
     } else if (control.matches("input[type=checkbox][data-feature]")) {
       const value = control.checked;
       changeFeature(control, value, () => {
@@ -480,7 +808,7 @@
 
   // Start
 
+  showTimesIn(document);
   if (clocks.length) window.setInterval(tick, 1000);
-  window.setInterval(syncClock, CLOCK_SYNC_MS);
   poll();
 })();
