@@ -46,8 +46,7 @@ def clear(tx: Transaction) -> None:
     """Delete every message, report, reply, webhook delivery, account webhook, signature key,
     blacklisted number, fault injection rule, dedicated number assignment, sender address,
     requested and scheduled report and handset hidden from the inbox, and every run-time
-    feature change; the change log keeps only
-    a `reset` event.
+    feature change; the change log keeps only a `reset` event.
 
     `tx` must be a transaction that runs alone (`Store.transaction(alone=True)`): a writer
     beside it could add a report to a message it has just deleted.
