@@ -77,7 +77,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Refuse to run when pytest-xdist did not apply the groups: the SDK environments would be made
     by several workers at once, and the process tests would run side by side."""
-    if getattr(session.config.option, "loadgroup", False) and any("@" not in i.nodeid for i in session.items):
+    if getattr(session.config.option, "loadgroup", False) and any(
+        "@" not in i.nodeid for i in session.items
+    ):
         raise pytest.UsageError("pytest-xdist's groups did not apply: use the pinned pytest")
 
 
