@@ -50,11 +50,12 @@ def _integer_query_parameters() -> list[tuple[str, str, dict]]:
 
 INTEGER_PARAMETERS = _integer_query_parameters()
 IDS = [f"{path}?{name}" for path, name, _ in INTEGER_PARAMETERS]
+EMPTY_IS_NO_FILTER = "/v1/messaging/numbers/"
 NOT_INTEGERS = ["²", "①", "٣", "１", " 1", "1 ", "1\n", "1_0", "+1", "1e3", "0x10", "1.0", "", "-"]
 
 
 def _get(client, path: str, name: str, value: object):
-    headers = AUTH if path.startswith("/v1") else {}
+    headers = AUTH if path.startswith(("/v1/", "/v2-preview/")) else {}
     return client.get(path, query_string={name: str(value)}, headers=headers)
 
 
@@ -89,6 +90,10 @@ def test_every_integer_query_parameter_is_bounded_within_what_a_store_takes(path
 def test_an_integer_query_parameter_of_other_characters_is_400(
     refusing_client, path, name, schema, raw
 ):
+    if raw == "" and path.startswith(EMPTY_IS_NO_FILTER):
+        # These lists take a parameter given empty as one left out (docs/choices.md).
+        assert _get(refusing_client, path, name, raw).status_code == 200
+        return
     body = _refused(_get(refusing_client, path, name, raw))
     assert any(name in detail for detail in body["details"]), body
 

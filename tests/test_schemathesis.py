@@ -59,9 +59,11 @@ def _loopback_only(getaddrinfo):
     def resolve(host, *args, **kwargs):
         name = host.decode() if isinstance(host, bytes) else str(host)
         try:
-            loopback = name == "localhost" or ipaddress.ip_address(name.strip("[]")).is_loopback
+            address = ipaddress.ip_address(name.strip("[]"))
+            # The unspecified address is what a server listens on, never a host to reach.
+            loopback = address.is_loopback or address.is_unspecified
         except ValueError:
-            loopback = False
+            loopback = name == "localhost"
         if not loopback:
             raise socket.gaierror(socket.EAI_NONAME, f"{name} is not resolved in this test")
         return getaddrinfo(host, *args, **kwargs)

@@ -14,7 +14,7 @@ from emulator.domain.dedicated_numbers import (
     NUMBER_TYPES,
     NumberFilter,
 )
-from emulator.schemas.fields import StrictString, Timestamp
+from emulator.schemas.fields import QueryInteger, StrictString, Timestamp
 from emulator.schemas.messages import MAX_METADATA_PAIRS
 from emulator.schemas.requests import NullMeansAbsentSchema
 
@@ -62,10 +62,11 @@ def _upper_choice(choices: tuple[str, ...], **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(choices), **kwargs)
 
 
-def page_size_field(default: int) -> fields.Integer:
-    return fields.Integer(
+def page_size_field(default: int) -> QueryInteger:
+    return QueryInteger(
+        1,
+        MAX_PAGE_SIZE,
         load_default=default,
-        validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
         metadata={"description": f"Results per page, 1 to {MAX_PAGE_SIZE}; {default} by default"},
     )
 

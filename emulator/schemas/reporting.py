@@ -24,7 +24,14 @@ from emulator.domain.reporting import (
     SORT_FIELDS,
     SUMMARY_GROUPS,
 )
-from emulator.schemas.fields import EARLIEST, LATEST, StrictInteger, StrictString, validate_timezone
+from emulator.schemas.fields import (
+    EARLIEST,
+    LATEST,
+    QueryInteger,
+    StrictInteger,
+    StrictString,
+    validate_timezone,
+)
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -220,8 +227,9 @@ class MetadataKeysRequestSchema(WindowSchema):
 class ReportHistoryQuerySchema(Schema):
     """The query of GET .../messages/async/reports."""
 
-    page_size = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_HISTORY_PAGE_SIZE),
+    page_size = QueryInteger(
+        1,
+        MAX_HISTORY_PAGE_SIZE,
         metadata={"description": f"1 to {MAX_HISTORY_PAGE_SIZE}; {DEFAULT_HISTORY_PAGE_SIZE}"},
     )
     page_token = fields.String(metadata={"description": "The previous answer's next_page_token"})

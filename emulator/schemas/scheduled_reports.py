@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from emulator.domain.reporting import DIRECTIONS, MESSAGE_STATUSES, SUMMARY_GROUPS
-from emulator.schemas.fields import StrictString, validate_timezone
+from emulator.schemas.fields import QueryInteger, StrictString, validate_timezone
 from emulator.schemas.report_answers import WithoutNulls
 from emulator.schemas.reporting import (
     TRUE_OR_FALSE,
@@ -145,8 +145,9 @@ class ScheduledReportPageSchema(WithoutNulls):
 class ScheduledReportsQuerySchema(Schema):
     """The query of GET .../scheduled."""
 
-    page_size = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
+    page_size = QueryInteger(
+        1,
+        MAX_PAGE_SIZE,
         metadata={"description": f"1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} by default"},
     )
     page_token = fields.String(metadata={"description": "The previous answer's page_token"})

@@ -24,7 +24,7 @@ from emulator.domain.sender_addresses import (
     USAGE_TYPES,
 )
 from emulator.schemas.dedicated_numbers import DedicatedNumberSchema, TokenPaginationSchema
-from emulator.schemas.fields import StrictString, Timestamp, validate_e164
+from emulator.schemas.fields import QueryInteger, StrictString, Timestamp, validate_e164
 from emulator.schemas.requests import NullMeansAbsentSchema
 
 DEFAULT_PAGE_SIZE = 20
@@ -114,9 +114,7 @@ class SenderAddressesQuerySchema(Schema):
         metadata={"description": "Also the parent's and sub-accounts' addresses"}
     )
     expiry_status = fields.String(validate=validate.OneOf([EXPIRED, EXPIRING]))
-    page_size = fields.Integer(
-        load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
-    )
+    page_size = QueryInteger(1, MAX_PAGE_SIZE, load_default=DEFAULT_PAGE_SIZE)
     token = fields.String(metadata={"description": "The previous page's `next_token`"})
     page_token = fields.String(metadata={"description": "Another name of `token`"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import basic_auth, message
+from tests.support import basic_auth, list_webhooks, message
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 from playwright.sync_api import expect  # noqa: E402
@@ -55,7 +55,7 @@ def test_deliveries_are_listed_newest_first_by_when_each_was_made(
         callback_url=receiver.url,
     )
     advance(http, 30)
-    listed = emulator.store.list_webhooks()
+    listed = list_webhooks(emulator.store)
     assert len(listed) == 7
     newest_first = [
         hook["id"] for hook in sorted(listed, key=lambda hook: hook["created_at"], reverse=True)
