@@ -4,7 +4,6 @@ on the next N, the seeded draws and the rate windows."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Any
 
@@ -132,7 +131,7 @@ def fire(
     dropped connection, a rate limit) no further rule is tried."""
     injected: list[Injected] = []
     for rule in candidates:
-        fault = _fire(tx, rule, account_id)
+        fault = _fire(tx, rule, account_id, at)
         if fault is None:
             continue
         injected.append(fault)
@@ -150,8 +149,10 @@ def fire(
     return injected
 
 
-def _fire(connection: Connection, rule: ChaosRule, account_id: str | None) -> Injected | None:
-    """Count a match of the rule and return its fault if it fires now."""
+def _fire(
+    connection: Connection, rule: ChaosRule, account_id: str | None, at: datetime
+) -> Injected | None:
+    """Count a match of the rule and return its fault if it fires at `at`."""
     # Locked: processes matching the same rule count one after the other.
     counters = connection.execute(
         select(chaos_rules.c.remaining, chaos_rules.c.matched)
@@ -163,7 +164,7 @@ def _fire(connection: Connection, rule: ChaosRule, account_id: str | None) -> In
     remaining, match_number = counters.remaining, counters.matched + 1
     fault = None
     if by_chance(rule, match_number) and (remaining is None or remaining > 0):
-        fault = _fault(connection, rule, match_number, account_id)
+        fault = _fault(connection, rule, match_number, account_id, at)
     if fault is not None and remaining is not None:
         remaining -= 1
     connection.execute(
@@ -179,7 +180,11 @@ def _fire(connection: Connection, rule: ChaosRule, account_id: str | None) -> In
 
 
 def _fault(
-    connection: Connection, rule: ChaosRule, match_number: int, account_id: str | None
+    connection: Connection,
+    rule: ChaosRule,
+    match_number: int,
+    account_id: str | None,
+    at: datetime,
 ) -> Injected | None:
     kind = fault_of(rule)
     settings = rule["fault"]
@@ -193,16 +198,17 @@ def _fault(
     if kind == REORDER:
         return Injected(rule["id"], rule["name"], kind, seconds=settings["hold_seconds"])
     if kind == RATE_LIMIT:
-        return _rate_limited(connection, rule, settings[RATE_LIMIT], account_id or "")
+        return _rate_limited(connection, rule, settings[RATE_LIMIT], account_id or "", at)
     return Injected(rule["id"], rule["name"], kind)  # a dropped connection, a duplicate
 
 
 def _rate_limited(
-    connection: Connection, rule: ChaosRule, limit: int, account_id: str
+    connection: Connection, rule: ChaosRule, limit: int, account_id: str, at: datetime
 ) -> Injected | None:
-    """429 when the account had `limit` requests let through in the last second; otherwise the
-    request is let through and counted."""
-    now = time.time()
+    """429 when the account had `limit` requests let through in the second before `at` (the
+    emulator's time, so a clock advance empties the window); otherwise the request is let
+    through and counted."""
+    now = at.timestamp()
     mine = (chaos_hits.c.rule_id == rule["id"]) & (chaos_hits.c.account_id == account_id)
     connection.execute(
         delete_rows(chaos_hits).where(mine, chaos_hits.c.at <= now - RATE_WINDOW_SECONDS)
