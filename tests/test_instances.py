@@ -170,4 +170,4 @@ def settled(store: Store) -> bool:
 def wait_for(condition, started: float) -> None:
     while not condition():
         assert time.monotonic() - started < DEADLINE_SECONDS, "not everything was delivered"
-        time.sleep(1)
+        time.sleep(0.05)
