@@ -90,6 +90,8 @@ def test_a_hanging_receiver_does_not_hold_up_another_due_at_the_same_time(
     with advancing(server, 10, then=dead.stop):
         # The dead receiver would hold the first attempt for its 60 s timeout.
         assert wait_until(lambda: healthy.requests), "the healthy receiver waited for the dead one"
+        # Stopped only once its request hangs: stopped sooner, the attempt could not connect.
+        assert wait_until(lambda: dead.requests), "the dead receiver was never asked"
 
     assert first_attempt(webhooks, dead_id)["error"].startswith("request failed")
     healthy_hooks = webhooks(message_id=healthy_id)
