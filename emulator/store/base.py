@@ -29,8 +29,6 @@ except ImportError:  # Windows: one process, so the lock among threads is enough
 POSTGRESQL_WRITERS = 4_770_216
 # Where a store transaction keeps the statements it runs last, just before it commits.
 AT_COMMIT = "mm_emulator_at_commit"
-# How often a process checkpoints the write-ahead log of a SQLite file (see Store).
-CHECKPOINT_EVERY_COMMITS = 200
 # Set on a transaction that changes what processes keep in memory (see Store.kept).
 CHANGES_KEPT_STATE = "mm_emulator_changes_kept_state"
 

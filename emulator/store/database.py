@@ -153,7 +153,4 @@ def _tune_sqlite(dbapi_connection: Any, record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # The store checkpoints every few hundred commits outside its write lock; SQLite's own
-    # checkpoint, inside a commit, is kept only for a log that grows far beyond that.
-    cursor.execute("PRAGMA wal_autocheckpoint=20000")
     cursor.close()

@@ -4,7 +4,7 @@ of emulator.store takes first. Whatever a store call does beyond its SQL is here
 A transaction (`transaction()`, `reading()`) is one connection, committed when its outermost
 block ends without an error; a block inside it joins it. On PostgreSQL writers work side by side
 (those that must take turns call `take_turns`; an `alone` transaction excludes every other). On a
-SQLite file there is one writer at a time, and the Store keeps five rules that make that writer
+SQLite file there is one writer at a time, and the Store keeps four rules that make that writer
 fast. Each is measured against the store without it by tests/benchmarks/bench_store.py (single
 sends and 100-message batches under wrk; the figures are in docs/benchmarks.md), and each has a
 test that fails without it:
@@ -34,16 +34,10 @@ test that fails without it:
    as one multi-row INSERT for a whole group; on PostgreSQL the change log's insert, which holds
    the lock that numbers events in commit order, comes last, so other writers wait least.
    Test: tests/test_group_commit.py (one insert per group).
-5. Checkpoints outside the write lock (`_after_sqlite_commit`): every 200 commits a process
-   copies SQLite's write-ahead log into the store file with a passive checkpoint, after its
-   commit and outside the lock; SQLite's own checkpoint, run inside the commit that fills the
-   log while every other writer waits, is left only for a log far longer. A checkpoint that
-   fails is a warning: what it follows has committed. Tests: tests/test_checkpoints.py.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
@@ -53,7 +47,6 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from emulator.store import base
 from emulator.store.base import (
     AT_COMMIT,
     CHANGES_KEPT_STATE,
@@ -68,8 +61,6 @@ from emulator.store.generation import Generation
 from emulator.store.group_commit import GroupCommit
 from emulator.store.outage import Outage
 from emulator.store.schema import upgrade_schema
-
-log = logging.getLogger(__name__)
 
 _Read = ParamSpec("_Read")
 _Value = TypeVar("_Value")
@@ -99,7 +90,6 @@ class Store:
             shared=not self._postgresql,
         )
         self._kept: dict[Hashable, tuple[int, Any]] = {}
-        self._commits = 0
         self._group = GroupCommit(self.transaction, self._run_at_commit)
         # The transaction open in this thread or task, which nested store calls join.
         self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
@@ -137,30 +127,9 @@ class Store:
             # In memory, every thread shares the one connection: reads wait their turn too.
             with self._writers.hold(), self._begin(write, alone) as connection:
                 yield connection
-            self._after_sqlite_commit()
         else:
             with self._begin(write, alone) as connection:
                 yield connection
-
-    def _after_sqlite_commit(self) -> None:
-        """Now and then, copy what the write-ahead log holds into the store file, outside the
-        write lock: SQLite would do it (and wait for the disk) inside the commit that fills the
-        log, while every other writer waits. A passive checkpoint lets writers go on."""
-        if self._in_memory:
-            return
-        self._commits += 1
-        if self._commits % base.CHECKPOINT_EVERY_COMMITS == 0:
-            try:
-                # Outside any transaction, which the driver's connection is (see _begin_sqlite).
-                connection = self.engine.raw_connection()
-                try:
-                    connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
-                finally:
-                    connection.close()
-            except Exception as error:
-                # What was committed stands (a busy pool, a busy file); the next checkpoint, or
-                # SQLite's own, copies it.
-                log.warning("checkpoint of the store's log failed: %s", error)
 
     def together(self, work: Callable[[Transaction], _Value]) -> _Value:
         """What `work(tx)` returns, run in a writing transaction `tx` that it may share with the

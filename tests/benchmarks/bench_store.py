@@ -21,8 +21,6 @@ by replacing it with what the store would do without it:
   into one multi-row INSERT at commit;
 - `write lock`: writers of a SQLite file wait on SQLite's busy handler (a poll with growing
   sleeps) rather than on the store's lock;
-- `checkpoints`: SQLite checkpoints its log inside the commit that fills it (its default of 1,000
-  pages), rather than the store's passive checkpoint outside the write lock.
 """
 
 from __future__ import annotations
@@ -41,7 +39,7 @@ from typing import Any
 from bench_load import BANNER, echo_command, message, post_script, stop, tree_cpu_seconds, wrk
 from docs_tables import add_page_option, caption, write_table
 
-PIECES = ("group commit", "kept state", "inserts at commit", "write lock", "checkpoints")
+PIECES = ("group commit", "kept state", "inserts at commit", "write lock")
 BATCH = 100
 KINDS = ("single", "single cpu", "batch", "batch cpu")
 
@@ -86,27 +84,11 @@ def without_write_lock() -> None:
     WriterLock.hold = hold  # type: ignore[method-assign]
 
 
-def without_checkpoints() -> None:
-    from emulator.store import base, database
-
-    tune = database._tune_sqlite
-
-    def sqlite_default_checkpoints(dbapi_connection: Any, record: Any) -> None:
-        tune(dbapi_connection, record)
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA wal_autocheckpoint=1000")
-        cursor.close()
-
-    database._tune_sqlite = sqlite_default_checkpoints
-    base.CHECKPOINT_EVERY_COMMITS = 2**62
-
-
 SWITCHES = {
     "group commit": without_group_commit,
     "kept state": without_kept_state,
     "inserts at commit": without_inserts_at_commit,
     "write lock": without_write_lock,
-    "checkpoints": without_checkpoints,
 }
 
 
