@@ -4,6 +4,7 @@ scripts, keywords, pinned lookups, dedicated number pool and fault injection rul
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Hashable
 from datetime import timedelta
@@ -98,8 +99,15 @@ def read_fixture(directory: str | None, filename: str) -> tuple[str, Any]:
     path = _fixtures_folder(directory) / filename if directory is not None else None
     if path is not None and path.exists():
         return str(path), parse_yaml(_text_of(path), str(path))
+    return filename, _shipped(filename)
+
+
+@functools.cache
+def _shipped(filename: str) -> Any:
+    """The parsed shipped file, read once per process: every app reads the fixtures as it starts,
+    and what reads them (schemas loading into new objects) never changes them."""
     text = resources.files(SHIPPED).joinpath(filename).read_text(encoding="utf-8")
-    return filename, parse_yaml(text, filename)
+    return parse_yaml(text, filename)
 
 
 def _text_of(path: Path) -> str:

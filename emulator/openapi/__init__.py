@@ -1,9 +1,10 @@
 """The emulator's own OpenAPI 3 document, made from the blueprints: each handler declares its
-operation beside it (emulator.openapi.operations), and flask-smorest reads the declarations as
-each blueprint is registered through `OpenApi`."""
+operation beside it (emulator.openapi.operations), and flask-smorest reads the declarations of
+the blueprints registered through `OpenApi` when the document is first asked for."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from apispec import APISpec, BasePlugin
@@ -55,7 +56,8 @@ class OpenApi(Api):
     """flask-smorest's Api as a describer only: what a client sees stays the app's own. It
     registers no error handler (emulator.web.error_handlers answers every error in the
     MessageMedia shape), adds no default error answer to the operations, and names no tag after a
-    blueprint (each operation names its own)."""
+    blueprint (each operation names its own). It describes the operations when the document is
+    first asked for: described at registration, they were most of an app's start-up."""
 
     # None is flask-smorest's documented way to leave the default answer out.
     DEFAULT_ERROR_RESPONSE_NAME = None  # type: ignore[assignment]
@@ -79,6 +81,8 @@ class OpenApi(Api):
             "hmac_auth", {"type": "apiKey", "in": "header", "name": "Authorization"}
         )
         spec.components.security_scheme("admin_token", {"type": "http", "scheme": "bearer"})
+        self._undescribed: list[tuple[Blueprint, str, list[dict[str, Any]] | None]] = []
+        self._describing = threading.Lock()
 
     def register_blueprint(
         self,
@@ -87,15 +91,21 @@ class OpenApi(Api):
         parameters: list[dict[str, Any]] | None = None,
         **options: Any,
     ) -> None:
-        """Register the blueprint in the app and its operations in the document."""
+        """Register the blueprint in the app; its operations join the document when it is made."""
         name = options.get("name", blp.name)
         self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
         self._app.register_blueprint(blp, **options)
-        blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
+        self._undescribed.append((blp, name, parameters))
 
     def document(self) -> dict[str, Any]:
         """The OpenAPI 3 document of every operation registered, as a dict."""
-        document: dict[str, Any] = self.spec.to_dict()
+        with self._describing:
+            while self._undescribed:
+                blp, name, parameters = self._undescribed.pop(0)
+                blp.register_views_in_doc(
+                    self, self._app, self.spec, name=name, parameters=parameters
+                )
+            document: dict[str, Any] = self.spec.to_dict()
         return document
 
     def _register_error_handlers(self) -> None:
