@@ -194,3 +194,21 @@ def test_a_window_that_cannot_be_shown_says_why(http):
     one_end = http.get("/reports?from=2026-03-01")
     assert one_end.status_code == 200
     assert "7 days, 01 Mar 2026 to 07 Mar 2026" in one_end.text
+
+
+def test_a_long_window_names_at_most_7_days_and_each_month_once(page, http):
+    send(http, message())
+    last = today(http)
+    first = last - timedelta(days=44)
+    page.goto(f"/reports?from={first.isoformat()}&to={last.isoformat()}")
+
+    expect(page.locator("svg [data-day]")).to_have_count(45)
+    named = page.locator("svg [data-day] .chart-axis").all_text_contents()
+    assert 1 < len(named) <= 7
+    assert named[-1].startswith(f"{last.day}")
+    assert " " in named[0], "the first label names its month"
+    months = [label.split()[1] for label in named if " " in label]
+    assert len(months) == len(set(months)), named
+    # Beyond 14 days the counts on the columns would collide: the table has them.
+    expect(page.locator("svg [data-day] .chart-count")).to_have_count(0)
+    no_sideways_scroll(page)

@@ -779,7 +779,7 @@
 
   document.addEventListener("click", (event) => {
     if (page !== "numbers") return;
-    const account = body.dataset.account;
+    const account = body.dataset.numbersAccount;
     const assign = event.target.closest("[data-assign]");
     const release = event.target.closest("[data-release]");
     const review = event.target.closest("[data-review]");
