@@ -36,6 +36,13 @@ ROUTES = [
     ("GET", "/_emulator/chaos", None),
     ("GET", "/", None),
     ("GET", "/webhooks", None),
+    ("GET", "/numbers", None),
+    ("GET", "/reports", None),
+    (
+        "POST",
+        "/numbers/fa13b94b-4d17-4b1b-a1a4-865a817c401b/assignment",
+        {"account": "DemoAccount"},
+    ),
     ("GET", "/sign-in", None),
     ("GET", "/v1/no-such-route", None),
 ]

@@ -8,8 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_smorest.blueprint import Blueprint
 
 from emulator.api.authentication import account_id
-from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, v1_operation
-from emulator.schemas.common import ErrorSchema
+from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, NUMBER_TAKEN, v1_operation
 from emulator.schemas.dedicated_numbers import (
     AssignedNumbersListSchema,
     AssignedNumbersQuerySchema,
@@ -28,7 +27,6 @@ dedicated_numbers = Blueprint("dedicated_numbers", __name__)
 
 TAG = "Dedicated Numbers"
 PREFIX = "/messaging/numbers/dedicated"
-CONFLICT = {409: ("Assigned to an account already, or not available yet", ErrorSchema)}
 _EXAMPLE = {"label": "ExampleLabel", "metadata": {"Key1": "value1", "Key2": "value2"}}
 
 _available_query = AvailableNumbersQuerySchema()
@@ -110,7 +108,7 @@ def get_assignment(numberId: str) -> ResponseReturnValue:
     "CreateAssignment",
     "Take the number: it is the account's source number at once",
     TAG,
-    {201: ("Assigned", AssignmentSchema)} | BAD_REQUEST | NOT_FOUND | CONFLICT,
+    {201: ("Assigned", AssignmentSchema)} | BAD_REQUEST | NOT_FOUND | NUMBER_TAKEN,
     body=AssignmentRequestSchema,
     example=_EXAMPLE,
 )

@@ -26,6 +26,10 @@ TEXT = "text/plain"
 BAD_REQUEST: Answers = {400: ("Invalid request", common.BadRequestSchema)}
 NOT_FOUND: Answers = {404: ("Resource not found", common.ErrorSchema)}
 FORBIDDEN: Answers = {403: ("Invalid authentication credentials", common.ErrorSchema)}
+# Taking a dedicated number, through the API or the web inbox.
+NUMBER_TAKEN: Answers = {
+    409: ("Assigned to an account already, or not available yet", common.ErrorSchema)
+}
 # The web inbox's pages send a browser without the admin cookie to sign in first.
 SIGN_IN_FIRST: Answers = {302: ("To /sign-in, with --admin-token and no admin cookie", None)}
 HTML: Answers = {200: ("HTML", None)}

@@ -56,3 +56,17 @@ class ChangesSchema(Schema):
     next = fields.Integer()
     last_seq = fields.Integer()
     now = Timestamp()
+
+
+class InboxAssignmentSchema(Schema):
+    """The body of POST /numbers/{numberId}/assignment: the account that takes the number, and
+    the assignment's label, checked as POST .../dedicated/{numberId}/assignment checks it."""
+
+    account = StrictString(required=True, validate=validate.Length(min=1, max=100))
+    label = fields.Raw()
+
+
+class AccountQuerySchema(Schema):
+    """The query of DELETE /numbers/{numberId}/assignment: the account that holds the number."""
+
+    account = StrictString(required=True, validate=validate.Length(min=1, max=100))

@@ -1,6 +1,7 @@
 """What the web inbox's pages change, as same-origin JSON under the control plane's guard:
-remove a handset from the inbox, deliver a webhook again, send a message as an account's app;
-and the changes an open page follows, left out of the request log."""
+remove a handset from the inbox, deliver a webhook again, send a message as an account's app,
+give a dedicated number to an account or take it back; and the changes an open page follows,
+left out of the request log."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from emulator.logs import unlogged_request
-from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, operation
+from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, NUMBER_TAKEN, operation
+from emulator.schemas.dedicated_numbers import AssignmentRequestSchema, AssignmentSchema
 from emulator.schemas.events import EventFilterSchema
 from emulator.schemas.inbox_actions import (
+    AccountQuerySchema,
     ChangesSchema,
     HandsetScopeSchema,
+    InboxAssignmentSchema,
     ManualAttemptSchema,
     RemovedHandsetSchema,
     SendAsAppSchema,
@@ -35,6 +39,10 @@ _sent_as_app = SentAsAppSchema()
 _send_request = SendMessagesRequestSchema()
 _filters = EventFilterSchema()
 _changes = ChangesSchema()
+_inbox_assignment = InboxAssignmentSchema()
+_assignment_request = AssignmentRequestSchema()
+_assignment = AssignmentSchema()
+_account_query = AccountQuerySchema()
 
 
 @ui.get("/changes")
@@ -98,6 +106,45 @@ def remove_handset(number: str) -> ResponseReturnValue:
 )
 def redeliver(webhookId: str) -> ResponseReturnValue:
     return respond(_attempt, _actions().redeliver(webhookId))
+
+
+@ui.post("/numbers/<numberId>/assignment")
+@operation(
+    "InboxAssignNumber",
+    "Give a pool number to an account, as POST /v1/messaging/numbers/dedicated/{numberId}"
+    "/assignment does for the account that calls it",
+    TAG,
+    {201: ("Assigned", AssignmentSchema)} | BAD_REQUEST | NOT_FOUND | NUMBER_TAKEN,
+    body=InboxAssignmentSchema,
+    example={"account": "DemoAccount", "label": "Support line"},
+)
+def assign_number(numberId: str) -> ResponseReturnValue:
+    body = load_or_reject(_inbox_assignment, json_body())
+    account = _known_account(body.pop("account"))
+    checked = load_or_reject(_assignment_request, body)
+    service = current_emulator().dedicated_numbers
+    answer = service.assign(account, numberId, checked.get("label"), checked["metadata"])
+    return respond(_assignment, answer, 201)
+
+
+@ui.delete("/numbers/<numberId>/assignment")
+@operation(
+    "InboxReleaseNumber",
+    "Take a number back from the account that holds it, as DELETE"
+    " /v1/messaging/numbers/dedicated/{numberId}/assignment does",
+    TAG,
+    {204: ("Released", None)} | BAD_REQUEST | NOT_FOUND,
+    query=AccountQuerySchema,
+)
+def release_number(numberId: str) -> ResponseReturnValue:
+    account = load_or_reject(_account_query, request.args.to_dict())["account"]
+    current_emulator().dedicated_numbers.release(_known_account(account), numberId)
+    return "", 204
+
+
+def _known_account(account_id: str) -> str:
+    """The account's ID; NotFound for one the emulator does not know."""
+    return current_emulator().features.account(account_id).id
 
 
 def _actions() -> InboxActions:

@@ -1,5 +1,5 @@
-"""The pages of the web inbox: handsets, a conversation, webhooks, accounts and time, and fault
-injection.
+"""The pages of the web inbox: handsets, a conversation, webhooks, numbers and sender addresses,
+reports, accounts and time, and fault injection.
 
 The pages only read; what they change goes through JSON routes, the control plane's and the
 inbox's own (emulator.ui.actions), called from the page's script (same origin, JSON only, so
@@ -18,13 +18,20 @@ from flask_smorest.blueprint import Blueprint
 from werkzeug.wrappers import Response
 
 from emulator.domain.statuses import WEBHOOK_DELIVERED, WEBHOOK_FAILED, WEBHOOK_PENDING
+from emulator.errors import BadRequest
 from emulator.openapi.operations import BAD_REQUEST, NOT_FOUND, OPEN, operation, page_operation
-from emulator.schemas.inbox_pages import InboxPageQuerySchema
-from emulator.schemas.validation import load_or_reject
+from emulator.schemas.inbox_pages import (
+    InboxPageQuerySchema,
+    NumbersPageQuerySchema,
+    ReportsPageQuerySchema,
+)
+from emulator.schemas.validation import INVALID_REQUEST, load_or_reject
 from emulator.services.conversations import ConversationService
+from emulator.services.inbox_numbers import InboxNumbers
+from emulator.services.inbox_reports import InboxReports
 from emulator.store.events import last_event_seq
 from emulator.timestamps import format_timestamp
-from emulator.ui import access
+from emulator.ui import access, charts
 from emulator.web.admin_guard import SAFE_METHODS, check_control_request
 from emulator.web.requests import current_emulator
 
@@ -167,6 +174,71 @@ def webhooks() -> ResponseReturnValue:
     )
 
 
+@ui.get("/numbers")
+@page_operation(
+    "InboxNumbers",
+    "An account's dedicated numbers, the pool it may take them from, and its sender addresses"
+    " with their state; ?account, ?matching",
+    BAD_REQUEST,
+    query=NumbersPageQuerySchema,
+)
+def numbers() -> ResponseReturnValue:
+    cursor = _last_event_seq()
+    query = load_or_reject(_numbers_query, request.args.to_dict())
+    emulator = current_emulator()
+    service = InboxNumbers(emulator.accounts, emulator.dedicated_numbers, emulator.sender_addresses)
+    account = service.account(query.get("account"))
+    pool, more = service.pool(query["matching"])
+    return _render(
+        "numbers.html",
+        cursor,
+        account=account,
+        choices=service.choices(),
+        assigned=service.assigned(account.id),
+        pool=pool,
+        more_in_pool=more,
+        matching=query["matching"],
+        senders=service.senders(account),
+    )
+
+
+@ui.get("/reports")
+@page_operation(
+    "InboxReports",
+    "An account's messages per status and per day over a window, as the insights API counts"
+    " them; ?account, ?from, ?to",
+    {400: ("The page, saying what is wrong with the window", None)},
+    query=ReportsPageQuerySchema,
+)
+def reports() -> ResponseReturnValue:
+    cursor, conversations = _cursor_and_service()
+    choices = conversations.account_choices()
+    try:
+        query = load_or_reject(_reports_query, request.args.to_dict())
+        account = query.get("account") or choices[0].id
+        if account not in {choice.id for choice in choices}:
+            raise BadRequest(INVALID_REQUEST, [f"account: {account} is not an account."])
+    except BadRequest as refused:
+        shown = _render("reports.html", cursor, choices=choices, problems=refused.details)
+        return shown, 400
+    service = InboxReports(current_emulator().reporting, current_emulator().clock)
+    window = service.window(account, query.get("first"), query.get("last"))
+    by_status = service.insights(window, ["STATUS"])
+    by_day = service.insights(window, ["DAY"])
+    return _render(
+        "reports.html",
+        cursor,
+        choices=choices,
+        account=account,
+        window=window,
+        by_status=by_status,
+        by_day=by_day,
+        status_bars=charts.status_bars(by_status["summaries"]),
+        day_chart=charts.day_chart(by_day["summaries"], window.days),
+        api_body=service.request(window, ["DAY"]),
+    )
+
+
 @ui.get("/accounts")
 @page_operation("InboxAccounts", "Accounts and their features, the clock, and reset")
 def accounts() -> ResponseReturnValue:
@@ -268,3 +340,5 @@ def _page_number() -> int:
 
 
 _page_query = InboxPageQuerySchema()
+_numbers_query = NumbersPageQuerySchema()
+_reports_query = ReportsPageQuerySchema()

@@ -18,7 +18,15 @@ SIZES = pytest.mark.parametrize(
 @SIZES
 def test_every_page_links_to_the_api_docs(page, size):
     page.set_viewport_size(size)
-    for path in ("/", "/webhooks", "/accounts", "/chaos", "/handsets/+61491570156"):
+    for path in (
+        "/",
+        "/webhooks",
+        "/numbers",
+        "/reports",
+        "/accounts",
+        "/chaos",
+        "/handsets/+61491570156",
+    ):
         page.goto(path)
         expect(page.get_by_role("link", name="API docs")).to_be_visible()
     page.get_by_role("link", name="API docs").click()

@@ -1,6 +1,7 @@
 """The pages stay within their Content-Security-Policy, load nothing from another host (so they work
 without the internet), and show every untrusted string as text, the new ones too: chaos rule
-names and paths, a webhook's own headers, what the composer and the dialogs say."""
+names and paths, a webhook's own headers, a number's and a sender address's labels, what the
+composer and the dialogs say."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 HANDSET = "+61491570156"
 HOSTILE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
-PAGES = ("/", f"/handsets/{HANDSET}", "/webhooks", "/accounts", "/chaos")
+PAGES = ("/", f"/handsets/{HANDSET}", "/webhooks", "/numbers", "/reports", "/accounts", "/chaos")
 SIZES = pytest.mark.parametrize(
     "size", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}], ids=["1280px", "360px"]
 )
@@ -41,6 +42,25 @@ def hostile_store(http, receiver) -> None:
     reply = {"source_number": HANDSET, "content": HOSTILE}
     assert http.post("/_emulator/replies", json=reply).status_code == 201
     assert http.post("/_emulator/clock/advance", json={"seconds": 10}).status_code == 200
+    number = http.get("/v1/messaging/numbers/dedicated/?matching=570201", headers=basic_auth())
+    taken = http.post(
+        f"/v1/messaging/numbers/dedicated/{number.json()['data'][0]['id']}/assignment",
+        json={"label": HOSTILE},
+        headers=basic_auth(),
+    )
+    assert taken.status_code == 201, taken.text
+    alpha_tag = {
+        "sender_address": "HOLDTAG",
+        "sender_address_type": "ALPHANUMERIC",
+        "usage_type": "ALPHANUMERIC",
+        "destination_countries": ["AU"],
+        "reason": HOSTILE,
+        "label": HOSTILE,
+    }
+    requested = http.post(
+        "/v1/messaging/numbers/sender_address/requests", json=alpha_tag, headers=basic_auth()
+    )
+    assert requested.status_code == 201, requested.text
 
 
 @SIZES
@@ -74,6 +94,9 @@ def test_every_page_loads_only_its_own_assets_and_shows_hostile_text_as_text(
     headers = page.locator(".request-headers")
     headers.first.evaluate("element => element.closest('details').open = true")
     expect(headers.first).to_contain_text(HOSTILE)
+    page.goto("/numbers")
+    expect(page.locator("[data-region=assigned] .number-label")).to_have_text(HOSTILE)
+    expect(page.locator("[data-region=senders] .number-label")).to_have_text(HOSTILE)
     page.goto("/")
     page.get_by_role("button", name=f"Delete {HANDSET}").click()
     expect(page.get_by_role("dialog").get_by_role("heading")).to_have_text(f"Delete {HANDSET}?")

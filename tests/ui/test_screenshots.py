@@ -103,9 +103,59 @@ def send(http, *messages: dict, account: str | None = None) -> list[str]:
     return [echo["message_id"] for echo in response.json()["messages"]]
 
 
+def earlier_days(http) -> None:
+    """A few days of messages before the demo's own, to handsets it writes to later: what the
+    Reports page charts."""
+    for day in range(4):
+        orders = [
+            {"content": f"Order 10{day}{n} has shipped.", "destination_number": "+61491570177"}
+            for n in range(1 + day % 3)
+        ]
+        send(
+            http,
+            *orders,
+            {"content": "Your parcel is waiting.", "destination_number": "+61400000411"},
+        )
+        http.post("/_emulator/clock/advance", json={"seconds": 10})
+        reply = {"source_number": "+61491570177", "content": "Thanks!"}
+        assert http.post("/_emulator/replies", json=reply).status_code == 201
+        http.post("/_emulator/clock/advance", json={"seconds": 86400})
+
+
+def numbers_and_sender_addresses(http) -> None:
+    """A dedicated number taken with a label, and sender address requests in each state."""
+    pool = http.get("/v1/messaging/numbers/dedicated/?matching=570201", headers=basic_auth())
+    [number] = pool.json()["data"]
+    taken = http.post(
+        f"/v1/messaging/numbers/dedicated/{number['id']}/assignment",
+        json={"label": "Support line"},
+        headers=basic_auth(),
+    )
+    assert taken.status_code == 201
+    requests = [
+        ("HOLDBrand", "ALPHANUMERIC", "ALPHANUMERIC"),
+        ("Clinic", "ALPHANUMERIC", "ALPHANUMERIC"),
+        ("+61491570321", "INTERNATIONAL", "OWN_NUMBER"),
+    ]
+    for address, kind, usage in requests:
+        body = {
+            "sender_address": address,
+            "sender_address_type": kind,
+            "usage_type": usage,
+            "destination_countries": ["AU"],
+            "reason": "Our brand",
+        }
+        made = http.post(
+            "/v1/messaging/numbers/sender_address/requests", json=body, headers=basic_auth()
+        )
+        assert made.status_code == 201, made.text
+
+
 @pytest.fixture
 def demo(http, local_site) -> dict:
     """Conversations, replies, a failing receiver and a feature change, as in a demo."""
+    earlier_days(http)
+    numbers_and_sender_addresses(http)
     happy, failing = f"{local_site}/hook", f"{local_site}/down"
     handset = "+61491570156"
     [appointment] = send(
@@ -212,6 +262,8 @@ def pages(demo) -> list[tuple[str, str]]:
         ("handsets", "/"),
         ("conversation", f"/handsets/{demo['handset']}"),
         ("webhooks", "/webhooks"),
+        ("numbers", "/numbers"),
+        ("reports", "/reports"),
         ("accounts", "/accounts"),
         ("chaos", "/chaos"),
     ]
@@ -236,6 +288,9 @@ def test_screenshots_of_every_page(page, demo, size, tmp_path):
                 page.evaluate("window.scrollTo(0, 0)")
         if name == "webhooks":
             page.locator(".delivery summary", has_text="Request body").first.click()
+        if name == "reports" and size == "mobile":
+            # On a phone the charts are below the form.
+            page.locator(".report-window").evaluate("element => element.scrollIntoView()")
         page.evaluate("document.activeElement && document.activeElement.blur()")
         page.screenshot(path=str(folder / f"{name}-{size}.png"))
         overflow = page.evaluate(

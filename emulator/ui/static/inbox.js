@@ -163,6 +163,10 @@
         return event.kind === "features_changed";
       case "chaos":
         return event.kind === "chaos" || event.kind === "chaos_rules_changed";
+      case "numbers":
+        return event.kind.startsWith("dedicated_number_") || event.kind.startsWith("sender_address_");
+      case "reports":
+        return ["message_accepted", "status_changed", "reply", "features_changed"].includes(event.kind);
       default:
         return false;
     }
@@ -754,6 +758,53 @@
       submitRule();
     });
   }
+
+  // Numbers: give a pool number to the account or take it back, and review an alpha tag
+
+  async function changeNumbers(button, method, path, payload, done) {
+    const status = document.getElementById("numbers-status");
+    button.disabled = true;
+    say(status, "Saving…");
+    try {
+      await call(method, path, payload);
+      say(status, done, "ok");
+      await redraw();
+      return true;
+    } catch (error) {
+      say(status, error.message, "bad");
+      button.disabled = false;
+      return false;
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    if (page !== "numbers") return;
+    const account = body.dataset.numbersAccount;
+    const assign = event.target.closest("[data-assign]");
+    const release = event.target.closest("[data-release]");
+    const review = event.target.closest("[data-review]");
+    if (assign) {
+      const number = assign.closest(".number-row").querySelector(".number-value").textContent;
+      const label = document.getElementById("assign-label");
+      const payload = { account };
+      if (label.value.trim()) payload.label = label.value.trim();
+      const path = `/numbers/${encodeURIComponent(assign.dataset.assign)}/assignment`;
+      changeNumbers(assign, "POST", path, payload, `${number} assigned to ${account}.`).then((done) => {
+        const kept = document.getElementById("assign-label");
+        if (done && kept) kept.value = "";
+      });
+    } else if (release) {
+      const number = release.closest(".number-row").querySelector(".number-value").textContent;
+      const path = `/numbers/${encodeURIComponent(release.dataset.release)}/assignment?account=${encodeURIComponent(account)}`;
+      changeNumbers(release, "DELETE", path, undefined, `${number} released: back in the pool.`);
+    } else if (review) {
+      const verdict = review.dataset.verdict;
+      const address = review.closest(".number-row").querySelector(".sender-address").textContent;
+      const path = `/_emulator/sender_addresses/${encodeURIComponent(review.dataset.review)}/review`;
+      const done = `${address} ${verdict === "APPROVED" ? "approved" : "rejected"}.`;
+      changeNumbers(review, "POST", path, { verdict }, done);
+    }
+  });
 
   async function resetEmulator(start, confirm) {
     const status = document.getElementById("reset-status");
