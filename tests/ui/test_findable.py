@@ -16,7 +16,7 @@ SIZES = pytest.mark.parametrize(
 
 
 @SIZES
-def test_every_page_links_to_the_api_docs(page, size):
+def test_every_page_links_to_the_api_docs_under_a_plain_title(page, size):
     page.set_viewport_size(size)
     for path in (
         "/",
@@ -29,6 +29,8 @@ def test_every_page_links_to_the_api_docs(page, size):
     ):
         page.goto(path)
         expect(page.get_by_role("link", name="API docs")).to_be_visible()
+        # The tab names the page in words, never markup of the page's own.
+        expect(page).to_have_title(re.compile(r"^[^<>\n]+ · MessageMedia emulator$"))
     page.get_by_role("link", name="API docs").click()
     expect(page).to_have_url(re.compile(r"/_emulator/docs$"))
 
