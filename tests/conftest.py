@@ -3,7 +3,9 @@ waitress server, webhook receivers on loopback, and time moved by the control pl
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -48,8 +50,6 @@ BOTH_BACKENDS = (
 # pytest-xdist (`--dist loadgroup`) runs each group on one worker. A module is a group, so its
 # module-scoped fixtures start once; these folders and modules are one group each:
 WORKER_GROUPS = {
-    # One Chromium for the browser tests.
-    "tests/ui/": "chromium",
     # The SDKs' environments are made on first use, by one worker.
     "tests/contract/": "sdks",
     # Several emulator processes each, under load and against deadlines: one test at a time.
@@ -60,17 +60,32 @@ WORKER_GROUPS = {
     "tests/test_network_exposure.py": "processes",
     "tests/engine/test_hanging_receivers.py": "processes",
 }
+# Modules too long to run on one worker while the other waits: their tests are split into this
+# many groups, in order, each starting the module's shared server of its own.
+SPLIT_MODULES = {"tests/test_schemathesis.py": 3}
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per core. A test spends most of its time waiting on what it
+    drives (emulator processes, servers, PostgreSQL, Chromium), which another worker's test can
+    use the core for meanwhile."""
+    return 2 * (os.cpu_count() or 1)
 
 
 # Before pytest-xdist's own hook, which names each test by the group it finds on it.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Put each test in its worker group (see WORKER_GROUPS)."""
-    for item in items:
-        path = item.path.relative_to(config.rootpath).as_posix()
+    """Put each test in its worker group (see WORKER_GROUPS and SPLIT_MODULES)."""
+    paths = [item.path.relative_to(config.rootpath).as_posix() for item in items]
+    counts = Counter(paths)
+    seen: Counter[str] = Counter()
+    for item, path in zip(items, paths, strict=True):
         group = next(
             (name for start, name in WORKER_GROUPS.items() if path.startswith(start)), path
         )
+        if path in SPLIT_MODULES:
+            group += f"#{seen[path] * SPLIT_MODULES[path] // counts[path]}"
+            seen[path] += 1
         item.add_marker(pytest.mark.xdist_group(group))
 
 
