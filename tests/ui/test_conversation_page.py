@@ -31,12 +31,21 @@ def on_screen(page, locator) -> bool:
     return box is not None and box["y"] >= top - 1 and box["y"] + box["height"] <= composer["y"] + 1
 
 
-def wait_until_above_the_composer(page, locator) -> None:
-    """Wait for the page to scroll the element into view (it may scroll smoothly)."""
+def wait_until_on_screen(page, selector: str, text: str) -> None:
+    """Wait for the page to scroll the element of `selector` holding `text` between the top of
+    the thread and the composer. It may scroll smoothly, and a redraw may replace the element
+    meanwhile, so each look finds it afresh."""
     page.wait_for_function(
-        "([el, composer]) => el.getBoundingClientRect().bottom"
-        " <= composer.getBoundingClientRect().top + 1",
-        arg=[locator.element_handle(), page.locator("#composer").element_handle()],
+        """([selector, text]) => {
+            const found = [...document.querySelectorAll(selector)]
+                .find((element) => element.textContent.includes(text));
+            if (!found) return false;
+            const box = found.getBoundingClientRect();
+            const thread = document.getElementById("thread-scroller").getBoundingClientRect();
+            const composer = document.getElementById("composer").getBoundingClientRect();
+            return box.top >= Math.max(thread.top, 0) - 1 && box.bottom <= composer.top + 1;
+        }""",
+        arg=[selector, text],
     )
 
 
@@ -93,7 +102,7 @@ def test_a_reply_sent_from_the_page_scrolls_into_view(page, http, size):
 
     reply = page.locator(".bubble-out", has_text="Answer from the phone")
     expect(reply).to_be_visible()
-    wait_until_above_the_composer(page, reply)
+    wait_until_on_screen(page, ".bubble-out", "Answer from the phone")
     assert on_screen(page, reply)
 
 
@@ -108,7 +117,7 @@ def test_new_arrivals_are_followed_at_the_bottom_and_announced_above_it(page, ht
     send_batch(http, "Arrived while reading the latest")
     arrived = page.locator(".bubble-in", has_text="Arrived while reading the latest")
     expect(arrived).to_be_visible()
-    wait_until_above_the_composer(page, arrived)
+    wait_until_on_screen(page, ".bubble-in", "Arrived while reading the latest")
     expect(marker).to_be_hidden()
 
     scroll_thread_to_top(page)
