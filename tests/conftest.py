@@ -52,17 +52,21 @@ BOTH_BACKENDS = (
 WORKER_GROUPS = {
     # The SDKs' environments are made on first use, by one worker.
     "tests/contract/": "sdks",
-    # Several emulator processes each, under load and against deadlines: one test at a time.
-    "tests/test_instances.py": "processes",
+    # Several emulator processes each, under load and against deadlines: one test of each group
+    # at a time.
+    "tests/test_instances.py": "instances",
+    "tests/test_crash_and_concurrency.py": "instances",
+    "tests/test_network_exposure.py": "instances",
     "tests/test_processes.py": "processes",
-    "tests/test_crash_and_concurrency.py": "processes",
     "tests/test_chaos_processes.py": "processes",
-    "tests/test_network_exposure.py": "processes",
     "tests/engine/test_hanging_receivers.py": "processes",
 }
-# Modules too long to run on one worker while the other waits: their tests are split into this
+# Modules too long to run on one worker while the others wait: their tests are split into this
 # many groups, in order, each starting the module's shared server of its own.
-SPLIT_MODULES = {"tests/test_schemathesis.py": 3}
+SPLIT_MODULES = {"tests/test_schemathesis.py": 3, "tests/test_cli.py": 2}
+# The groups that take longest, started first so that none is left running alone at the end;
+# the others follow, those with the most tests first.
+STARTED_FIRST = ("processes", "instances", "sdks", "tests/test_cli.py")
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -75,10 +79,13 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 # Before pytest-xdist's own hook, which names each test by the group it finds on it.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Put each test in its worker group (see WORKER_GROUPS and SPLIT_MODULES)."""
+    """Put each test in its worker group (see WORKER_GROUPS and SPLIT_MODULES), and the groups in
+    the order the workers take them (STARTED_FIRST; pytest-xdist keeps it with
+    --no-loadscope-reorder)."""
     paths = [item.path.relative_to(config.rootpath).as_posix() for item in items]
     counts = Counter(paths)
     seen: Counter[str] = Counter()
+    groups = []
     for item, path in zip(items, paths, strict=True):
         group = next(
             (name for start, name in WORKER_GROUPS.items() if path.startswith(start)), path
@@ -87,6 +94,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             group += f"#{seen[path] * SPLIT_MODULES[path] // counts[path]}"
             seen[path] += 1
         item.add_marker(pytest.mark.xdist_group(group))
+        groups.append(group)
+    sizes = Counter(groups)
+
+    def started(group: str) -> tuple[int, int]:
+        first = next(
+            (rank for rank, name in enumerate(STARTED_FIRST) if group.startswith(name)), None
+        )
+        return (first, 0) if first is not None else (len(STARTED_FIRST), -sizes[group])
+
+    order = {id(item): started(group) for item, group in zip(items, groups, strict=True)}
+    items.sort(key=lambda item: order[id(item)])
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
