@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask import Flask
 
-from emulator.app import create_app
+from emulator.app import build_emulator, create_app
 from emulator.instance import Emulator
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
@@ -155,9 +156,23 @@ def settings(store_db) -> Settings:
     return Settings(db=store_db)
 
 
+@pytest.fixture(scope="session")
+def kept_apps() -> dict[int, Flask]:
+    """This worker's Flask apps, by the largest body they take. An app is its routes, which are
+    most of what making one costs, around the emulator in `app.extensions[EXTENSION_KEY]`, whose
+    settings it reads on each request; only the largest body is fixed when it is made."""
+    return {}
+
+
 @pytest.fixture
-def app(settings):
-    app = create_app(settings)
+def app(settings, kept_apps):
+    """An app around a new emulator on the test's own store, closed after the test; the routes
+    are those of an earlier test's app where its largest body is the same."""
+    app = kept_apps.get(settings.max_body_bytes)
+    if app is None:
+        app = kept_apps[settings.max_body_bytes] = create_app(settings)
+    else:
+        app.extensions[EXTENSION_KEY] = build_emulator(settings)
     yield app
     app.extensions[EXTENSION_KEY].close()
 
