@@ -110,3 +110,14 @@ def list_webhooks(store, message_id: str | None = None):
     """Webhook deliveries (of one message, when given), newest first."""
     with store.reading() as tx:
         return webhook_deliveries.newest(tx, message_id)
+
+
+# Plugins installed for this project's own tests that a user's suite does not have: loading
+# them (hypothesis above all) would add 1.6 s to each pytest process pytester starts.
+OWN_TEST_PLUGINS_OFF = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
+
+
+def run_users_suite(pytester):
+    """Run the files made in `pytester` in a new pytest process, as a user's suite with the
+    emulator's plugin installed would run."""
+    return pytester.runpytest_subprocess(*OWN_TEST_PLUGINS_OFF)

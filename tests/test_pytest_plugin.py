@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.support import run_users_suite
+
 USER_SUITE = Path(__file__).parent / "user_suite" / "test_user_suite.py"
 
 
 def test_the_documented_user_suite_passes_on_its_own(pytester):
     pytester.makepyfile(test_user_suite=USER_SUITE.read_text())
-    result = pytester.runpytest_subprocess()
+    result = run_users_suite(pytester)
     result.assert_outcomes(passed=4)
 
 
@@ -59,7 +61,7 @@ def test_helpers_and_serve_arguments_from_the_ini_file(pytester):
                 mm_emulator.wait_for_status(message_id, "failed", timeout=0.2)
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = run_users_suite(pytester)
     result.assert_outcomes(passed=4)
 
 
@@ -106,7 +108,7 @@ def test_events_and_wait_for_event(pytester):
                 mm_emulator.wait_for_event("reply", timeout=0.2)
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = run_users_suite(pytester)
     result.assert_outcomes(passed=3)
 
 
@@ -159,7 +161,7 @@ def test_webhook_signature_key_and_verify_signature(pytester):
             server.shutdown()
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = run_users_suite(pytester)
     result.assert_outcomes(passed=1)
 
 
@@ -187,5 +189,5 @@ def test_chaos_rules_for_a_block(pytester):
             assert replies(mm_emulator).status == 200
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = run_users_suite(pytester)
     result.assert_outcomes(passed=2)

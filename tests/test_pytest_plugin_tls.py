@@ -3,6 +3,8 @@ certificate whose path it hands out."""
 
 from __future__ import annotations
 
+from tests.support import run_users_suite
+
 
 def test_the_fixture_serves_https_and_hands_out_the_certificate(pytester, monkeypatch, tmp_path):
     # A store in memory keeps its certificates in the user's application folder.
@@ -33,7 +35,7 @@ def test_the_fixture_serves_https_and_hands_out_the_certificate(pytester, monkey
                 assert served.text == trusted.read()
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = run_users_suite(pytester)
     result.assert_outcomes(passed=2)
     assert (tmp_path / "config" / "mm-emulator" / "mm-emulator-ca.pem").is_file()
 
@@ -46,4 +48,4 @@ def test_plain_http_has_no_certificate(pytester):
             assert mm_emulator.certificate_path is None
         """
     )
-    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    run_users_suite(pytester).assert_outcomes(passed=1)
