@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from openapi_spec_validator import validate
 
 from emulator.api.messages import send_messages
 from emulator.app import openapi_document
+from tests.spec import read_spec
 from tests.spec.extract_excerpt import EXCERPT, excerpt
 from tests.support import basic_auth
 
@@ -57,7 +57,7 @@ def ours() -> dict:
 
 @pytest.fixture(scope="module")
 def official() -> dict:
-    return yaml.safe_load(EXCERPT.read_text(encoding="utf-8"))
+    return read_spec(EXCERPT)
 
 
 def templated(rule: str) -> str:

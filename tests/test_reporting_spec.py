@@ -7,13 +7,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from emulator.app import openapi_document
+from tests.spec import read_spec
 from tests.spec.extract_excerpt import excerpt
 from tests.spec.extract_reporting_excerpt import REPORTING_EXCERPT, REPORTING_PATHS
 from tests.support import basic_auth, message
@@ -21,12 +21,12 @@ from tests.support import basic_auth, message
 WINDOW = {"start_date": "2000-01-01T00:00:00Z", "end_date": "2100-01-01T00:00:00Z"}
 ASYNC = "/v2-preview/reporting/messages/async"
 SCHEDULE = {"timezone": "UTC", "cron_expression": "0 0 * * ? *", "type": "cron"}
-OFFICIAL = yaml.safe_load(REPORTING_EXCERPT.read_text(encoding="utf-8"))
+OFFICIAL = read_spec(REPORTING_EXCERPT)
 
 
 def _as_validated() -> dict:
     """The excerpt with MessageDirection as what every example holds: a string."""
-    spec = yaml.safe_load(REPORTING_EXCERPT.read_text(encoding="utf-8"))
+    spec = read_spec(REPORTING_EXCERPT)
     direction = spec["components"]["schemas"]["MessageDirection"]
     assert direction["type"] == "object" and direction["enum"] == ["inbound", "outbound", "all"]
     direction["type"] = "string"

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import pytest
 import requests
 import schemathesis
-import yaml
 from schemathesis import Config, checks
 
 from emulator.app import create_app, openapi_document
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from emulator.web.requests import EXTENSION_KEY
+from tests.spec import read_spec
 from tests.spec.extract_excerpt import EXCERPT
 from tests.support import DEMO
 
@@ -104,7 +104,7 @@ class Choice:
     operations: frozenset[str]
 
 
-_SPEC = yaml.safe_load(EXCERPT.read_text(encoding="utf-8"))
+_SPEC = read_spec(EXCERPT)
 
 
 def _not_listing(status: int, with_body: bool = False) -> frozenset[str]:

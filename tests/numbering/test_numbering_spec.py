@@ -8,14 +8,14 @@ from __future__ import annotations
 import copy
 
 import pytest
-import yaml
 from openapi_schema_validator import OAS30Validator
 
 from tests.numbering.support import DEDICATED, SENDER, number_id
+from tests.spec import read_spec
 from tests.spec.extract_excerpt import EXCERPT
 from tests.support import basic_auth
 
-SPEC = yaml.safe_load(EXCERPT.read_text(encoding="utf-8"))
+SPEC = read_spec(EXCERPT)
 SCHEMAS = SPEC["components"]["schemas"]
 
 
