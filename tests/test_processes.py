@@ -165,7 +165,7 @@ def test_the_claims_of_a_killed_process_are_finished_by_another(store_db):
 
 
 def test_sigterm_stops_a_process_busy_with_a_backlog_at_once_and_loses_nothing(store_db):
-    count = 10_000
+    count = 4_000
     # Each step makes a report and a callback (to nowhere), so a batch takes a while.
     fields = {"delivery_report": True, "callback_url": "http://127.0.0.1:9/nowhere"}
     # The engine looks once, at the start, and not again: what is sent piles up.
