@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import PhoneNumberType, carrier
+from phonenumbers import PhoneNumberType
 
 CARRIER, TYPE = "carrier", "type"
 OPTIONS = (CARRIER, TYPE)
@@ -83,6 +83,10 @@ class LookupDirectory:
         region = phonenumbers.region_code_for_number(parsed) or (
             phonenumbers.region_code_for_country_code(parsed.country_code or 0)
         )
+        # Imported on the first lookup: the carrier data is a tenth of a second of every
+        # process's start-up otherwise, and most runs never look a number up.
+        from phonenumbers import carrier
+
         library_carrier = carrier.name_for_number(parsed, "en") or None
         facts = NumberFacts(
             country_code=region,
