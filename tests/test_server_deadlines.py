@@ -116,9 +116,13 @@ def send(server: EmulatorServer) -> float:
     return time.monotonic() - began
 
 
-def test_a_normal_send_answers_within_a_second_while_1100_connections_trickle(server):
+def test_a_normal_send_is_answered_while_1100_connections_trickle(server):
     """More connections than a process served before the limit was raised (1,000), each
-    sending a header in parts; the default deadlines (10 s) close none of them meanwhile."""
+    sending a header in parts; the default deadlines (10 s) close none of them meanwhile. A
+    starved send would wait for those deadlines or for ever; on a quiet machine it takes about
+    7 ms, on a machine busy with the rest of the suite up to a second or two, so the bound is
+    half a deadline."""
+    starved = Deadlines().header_seconds / 2
     with ExitStack() as trickling:
         connections = [trickling.enter_context(connect(server)) for _ in range(TRICKLING)]
         for connection in connections:
@@ -127,9 +131,9 @@ def test_a_normal_send_answers_within_a_second_while_1100_connections_trickle(se
         send(server)
         for connection in connections:
             connection.sendall(HEADER_START[10:20])
-        assert send(server) < 1
+        assert send(server) < starved
         for connection in connections:
             connection.sendall(HEADER_START[20:30])
-        assert send(server) < 1
+        assert send(server) < starved
         # The trickling connections are all still open: none was closed to make room.
         assert not any(wait_readable(connection, 0) for connection in connections)
