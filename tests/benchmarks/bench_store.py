@@ -6,6 +6,7 @@ writes their table into docs/benchmarks.md; asserts nothing.
 
     python tests/benchmarks/bench_store.py [--workers 2] [--duration 6] [--rounds 3]
         [--before PATH] [--only CONFIGURATION ...] [--print-only]
+        [--postgresql postgresql://user@host:port [--instances 2]]
 
 Each configuration is `mm-emulator serve --workers N` on a new store file under wrk's load (16
 connections on 2 threads, as tests/benchmarks/bench_load.py), every message asking for reports.
@@ -17,10 +18,13 @@ by replacing it with what the store would do without it:
 - `kept state`: nothing is kept between requests (the generation is None, as on PostgreSQL), so
   every send reads the clock, the features and the fault rules, and decides inside its
   transaction;
-- `inserts at commit`: rows and events are inserted when the query function runs, not gathered
-  into one multi-row INSERT at commit;
 - `write lock`: writers of a SQLite file wait on SQLite's busy handler (a poll with growing
   sleeps) rather than on the store's lock;
+
+With `--postgresql URL` (a server where the user may create databases) each configuration runs
+`--instances` instances (`--workers 1` each) on a new database of that server instead, the
+connections split evenly among them, and the table goes to its own block. There the write lock
+and kept state are not used and each send has its own transaction: `--before` is what it is for.
 """
 
 from __future__ import annotations
@@ -36,12 +40,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench_load import BANNER, echo_command, message, post_script, stop, tree_cpu_seconds, wrk
+from bench_load import (
+    BANNER,
+    PostgreSQLDatabases,
+    echo_command,
+    message,
+    post_script,
+    round_robin,
+    stop,
+    tree_cpu_seconds,
+)
 from docs_tables import add_page_option, caption, write_table
 
-PIECES = ("group commit", "kept state", "inserts at commit", "write lock")
+PIECES = ("group commit", "kept state", "write lock")
 BATCH = 100
 KINDS = ("single", "single cpu", "batch", "batch cpu")
+WARM_UP_SECONDS = 2
 
 
 # Switching pieces off, in the served process
@@ -63,17 +77,6 @@ def without_kept_state() -> None:
     Generation.current = lambda self: None  # type: ignore[method-assign]
 
 
-def without_inserts_at_commit() -> None:
-    from emulator.store import base
-
-    def at_once(connection: Any, statement: Any, parameters: Any = None) -> None:
-        connection.execute(statement, parameters)
-
-    for module in list(sys.modules.values()):
-        if getattr(module, "at_commit", None) is base.at_commit:
-            module.at_commit = at_once  # type: ignore[attr-defined]
-
-
 def without_write_lock() -> None:
     from emulator.store.base import WriterLock
 
@@ -87,7 +90,6 @@ def without_write_lock() -> None:
 SWITCHES = {
     "group commit": without_group_commit,
     "kept state": without_kept_state,
-    "inserts at commit": without_inserts_at_commit,
     "write lock": without_write_lock,
 }
 
@@ -120,39 +122,46 @@ def start(command: list[str], python_path: str | None = None) -> tuple[subproces
     return process, match.group(1)
 
 
-def measure(command: list[str], duration: float, python_path: str | None = None) -> dict:
-    """Messages per second, and the server's CPU milliseconds per message, under single sends,
-    then under 100-message batches."""
-    process, base_url = start(command, python_path)
+def measure(commands: list[list[str]], duration: float, python_path: str | None = None) -> dict:
+    """Messages per second, and the servers' CPU milliseconds per message, under single sends,
+    then under 100-message batches, the load split evenly among the servers `commands` start."""
+    started = [start(command, python_path) for command in commands]
+    base_urls = [base_url for _, base_url in started]
     figures: dict = {"errors": 0}
     try:
+        # A server says where it listens before its worker processes are ready: the first
+        # seconds of load would measure their start-up, at a tenth of the rate.
+        round_robin(base_urls, post_script([message(0)]), WARM_UP_SECONDS)
         for kind, messages in (("single", 1), ("batch", BATCH)):
-            cpu = tree_cpu_seconds(process.pid)
-            load = wrk(base_url, post_script([message(n) for n in range(messages)]), duration)
-            cpu = tree_cpu_seconds(process.pid) - cpu
+            cpu = sum(tree_cpu_seconds(process.pid) for process, _ in started)
+            script = post_script([message(n) for n in range(messages)])
+            load = round_robin(base_urls, script, duration)
+            cpu = sum(tree_cpu_seconds(process.pid) for process, _ in started) - cpu
             figures[kind] = load["rps"] * messages
             figures[f"{kind} cpu"] = cpu * 1000 / (load["rps"] * messages * duration)
             figures["errors"] += load["errors"]
     finally:
-        stop(process)
+        for process, _ in started:
+            stop(process)
     return figures
 
 
-def configurations(options: argparse.Namespace, folder: Path) -> dict[str, Callable[[], dict]]:
-    """Each configuration's name and how to measure it once, on a new store file."""
-    made = iter(range(1_000_000))
+def configurations(
+    options: argparse.Namespace, new_store: Callable[[], str]
+) -> dict[str, Callable[[], dict]]:
+    """Each configuration's name and how to measure it once, on a new store."""
 
     def emulator(pieces: list[str], python_path: str | None = None) -> Callable[[], dict]:
         def run() -> dict:
-            db = str(folder / f"store-{next(made)}.db")
+            db = new_store()
+            workers = "1" if options.postgresql else str(options.workers)
             if python_path is not None:
-                serve = [sys.executable, "-m", "emulator", "serve", "--port", "0", "--db", db]
-                command = [*serve, "--workers", str(options.workers)]
+                command = [sys.executable, "-m", "emulator", "serve", "--port", "0", "--db", db]
             else:
                 command = [sys.executable, __file__, "--serve", "--db", db]
-                command += ["--workers", str(options.workers)]
                 command += [argument for piece in pieces for argument in ("--without", piece)]
-            return measure(command, options.duration, python_path)
+            command += ["--workers", workers]
+            return measure([command] * options.instances, options.duration, python_path)
 
         return run
 
@@ -162,8 +171,24 @@ def configurations(options: argparse.Namespace, folder: Path) -> dict[str, Calla
     if options.before:
         runs["before (--before)"] = emulator([], str(Path(options.before).resolve()))
 
-    runs["bare Flask echo"] = lambda: measure(echo_command(options.workers), options.duration)
+    runs["bare Flask echo"] = lambda: measure([echo_command(options.workers)], options.duration)
     return runs
+
+
+@contextmanager
+def new_stores(options: argparse.Namespace) -> Iterator[Callable[[], str]]:
+    """Where each measurement's new store is: a file in a folder removed at the end, or a
+    database on the `--postgresql` server, dropped at the end."""
+    if options.postgresql:
+        databases = PostgreSQLDatabases(options.postgresql)
+        try:
+            yield databases.new
+        finally:
+            databases.drop_all()
+        return
+    made = iter(range(1_000_000))
+    with tempfile.TemporaryDirectory() as folder:
+        yield lambda: str(Path(folder) / f"store-{next(made)}.db")
 
 
 def main() -> None:
@@ -179,6 +204,10 @@ def main() -> None:
         help="measure only this configuration (as the table names it; repeatable), with every "
         "piece on and the echo",
     )
+    parser.add_argument("--postgresql", metavar="URL", help="measure on PostgreSQL, on this server")
+    parser.add_argument(
+        "--instances", type=int, default=1, help="instances on PostgreSQL (--workers 1 each)"
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--without", action="append", default=[], help=argparse.SUPPRESS)
@@ -188,8 +217,8 @@ def main() -> None:
         serve_without(options.without, options.db, options.workers)
         return
 
-    with tempfile.TemporaryDirectory() as folder:
-        runs = configurations(options, Path(folder))
+    with new_stores(options) as new_store:
+        runs = configurations(options, new_store)
         if options.only:
             kept = {"every piece on", "bare Flask echo", *options.only}
             runs = {name: run for name, run in runs.items() if name in kept}
@@ -243,12 +272,14 @@ def table(figures: dict[str, list[dict]], options: argparse.Namespace) -> None:
         "x every piece on",
         "CPU us per message",
     ]
-    details = (
-        f"--workers {options.workers}, {options.rounds} rounds of {options.duration:g} s loads, "
-        "medians"
-    )
+    served = f"--workers {options.workers}"
+    block = "bench_store"
+    if options.postgresql:
+        served = f"PostgreSQL on the same machine, {options.instances} instances of --workers 1"
+        block = "bench_store_postgresql"
+    details = f"{served}, {options.rounds} rounds of {options.duration:g} s loads, medians"
     if not options.print_only:
-        write_table("bench_store", caption(details), header, rows, options.page)
+        write_table(block, caption(details), header, rows, options.page)
 
 
 if __name__ == "__main__":
