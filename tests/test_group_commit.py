@@ -87,23 +87,6 @@ def test_sends_that_wait_for_the_store_together_commit_once(store, messages, com
     assert {echoes[0]["message_id"]: echoes[0]["content"] for echoes in answers} == stored
 
 
-def test_the_messages_of_a_group_are_one_insert(store, messages):
-    """Each send's rows wait for the commit, where the group's are inserted together."""
-    inserts = []
-
-    @event.listens_for(store.engine, "before_cursor_execute")
-    def executed(connection, cursor, statement, *_) -> None:
-        if statement.startswith("INSERT INTO messages "):
-            inserts.append(statement)
-
-    sends = [lambda n=n: messages.send("DemoAccount", loaded(f"Message {n}")) for n in range(5)]
-
-    while_a_writer_holds_the_store(store, 5, sends)
-
-    assert len(inserts) == 1
-    assert len(list_messages(store, account_id="DemoAccount")) == 5
-
-
 def test_a_send_that_fails_in_a_group_fails_alone_and_the_others_are_stored(
     store, messages, commits
 ):
@@ -130,9 +113,9 @@ def test_a_send_that_fails_in_a_group_fails_alone_and_the_others_are_stored(
     assert len(commits) == 3  # the first writer's, then the two good sends alone
 
 
-def test_a_send_whose_insert_fails_as_the_group_commits_fails_alone(store, messages):
-    """A send's rows are inserted as the group commits, all in one statement: when that fails,
-    each send runs again alone, and only the one whose rows are refused fails."""
+def test_a_send_whose_insert_fails_in_a_group_fails_alone(store, messages):
+    """When the store refuses one send's rows, the group rolls back, each send runs again
+    alone, and only the one whose rows are refused fails."""
     [earlier] = messages.send("DemoAccount", loaded("Earlier"))
     refused = find_message(store, "DemoAccount", earlier["message_id"])  # its ID is taken
     work = [

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar, cast
 
-from sqlalchemy import Connection, Executable, RowMapping, text
+from sqlalchemy import Connection, RowMapping, text
 
 from emulator.store.database import WRITE
 
@@ -27,8 +27,6 @@ except ImportError:  # Windows: one process, so the lock among threads is enough
 # Any constant: the key of PostgreSQL's lock that every writing transaction holds shared and a
 # transaction that must run alone (a reset) holds exclusive.
 POSTGRESQL_WRITERS = 4_770_216
-# Where a store transaction keeps the statements it runs last, just before it commits.
-AT_COMMIT = "mm_emulator_at_commit"
 # Set on a transaction that changes what processes keep in memory (see Store.kept).
 CHANGES_KEPT_STATE = "mm_emulator_changes_kept_state"
 
@@ -77,46 +75,6 @@ class WriterLock:
             self._pid = os.getpid()
         assert self._file_descriptor is not None
         return self._file_descriptor
-
-
-def at_commit(connection: Connection, statement: Executable, parameters: Any = None) -> None:
-    """Run `statement` when the store transaction open on `connection` is about to commit, after
-    everything else it does (at once outside one): how the change log and sent messages are
-    inserted. What reads them in the same transaction calls `run_at_commit` first.
-
-    On PostgreSQL the first insert into the change log takes a lock held until commit, so that
-    events are numbered in commit order; the later it is taken, the less other writers wait.
-    """
-    pending = connection.info.get(AT_COMMIT)
-    if pending is None:
-        connection.execute(statement, parameters)
-    else:
-        pending.append((statement, parameters))
-
-
-def run_at_commit(connection: Connection) -> None:
-    """Run now, in order, what waits for the commit of the transaction open on `connection`.
-
-    Rows given to one statement several times (the inserts of each send in a group) are given
-    to it once, all together: rows have no order among statements, and each statement is one
-    multi-row INSERT. A statement given anything but rows keeps its place among them.
-    """
-    pending = connection.info.get(AT_COMMIT) or []
-    rows: dict[int, tuple[Executable, list[Any]]] = {}
-    while pending:
-        statement, parameters = pending.pop(0)
-        if isinstance(parameters, list):
-            rows.setdefault(id(statement), (statement, []))[1].extend(parameters)
-            continue
-        _insert_rows(connection, rows)
-        connection.execute(statement, parameters)
-    _insert_rows(connection, rows)
-
-
-def _insert_rows(connection: Connection, rows: dict[int, tuple[Executable, list[Any]]]) -> None:
-    for statement, parameters in rows.values():
-        connection.execute(statement, parameters)
-    rows.clear()
 
 
 def take_turns(tx: Transaction, subject: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any, TypedDict, cast
 from sqlalchemy import Connection, Integer, bindparam, delete, func, insert, select
 
 from emulator.domain.records import Reply
-from emulator.store.base import Transaction, at_commit
+from emulator.store.base import Transaction
 from emulator.store.rows import fetch_rows
 from emulator.store.tables import events
 
@@ -41,8 +41,7 @@ KINDS = (
     INBOX_CHANGED,
     RESET,
 )
-# Built once, so that the events of several changes in one transaction are one insert (see
-# emulator.store.base.run_at_commit).
+# Built once: SQLAlchemy then compiles it once per process.
 _INSERT_EVENTS = insert(events)
 _EVENTS_AFTER = (
     select(events)
@@ -101,11 +100,10 @@ def reply_event(reply: Reply) -> NewEvent:
 
 
 def append_events(connection: Connection, rows: Iterable[NewEvent]) -> None:
-    """Add events to the log in the caller's transaction, in the order given, as its last
-    statements (see emulator.store.base.at_commit)."""
+    """Add events to the log in the caller's transaction, in the order given."""
     rows = list(rows)
     if rows:
-        at_commit(connection, _INSERT_EVENTS, rows)
+        connection.execute(_INSERT_EVENTS, rows)
 
 
 def clear_events(connection: Connection) -> None:

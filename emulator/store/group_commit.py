@@ -42,12 +42,9 @@ class GroupCommit:
     def __init__(
         self,
         transaction: Callable[[], AbstractContextManager[Connection]],
-        before_commit: Callable[[], None],
     ) -> None:
-        """`transaction` opens a writing transaction in the calling thread; `before_commit`
-        runs, inside it, what waits for its commit."""
+        """`transaction` opens a writing transaction in the calling thread."""
         self._transaction = transaction
-        self._before_commit = before_commit
         self._lock = threading.Lock()
         self._waiting: list[_Unit] = []
         self._leading = False
@@ -99,8 +96,6 @@ class GroupCommit:
                 with self._transaction() as tx:
                     try:
                         results = [unit.work(tx) for unit in group]
-                        # What waits for the commit is part of the work: it may fail too.
-                        self._before_commit()
                     except BaseException as error:
                         raise _WorkFailed from error
             except _WorkFailed:

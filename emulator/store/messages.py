@@ -12,7 +12,7 @@ from sqlalchemy import insert as insert_rows
 
 from emulator.domain.records import DeliveryReport, Message, Reply, WebhookDelivery
 from emulator.domain.statuses import CANCELLED, SCHEDULED
-from emulator.store.base import Transaction, at_commit, record, records, run_at_commit
+from emulator.store.base import Transaction, record, records
 from emulator.store.events import (
     DELIVERY_REPORT,
     MESSAGE_ACCEPTED,
@@ -48,9 +48,8 @@ class Planned:
 
 
 def insert(tx: Transaction, rows: list[Message]) -> None:
-    """Insert the messages as `tx` commits, with their events: the sends of a group commit are
-    then one INSERT (see Store.together)."""
-    at_commit(tx, _INSERT_MESSAGES, list(rows))
+    """Insert the messages, with their events."""
+    tx.execute(_INSERT_MESSAGES, list(rows))
     append_events(tx, (_accepted(row) for row in rows))
 
 
@@ -116,7 +115,6 @@ def recently_sent(
     """(destination, content) of the account's messages to `numbers` after `since`, leaving
     out those withheld as duplicates; those `insert`ed earlier in `tx` are among them."""
     parameters = {"account_id": account_id, "numbers": list(numbers), "since": since}
-    run_at_commit(tx)
     return {(row[0], row[1]) for row in tx.execute(_RECENTLY_SENT, parameters)}
 
 

@@ -4,7 +4,7 @@ of emulator.store takes first. Whatever a store call does beyond its SQL is here
 A transaction (`transaction()`, `reading()`) is one connection, committed when its outermost
 block ends without an error; a block inside it joins it. On PostgreSQL writers work side by side
 (those that must take turns call `take_turns`; an `alone` transaction excludes every other). On a
-SQLite file there is one writer at a time, and the Store keeps four rules that make that writer
+SQLite file there is one writer at a time, and the Store keeps three rules that make that writer
 fast. Each is measured against the store without it by tests/benchmarks/bench_store.py (single
 sends and 100-message batches under wrk; the figures are in docs/benchmarks.md), and each has a
 test that fails without it:
@@ -29,11 +29,9 @@ test that fails without it:
    fails makes the group roll back and each unit run again alone, so work handed in must be safe
    to run twice. Without it a single send costs a quarter more CPU.
    Tests: tests/test_group_commit.py.
-4. Inserts at commit (`at_commit`, base.py): query functions hand the rows of messages, events
-   and reports to the transaction, which inserts them just before it commits, those of one table
-   as one multi-row INSERT for a whole group; on PostgreSQL the change log's insert, which holds
-   the lock that numbers events in commit order, comes last, so other writers wait least.
-   Test: tests/test_group_commit.py (one insert per group).
+
+Rows are inserted when a query function runs: gathering a group's rows into one INSERT at its
+commit paid under 10 % on SQLite and on PostgreSQL (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -48,13 +46,11 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from emulator.store.base import (
-    AT_COMMIT,
     CHANGES_KEPT_STATE,
     POSTGRESQL_WRITERS,
     Transaction,
     WriterLock,
     changes_kept_state,
-    run_at_commit,
 )
 from emulator.store.database import WRITE, create_database_engine, sqlite_file
 from emulator.store.generation import Generation
@@ -90,7 +86,7 @@ class Store:
             shared=not self._postgresql,
         )
         self._kept: dict[Hashable, tuple[int, Any]] = {}
-        self._group = GroupCommit(self.transaction, self._run_at_commit)
+        self._group = GroupCommit(self.transaction)
         # The transaction open in this thread or task, which nested store calls join.
         self._open: ContextVar[_Open | None] = ContextVar(f"store-{id(self)}", default=None)
         self.outage = Outage(self.unavailable_reason)
@@ -144,11 +140,6 @@ class Store:
     def waiting_together(self) -> int:
         """How much work handed to `together` waits for a transaction to take it."""
         return self._group.waiting
-
-    def _run_at_commit(self) -> None:
-        current = self._open.get()
-        if current is not None:
-            run_at_commit(current.connection)
 
     def reading(self) -> AbstractContextManager[Connection]:
         """A read-only transaction: one consistent view, taking no lock (a writer may commit
@@ -220,12 +211,9 @@ class Store:
                         lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
                         connection.execute(text(f"SELECT {lock}({POSTGRESQL_WRITERS})"))
                     token = self._open.set(_Open(connection, write, alone))
-                    connection.info[AT_COMMIT] = []
                     try:
                         yield connection
-                        run_at_commit(connection)
                     finally:
-                        connection.info.pop(AT_COMMIT, None)
                         self._open.reset(token)
                 # Committed, and the write lock still held: no other writer raises it at once.
                 if connection.info.get(CHANGES_KEPT_STATE):

@@ -45,7 +45,6 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from emulator.domain.error_codes import ENDS_BEFORE_SUBMISSION
 from emulator.domain.lifecycle import STEPS, LifecycleStep, StepDelays, expiry_code
 from emulator.domain.statuses import EXPIRED, MESSAGE_STATUSES, QUEUED
-from emulator.store.base import at_commit, run_at_commit
 from emulator.store.events import DELIVERY_REPORT, STATUS_CHANGED
 from emulator.store.rows import fetch_rows
 from emulator.store.tables import UtcDateTime, delivery_reports, events, messages
@@ -100,10 +99,7 @@ def step_due_messages(
     connection: Connection, now: datetime, limit: int, delays: StepDelays
 ) -> Step:
     """Move up to `limit` messages due at or before `now` one step, earliest first, writing the
-    reports and change-log events of that step, in the caller's transaction (the events as its
-    last statement: see emulator.store.base.at_commit)."""
-    # The events of an earlier step in the same transaction read the rows as that step left them.
-    run_at_commit(connection)
+    reports and change-log events of that step, in the caller's transaction."""
     statements = _statements(connection.dialect.name, delays)
     parameters: dict[str, Any]
     if statements.due is None or statements.moved is None:
@@ -116,7 +112,7 @@ def step_due_messages(
         moved, parameters = _move_on_sqlite(connection, *choose, now, limit)
     if moved:
         connection.execute(statements.reports, parameters)
-        at_commit(connection, statements.events, parameters)
+        connection.execute(statements.events, parameters)
     return Step(moved)
 
 
