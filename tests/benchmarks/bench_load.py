@@ -24,7 +24,8 @@ In one run, with wrk (Debian's package `wrk`) as the load, 16 connections on 2 t
    for each number of `--instances` on one new PostgreSQL database (`--workers 1` each), the
    connections split evenly among the instances (one wrk each): a round-robin client. For every
    load, the CPU seconds the emulator's processes, PostgreSQL's and wrk spent: where the time
-   goes.
+   goes; and, where the server loads pg_stat_statements (`shared_preload_libraries`), the round
+   trips each single send cost, the engine's work on it included.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from pathlib import Path
 from docs_tables import add_page_option, caption, write_table
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from emulator.settings import Settings
@@ -355,6 +357,40 @@ class CpuMeter:
         return sum(tree_cpu_seconds(pid) for pid in self._emulators)
 
 
+class StatementMeter:
+    """The statements PostgreSQL ran in the store's database, each one round trip from a client
+    (BEGIN and COMMIT included), as pg_stat_statements counts them; None on SQLite, or where the
+    server was not started with `shared_preload_libraries = pg_stat_statements`."""
+
+    _COUNT = text(
+        "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
+        " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+
+    def __init__(self, db: Path | str) -> None:
+        url = Settings(db=str(db)).database_url
+        self._db = url if make_url(url).get_backend_name() == "postgresql" else None
+        self.count: int | None = None
+        self._start = self._read()
+
+    def read(self) -> None:
+        """Set `count` to the statements run since the meter was made."""
+        end = self._read()
+        if self._start is not None and end is not None:
+            self.count = end - self._start
+
+    def _read(self) -> int | None:
+        if self._db is None:
+            return None
+        try:
+            with create_engine(self._db, poolclass=NullPool).connect() as connection:
+                connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+                connection.commit()
+                return int(connection.execute(self._COUNT).scalar_one())
+        except DBAPIError:
+            return None
+
+
 class PostgreSQLDatabases:
     """New databases on a PostgreSQL server, dropped at the end."""
 
@@ -427,13 +463,17 @@ def send_loads(
     try:
         for name, script in scripts.items():
             before = wrk(echo_url, script, duration / 2) if echo_url else None
+            statements = StatementMeter(db)
             with LagMonitor(db) as lag, CpuMeter(emulators, postmaster) as cpu:
                 figures[name] = round_robin([url for _, url, _ in started], script, duration)
             time.sleep(5)
+            # The engine's work on what the load sent counts too: read once it has had time.
+            statements.read()
             figures[name].update(
                 {
                     "worst lag": lag.worst,
                     "due 5 s after": count_due(db),
+                    "statements": statements.count,
                     "emulator cpu": cpu.emulator,
                     "postgresql cpu": cpu.postgresql,
                 }
@@ -583,7 +623,18 @@ def postgresql_rows(figures: dict, instance_counts: list[int], duration: float) 
             "messages still due 5 s after the batches",
             *(f"{run['batch']['due 5 s after']:,}" for run in runs),
         ],
+        [
+            "round trips to the server per single send, the engine's included",
+            *(round_trips(run["single"], duration) for run in runs),
+        ],
     ]
+
+
+def round_trips(load: dict, duration: float) -> str:
+    """Statements PostgreSQL ran per request of a load, or why there is no figure."""
+    if load.get("statements") is None:
+        return "-"
+    return f"{load['statements'] / max(1.0, load['rps'] * duration):.1f}"
 
 
 def main() -> None:
