@@ -54,10 +54,11 @@ def test_a_hanging_receiver_holds_at_most_four_workers(started, receivers, send_
     healthy = receivers()
     for _ in range(3):  # nine reports, more than there are workers
         send_one(delivery_report=True, callback_url=dead.url)
-    assert wait_until(lambda: len(dead.requests) >= LANES)
+    assert dead.wait_for_requests(LANES, DEADLINE_SECONDS)
 
     send_one(delivery_report=True, callback_url=healthy.url)
 
-    assert wait_until(lambda: len(healthy.requests) == 3), "no worker was left for the healthy one"
+    assert healthy.wait_for_requests(3, DEADLINE_SECONDS), "no worker was left for the healthy one"
+    assert len(healthy.requests) == 3
     # The dead receiver's other reports wait for one of its lanes, not for any free worker.
     assert len(dead.requests) == LANES

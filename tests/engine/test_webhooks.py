@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -89,9 +88,9 @@ def test_a_hanging_receiver_does_not_hold_up_another_due_at_the_same_time(
 
     with advancing(server, 10, then=dead.stop):
         # The dead receiver would hold the first attempt for its 60 s timeout.
-        assert wait_until(lambda: healthy.requests), "the healthy receiver waited for the dead one"
+        assert healthy.wait_for_requests(1, DEADLINE_SECONDS), "it waited for the dead one"
         # Stopped only once its request hangs: stopped sooner, the attempt could not connect.
-        assert wait_until(lambda: dead.requests), "the dead receiver was never asked"
+        assert dead.wait_for_requests(1, DEADLINE_SECONDS), "the dead receiver was never asked"
 
     assert first_attempt(webhooks, dead_id)["error"].startswith("request failed")
     healthy_hooks = webhooks(message_id=healthy_id)
@@ -109,7 +108,7 @@ def test_webhooks_due_together_reach_one_receiver_side_by_side(http, server, rec
 
     with advancing(server, 10, then=receiver.stop):
         # One at a time, the second enroute report would wait out the first one's timeout.
-        assert wait_until(lambda: len(receiver.requests) == 2), "the second waited for the first"
+        assert receiver.wait_for_requests(2, DEADLINE_SECONDS), "the second waited for the first"
 
     firsts = [first_attempt(webhooks, message_id) for message_id in ids]
     answered = [a for a in firsts if a.get("status_code") == 200]
@@ -143,16 +142,6 @@ def advancing(server, seconds: float, then: Callable[[], None]) -> Iterator[None
     finally:
         then()
         thread.join()
-
-
-def wait_until(condition) -> bool:
-    """Whether `condition` comes true before the deadline; the engine runs on other threads."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def test_refused_connection_is_retried(receivers, send_one, advance, webhooks):
