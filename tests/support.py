@@ -74,6 +74,19 @@ def message(**fields) -> dict:
     return {"content": "Hello from the tests", "destination_number": "+61491570156", **fields}
 
 
+def alpha_tag_request(tag: str, **changes) -> dict:
+    """A body of POST /v1/messaging/numbers/sender_address/requests asking for alpha tag `tag`
+    for Australia, with `changes` over it."""
+    return {
+        "sender_address": tag,
+        "sender_address_type": "ALPHANUMERIC",
+        "usage_type": "ALPHANUMERIC",
+        "destination_countries": ["AU"],
+        "reason": "Our brand",
+        **changes,
+    }
+
+
 def send_body(*messages: dict) -> bytes:
     return json.dumps({"messages": list(messages)}).encode()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 
 from emulator.domain.dedicated_numbers import pool_number_id
-from tests.support import DEMO, OTHER
+from tests.support import DEMO, OTHER, alpha_tag_request
 
 ADDRESSES = "/v1/messaging/numbers/sender_address/addresses"
 MAX_PAGES = 10
@@ -70,15 +70,10 @@ def test_the_sender_drop_down_lists_every_address_once_over_pages(http, advance)
     assert assigned.status_code == 201
     tags = [f"BRAND{index:02d}" for index in range(17)]
     for tag in tags:
-        body = {
-            "sender_address": tag,
-            "sender_address_type": "ALPHANUMERIC",
-            "usage_type": "ALPHANUMERIC",
-            "destination_countries": ["AU"],
-            "reason": "Our brand",
-        }
         created = http.post(
-            "/v1/messaging/numbers/sender_address/requests", json=body, headers=demo
+            "/v1/messaging/numbers/sender_address/requests",
+            json=alpha_tag_request(tag),
+            headers=demo,
         )
         assert created.status_code == 201
     advance(300)

@@ -13,7 +13,7 @@ from openapi_schema_validator import OAS30Validator
 from tests.numbering.support import DEDICATED, SENDER, number_id
 from tests.spec import read_spec
 from tests.spec.extract_excerpt import EXCERPT
-from tests.support import basic_auth
+from tests.support import alpha_tag_request, basic_auth
 
 SPEC = read_spec(EXCERPT)
 SCHEMAS = SPEC["components"]["schemas"]
@@ -113,14 +113,7 @@ def test_every_dedicated_numbers_answer_matches_the_spec(demo):
 
 
 def test_every_sender_address_answer_matches_the_spec(client, demo):
-    alpha = {
-        "sender_address": "EXAMPLE",
-        "sender_address_type": "ALPHANUMERIC",
-        "usage_type": "ALPHANUMERIC",
-        "destination_countries": ["AU"],
-        "reason": "The name of our company",
-        "label": "label",
-    }
+    alpha = alpha_tag_request("EXAMPLE", reason="The name of our company", label="label")
     own = {
         "sender_address": "+61401234567",
         "sender_address_type": "INTERNATIONAL",

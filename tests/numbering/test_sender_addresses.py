@@ -11,22 +11,15 @@ import pytest
 
 from emulator.timestamps import format_timestamp
 from tests.numbering.support import DEDICATED, SENDER, may_send_from, number_id
-from tests.support import OTHER, basic_auth
+from tests.support import OTHER, alpha_tag_request, basic_auth
 
 INVALID = "Invalid request. Please check the details and try again."
 OWN = "+61491570555"
 
 
 def alpha_tag(tag: str, **changes) -> dict:
-    return {
-        "sender_address": tag,
-        "sender_address_type": "ALPHANUMERIC",
-        "usage_type": "ALPHANUMERIC",
-        "destination_countries": ["AU"],
-        "reason": '{"useCase": "COMPANY_NAME", "statement": "We are authorised."}',
-        "label": "label",
-        **changes,
-    }
+    reason = '{"useCase": "COMPANY_NAME", "statement": "We are authorised."}'
+    return alpha_tag_request(tag, **{"reason": reason, "label": "label", **changes})
 
 
 def own_number(number: str = OWN, **changes) -> dict:

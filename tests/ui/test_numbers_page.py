@@ -15,7 +15,7 @@ from tests.numbering.support import (
     may_send_from,
     number_id,
 )
-from tests.support import OTHER, basic_auth
+from tests.support import OTHER, alpha_tag_request, basic_auth
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 from playwright.sync_api import expect  # noqa: E402
@@ -38,13 +38,7 @@ def assigned_numbers(http, account: str | None = None) -> dict[str, str | None]:
 
 
 def request_alpha_tag(http, tag: str, account: str | None = None) -> str:
-    body = {
-        "sender_address": tag,
-        "sender_address_type": "ALPHANUMERIC",
-        "usage_type": "ALPHANUMERIC",
-        "destination_countries": ["AU"],
-        "reason": "Our brand",
-    }
+    body = alpha_tag_request(tag)
     answer = http.post(f"{SENDER}/requests", json=body, headers=basic_auth(account=account))
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import basic_auth, message
+from tests.support import alpha_tag_request, basic_auth, message
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 from playwright.sync_api import expect  # noqa: E402
@@ -49,14 +49,7 @@ def hostile_store(http, receiver) -> None:
         headers=basic_auth(),
     )
     assert taken.status_code == 201, taken.text
-    alpha_tag = {
-        "sender_address": "HOLDTAG",
-        "sender_address_type": "ALPHANUMERIC",
-        "usage_type": "ALPHANUMERIC",
-        "destination_countries": ["AU"],
-        "reason": HOSTILE,
-        "label": HOSTILE,
-    }
+    alpha_tag = alpha_tag_request("HOLDTAG", reason=HOSTILE, label=HOSTILE)
     requested = http.post(
         "/v1/messaging/numbers/sender_address/requests", json=alpha_tag, headers=basic_auth()
     )
