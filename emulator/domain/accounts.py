@@ -76,6 +76,15 @@ class AccountDirectory:
     def accounts(self) -> list[Account]:
         return list(self._accounts.values())
 
+    def families(self) -> list[tuple[Account, tuple[str, ...]]]:
+        """Each top-level account with the IDs of its sub-accounts, in the fixtures' order: the
+        order the inbox's account lists show them in."""
+        return [
+            (account, account.sub_account_ids)
+            for account in self._accounts.values()
+            if not account.parent_id
+        ]
+
     @property
     def api_keys(self) -> list[ApiKey]:
         return list(self._keys.values())

@@ -136,15 +136,10 @@ class ConversationService:
     def account_choices(self) -> list[AccountChoice]:
         """Each top-level account (with its sub-accounts), followed by its sub-accounts alone."""
         choices = []
-        for account in self._accounts.accounts:
-            if account.parent_id:
-                continue
-            scope = (account.id, *account.sub_account_ids)
-            label = f"{account.id} (with sub-accounts)" if account.sub_account_ids else account.id
-            choices.append(AccountChoice(account.id, label, scope))
-            choices.extend(
-                AccountChoice(sub, f"— {sub}", (sub,)) for sub in account.sub_account_ids
-            )
+        for account, subs in self._accounts.families():
+            label = f"{account.id} (with sub-accounts)" if subs else account.id
+            choices.append(AccountChoice(account.id, label, (account.id, *subs)))
+            choices.extend(AccountChoice(sub, f"— {sub}", (sub,)) for sub in subs)
         return choices
 
     def scope(self, account: str | None) -> tuple[str, ...] | None:

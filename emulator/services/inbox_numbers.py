@@ -61,11 +61,9 @@ class InboxNumbers:
     def choices(self) -> list[NumbersChoice]:
         """Each top-level account followed by its sub-accounts."""
         shown = []
-        for account in self._accounts.accounts:
-            if account.parent_id:
-                continue
+        for account, subs in self._accounts.families():
             shown.append(NumbersChoice(account.id, account.id))
-            shown.extend(NumbersChoice(sub, f"— {sub}") for sub in account.sub_account_ids)
+            shown.extend(NumbersChoice(sub, f"— {sub}") for sub in subs)
         return shown
 
     def account(self, account_id: str | None) -> Account:
