@@ -124,14 +124,25 @@ class ReportedMessage:
 
 
 def country_of(number: str | None) -> str:
-    """The region code of an international number, or UNKNOWN (alpha tags, short codes)."""
+    """The region code of an international number, or UNKNOWN (alpha tags, short codes).
+
+    A number outside its country's ranges (a range reserved for drama, say) has the main
+    region of its calling code: +44 7700 900201 is GB."""
     if not number or not number.startswith("+"):
         return NO_COUNTRY
     try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
+        parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return NO_COUNTRY
-    return region or NO_COUNTRY
+    region = phonenumbers.region_code_for_number(parsed) or (
+        phonenumbers.region_code_for_country_code(parsed.country_code or 0)
+    )
+    if not region or region in (
+        phonenumbers.UNKNOWN_REGION,
+        phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY,
+    ):
+        return NO_COUNTRY
+    return region
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-import phonenumbers
-
 from emulator.domain.accounts import Account
 from emulator.domain.dedicated_numbers import NumberPool
+from emulator.domain.reporting import NO_COUNTRY, country_of
 from emulator.domain.sender_addresses import (
     ALPHANUMERIC,
     APPROVED,
@@ -164,11 +163,8 @@ def _fixture(account: Account, sender_address: str, kind: str, usage: str) -> di
 
 def _country_of(number: str) -> list[str]:
     """The country of a fixture number, as its only destination country (none when unknown)."""
-    try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
-    except phonenumbers.NumberParseException:
-        return []
-    return [region] if region and region != "ZZ" else []
+    country = country_of(number)
+    return [] if country == NO_COUNTRY else [country]
 
 
 def _entry_id(entry: dict[str, Any]) -> str:

@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from emulator.domain.link_tracking import links_in, short_hash
-from emulator.domain.reporting import INBOUND, OUTBOUND, ReportedMessage, summarise
+from emulator.domain.reporting import (
+    INBOUND,
+    NO_COUNTRY,
+    OUTBOUND,
+    ReportedMessage,
+    country_of,
+    summarise,
+)
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -38,6 +45,19 @@ def test_links_are_http_urls_without_a_sentences_punctuation():
     content = "Go to https://example.com/a?b=1. Or (http://x.org/y), or ftp://no, HTTPS://A.B!"
     assert links_in(content) == ["https://example.com/a?b=1", "http://x.org/y", "HTTPS://A.B"]
     assert links_in("twice http://a.io http://a.io") == ["http://a.io"]
+
+
+def test_a_numbers_country_is_its_region_or_that_of_its_calling_code():
+    assert country_of("+61491570156") == "AU"
+    # The fixtures' GB numbers are in the range kept for drama, which no region lists.
+    assert country_of("+447700900201") == "GB"
+    assert country_of("+15555550100") == "US"
+    # A calling code of no country, or of none at all; alpha tags and short codes.
+    assert country_of("+88234567890") == NO_COUNTRY
+    assert country_of("+999123456") == NO_COUNTRY
+    assert country_of("MyBrand") == NO_COUNTRY
+    assert country_of("1234") == NO_COUNTRY
+    assert country_of(None) == NO_COUNTRY
 
 
 def test_a_short_code_is_seven_characters_fixed_by_the_message_and_the_url():
