@@ -263,6 +263,8 @@ def test_reports_need_credentials_basic_or_hmac(client, traffic):
         ({**WINDOW, "addresses": [HANDSET], "source": HANDSET}, "addresses"),
         ({**WINDOW, "sort_by": "COLOUR"}, "sort_by"),
         ({**WINDOW, "colour": "red"}, "colour"),
+        ({**WINDOW, "message_format": "SMS"}, "message_format"),
+        ({**WINDOW, "channels": ["FAX"]}, "channels[0]"),
     ],
 )
 def test_bad_detail_requests_are_400s_naming_the_field(post, body, field):

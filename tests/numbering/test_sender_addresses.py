@@ -102,6 +102,7 @@ def test_an_alpha_tag_is_open_until_its_review_then_approved_and_a_valid_source(
     advance(client, 20)
     assert status(client, created.json["id"]) == "APPROVED"
     assert may_send_from(client, "ACME")
+    assert may_send_from(client, "ACME", source_number_type="ALPHANUMERIC")
     assert "ACME" in [a["sender_address"] for a in listed(client)]
     reviews = [e for e in client.get("/_emulator/events").json["events"] if "review" in e["kind"]]
     assert [(e["kind"], e["data"]["status"], e["at"]) for e in reviews] == [
@@ -179,6 +180,7 @@ def test_an_own_number_is_verified_with_the_code_sent_to_it(client):
 
     assert verified.status_code == 201 and verified.json["status"] == "APPROVED"
     assert may_send_from(client, OWN)
+    assert may_send_from(client, OWN, source_number_type="INTERNATIONAL")
     [address] = [a for a in listed(client) if a["sender_address"] == OWN]
     assert address["usage_type"] == "OWN_NUMBER" and address["display_status"] == "APPROVED"
     assert address["expiry"][:4] == str(int(verified.json["last_modified_date"][:4]) + 1)
@@ -282,6 +284,7 @@ def test_a_deleted_address_is_no_longer_a_source(client):
     assert missing_reason.json["details"] == ["reason: Missing data for required field."]
     assert deleted.status_code == 202
     assert not may_send_from(client, "ACME")
+    assert not may_send_from(client, "ACME", source_number_type="ALPHANUMERIC")
     gone = client.get(f"{SENDER}/addresses/{created['id']}", headers=basic_auth())
     assert gone.status_code == 404
 
