@@ -87,6 +87,25 @@ def test_sends_that_wait_for_the_store_together_commit_once(store, messages, com
     assert {echoes[0]["message_id"]: echoes[0]["content"] for echoes in answers} == stored
 
 
+def test_the_rows_of_a_group_are_one_insert_per_table(store, messages):
+    """Each statement inside the write lock also waits for the interpreter's lock while the
+    other threads run: five sends in one group insert their messages and events once."""
+    inserts: list[str] = []
+
+    def executed(connection, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("INSERT"):
+            inserts.append(statement.split()[2])
+
+    event.listen(store.engine, "before_cursor_execute", executed)
+    sends = [lambda n=n: messages.send("DemoAccount", loaded(f"Message {n}")) for n in range(5)]
+
+    while_a_writer_holds_the_store(store, 5, sends)
+
+    assert inserts == ["messages", "events"]
+    stored = sorted(m["content"] for m in list_messages(store, account_id="DemoAccount"))
+    assert stored == [f"Message {n}" for n in range(5)]
+
+
 def test_a_send_that_fails_in_a_group_fails_alone_and_the_others_are_stored(
     store, messages, commits
 ):

@@ -16,7 +16,7 @@ from emulator.errors import BadRequest, NotFound
 from emulator.services.acceptance import Acceptance, AcceptancePolicy
 from emulator.services.features import FeatureService
 from emulator.services.registered_sources import with_registered_sources
-from emulator.store import Store, Transaction
+from emulator.store import Store, Transaction, gather
 from emulator.store import messages as stored_messages
 
 NOT_SCHEDULED = "Message is not currently scheduled"
@@ -88,7 +88,7 @@ class MessageService:
             row = {**request, **accepted, **identity, "updated_at": now}
             rows.append(cast(Message, row))
             echoes.append({**message, "message_id": identity["id"], "status": QUEUED})
-        stored_messages.insert(tx, rows)
+        gather(tx, stored_messages.insert, rows)
         return rows, echoes
 
     def _decide(

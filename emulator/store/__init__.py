@@ -19,6 +19,7 @@ from emulator.store import (
     webhook_deliveries,
 )
 from emulator.store.base import Transaction, account_subject, take_turns
+from emulator.store.group_commit import gather
 from emulator.store.store import Store
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "dedicated_numbers",
     "delivery_chaos",
     "events",
+    "gather",
     "housekeeping",
     "inbox",
     "inbox_views",

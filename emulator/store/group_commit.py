@@ -1,5 +1,6 @@
 """Group commit: writing work that threads of one process hand in at the same time shares one
-transaction, so that the write lock, BEGIN and COMMIT are paid once for all of it."""
+transaction, so that the write lock, BEGIN and COMMIT are paid once for all of it, and the rows
+its units insert are inserted together, by one statement per table."""
 
 from __future__ import annotations
 
@@ -11,6 +12,33 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Connection
 
 _Result = TypeVar("_Result")
+_Row = TypeVar("_Row")
+Insert = Callable[[Connection, list[_Row]], None]
+
+# Where a group's shared transaction keeps the rows its units gather (in the connection's info).
+_GATHERED = "mm_group_gathered"
+
+
+def gather(tx: Connection, insert: Insert[_Row], rows: list[_Row]) -> None:
+    """Insert `rows` by calling `insert(tx, rows)`: at once, or, in a group's shared transaction,
+    once every unit of the group has run, with the rows its other units gather for the same
+    `insert` (in the order the units ran): one statement per table for the whole group, where
+    each statement inside the write lock also costs a wait for the interpreter's lock."""
+    gathered: dict[Insert[Any], list[Any]] | None = tx.info.get(_GATHERED)
+    if gathered is None:
+        insert(tx, rows)
+    else:
+        gathered.setdefault(insert, []).extend(rows)
+
+
+def insert_gathered(tx: Connection) -> None:
+    """Insert now what the units of the group sharing `tx` have gathered so far: a read that
+    must see the rows of earlier units calls it first."""
+    gathered: dict[Insert[Any], list[Any]] | None = tx.info.get(_GATHERED)
+    while gathered:
+        insert, rows = next(iter(gathered.items()))
+        del gathered[insert]
+        insert(tx, rows)
 
 
 class _Unit:
@@ -31,12 +59,13 @@ class GroupCommit:
     """Runs each thread's work in a transaction it may share with work handed in meanwhile.
 
     The first thread to arrive leads: it runs every unit waiting, in order, in one transaction,
-    then wakes their threads and hands the lead to the first that arrived since. No thread
-    leads more than one group. When the work of any unit fails, the group rolls back and each
-    of its units runs again alone: one failing fails only its own request. Work must therefore
-    be safe to run twice, keeping nothing outside the store from a run that rolled back. When
-    the commit itself fails, or what follows it, no work runs again: every unit of the group
-    has the error.
+    inserts the rows they `gather`, then wakes their threads and hands the lead to the first
+    that arrived since. No thread leads more than one group. When the work of any unit fails
+    (or the insert of what they gathered), the group rolls back and each of its units runs
+    again alone: one failing fails only its own request. Work must therefore be safe to run
+    twice, keeping nothing outside the store from a run that rolled back. When the commit
+    itself fails, or what follows it, no work runs again: every unit of the group has the
+    error.
     """
 
     def __init__(
@@ -94,10 +123,14 @@ class GroupCommit:
         if len(group) > 1:
             try:
                 with self._transaction() as tx:
+                    tx.info[_GATHERED] = {}
                     try:
                         results = [unit.work(tx) for unit in group]
+                        insert_gathered(tx)
                     except BaseException as error:
                         raise _WorkFailed from error
+                    finally:
+                        del tx.info[_GATHERED]
             except _WorkFailed:
                 pass  # rolled back: each runs again alone below, the one that failed by itself
             except BaseException as error:

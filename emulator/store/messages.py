@@ -22,6 +22,7 @@ from emulator.store.events import (
     new_event,
     reply_event,
 )
+from emulator.store.group_commit import insert_gathered
 from emulator.store.tables import delivery_reports, messages, replies, webhooks
 
 # Built once: every send or status read asks them.
@@ -113,7 +114,9 @@ def recently_sent(
     tx: Transaction, account_id: str, numbers: Collection[str], since: datetime
 ) -> set[tuple[str, str]]:
     """(destination, content) of the account's messages to `numbers` after `since`, leaving
-    out those withheld as duplicates; those `insert`ed earlier in `tx` are among them."""
+    out those withheld as duplicates; those `insert`ed or gathered earlier in `tx` are among
+    them."""
+    insert_gathered(tx)
     parameters = {"account_id": account_id, "numbers": list(numbers), "since": since}
     return {(row[0], row[1]) for row in tx.execute(_RECENTLY_SENT, parameters)}
 

@@ -4,7 +4,7 @@ of emulator.store takes first. Whatever a store call does beyond its SQL is here
 A transaction (`transaction()`, `reading()`) is one connection, committed when its outermost
 block ends without an error; a block inside it joins it. On PostgreSQL writers work side by side
 (those that must take turns call `take_turns`; an `alone` transaction excludes every other). On a
-SQLite file there is one writer at a time, and the Store keeps three rules that make that writer
+SQLite file there is one writer at a time, and the Store keeps four rules that make that writer
 fast. Each is measured against the store without it by tests/benchmarks/bench_store.py (single
 sends and 100-message batches under wrk; the figures are in docs/benchmarks.md), and each has a
 test that fails without it:
@@ -29,9 +29,14 @@ test that fails without it:
    fails makes the group roll back and each unit run again alone, so work handed in must be safe
    to run twice. Without it a single send costs a quarter more CPU.
    Tests: tests/test_group_commit.py.
+4. Gathered inserts (`gather`, group_commit.py): the rows the sends of a group insert are
+   inserted once every send of the group has run, by one statement per table, because each
+   statement under the write lock also waits for the interpreter's lock while the process's
+   other threads run. A read that must see an earlier send's rows (de-duplication) inserts what
+   is gathered first (`insert_gathered`). Without it a send holds the lock half as long again.
+   Tests: tests/test_group_commit.py.
 
-Rows are inserted when a query function runs: gathering a group's rows into one INSERT at its
-commit paid under 10 % on SQLite and on PostgreSQL (docs/benchmarks.md).
+Every other row is inserted when its query function runs.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ and each figure is the median of its rounds. A piece is switched off in the serv
 by replacing it with what the store would do without it:
 
 - `group commit`: each send has a transaction of its own (`Store.together` opens one);
+- `gathered inserts`: each send of a group inserts its rows when it runs, rather than the group
+  inserting every send's rows by one statement per table;
 - `kept state`: nothing is kept between requests (the generation is None, as on PostgreSQL), so
   every send reads the clock, the features and the fault rules, and decides inside its
   transaction;
@@ -52,7 +54,7 @@ from bench_load import (
 )
 from docs_tables import add_page_option, caption, write_table
 
-PIECES = ("group commit", "kept state", "write lock")
+PIECES = ("group commit", "gathered inserts", "kept state", "write lock")
 BATCH = 100
 KINDS = ("single", "single cpu", "batch", "batch cpu")
 WARM_UP_SECONDS = 2
@@ -69,6 +71,15 @@ def without_group_commit() -> None:
             return work(tx)
 
     Store.together = together  # type: ignore[method-assign]
+
+
+def without_gathered_inserts() -> None:
+    import emulator.services.messages
+
+    def insert_now(tx: Any, insert: Callable[[Any, list[Any]], None], rows: list[Any]) -> None:
+        insert(tx, rows)
+
+    emulator.services.messages.gather = insert_now  # type: ignore[assignment]
 
 
 def without_kept_state() -> None:
@@ -89,6 +100,7 @@ def without_write_lock() -> None:
 
 SWITCHES = {
     "group commit": without_group_commit,
+    "gathered inserts": without_gathered_inserts,
     "kept state": without_kept_state,
     "write lock": without_write_lock,
 }
