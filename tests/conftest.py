@@ -3,6 +3,7 @@ waitress server, webhook receivers on loopback, and time moved by the control pl
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections import Counter
@@ -106,6 +107,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     order = {id(item): started(group) for item, group in zip(items, groups, strict=True)}
     items.sort(key=lambda item: order[id(item)])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session):
+    """Collect with the cyclic garbage collector paused, then freeze what collection made.
+
+    Collection makes some hundred thousand objects that live for the whole run (test items,
+    the cases schemathesis derives from the documents), and the collector would scan them
+    again and again as they accumulate: a fifth of collection's time. Frozen, they are also
+    left out of every collection during the tests."""
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.enable()
+        gc.freeze()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
