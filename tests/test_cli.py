@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import requests
 from sqlalchemy import create_engine, inspect, make_url
 from sqlalchemy.pool import NullPool
 
+from emulator.__main__ import main as run_command
 from tests.support import basic_auth, message
 
 # The first line names the URL, the demo credentials and where the web inbox is.
@@ -50,6 +52,21 @@ def running_emulator(*args: str, env: dict | None = None, cwd=None):
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
+
+
+def test_the_command_runs_with_the_garbage_collector_on_and_what_it_loaded_frozen(monkeypatch):
+    # Loading pauses the collector; a server left without it would never free a cycle.
+    seen = []
+    monkeypatch.setattr(
+        "emulator.cli.main", lambda: seen.append((gc.isenabled(), gc.get_freeze_count()))
+    )
+    gc.unfreeze()
+    try:
+        run_command()
+    finally:
+        gc.freeze()
+    [(enabled, frozen)] = seen
+    assert enabled and frozen > 0
 
 
 def test_serve_prints_url_and_credentials_and_answers(tmp_path):
