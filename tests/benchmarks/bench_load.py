@@ -6,7 +6,8 @@ ratios, and writes their tables into docs/benchmarks.md; asserts nothing.
 
 In one run, with wrk (Debian's package `wrk`) as the load, 16 connections on 2 threads:
 
-1. `mm-emulator serve --workers N` on a new store file, as users start it: single-message POSTs,
+1. `mm-emulator serve --workers N` on a new store file, as users start it, warmed up by 2 s of
+   single sends, as every server here is before it is measured: single-message POSTs,
    then 100-message POSTs, each for `--duration` seconds, every message asking for reports.
    Meanwhile the oldest message due for a transition is sampled twice a second: its lag behind
    real time is the engine's lag. Five seconds after each load stops nothing may be due. Just
@@ -59,6 +60,9 @@ from emulator.store.tables import messages
 BANNER = re.compile(r"listening on (http://\S+)")
 AUTH = "Basic " + base64.b64encode(b"demo_api_key:demo_api_secret").decode()
 CONNECTIONS, THREADS = 16, 2
+# A server says where it listens before its worker processes are ready: the first seconds of
+# load would measure their start-up, at a tenth of the rate.
+WARM_UP_SECONDS = 2
 REPORTS = "/v1/delivery_reports"
 
 
@@ -165,6 +169,11 @@ def emulator_command(db: Path | str, workers: int) -> list[str]:
 def wrk(base_url: str, script: str, duration: float, path: str = "/v1/messages") -> dict:
     """Run wrk with a Lua script; requests per second and latency percentiles (ms)."""
     return round_robin([base_url], script, duration, path)
+
+
+def warm_up(base_urls: list[str]) -> None:
+    """Single sends for WARM_UP_SECONDS, so that the load measured next meets servers at work."""
+    round_robin(base_urls, post_script([message(0)]), WARM_UP_SECONDS)
 
 
 def round_robin(base_urls: list[str], script: str, duration: float, path: str = "/v1/messages"):
@@ -461,6 +470,7 @@ def send_loads(
     postmaster = postmaster_of(db)
     figures: dict[str, dict] = {}
     try:
+        warm_up([url for _, url, _ in started])
         for name, script in scripts.items():
             before = wrk(echo_url, script, duration / 2) if echo_url else None
             statements = StatementMeter(db)
@@ -662,6 +672,7 @@ def main() -> None:
         command = emulator_command(db, options.workers)
         echo, echo_url, _ = start(echo_command(options.workers))
         try:
+            warm_up([echo_url])
             figures["sqlite"] = send_loads(db, [command], scripts, options.duration, echo_url)
         finally:
             stop(echo)
@@ -685,6 +696,7 @@ def main() -> None:
         stop(emulator)
 
         echo, echo_url, _ = start(echo_command(options.workers, answers))
+        warm_up([echo_url])
         echo_reads = read_loads(echo_url, paths)
         stop(echo)
 

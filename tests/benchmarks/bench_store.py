@@ -51,13 +51,13 @@ from bench_load import (
     round_robin,
     stop,
     tree_cpu_seconds,
+    warm_up,
 )
 from docs_tables import add_page_option, caption, write_table
 
 PIECES = ("group commit", "gathered inserts", "kept state", "write lock")
 BATCH = 100
 KINDS = ("single", "single cpu", "batch", "batch cpu")
-WARM_UP_SECONDS = 2
 
 
 # Switching pieces off, in the served process
@@ -141,9 +141,7 @@ def measure(commands: list[list[str]], duration: float, python_path: str | None 
     base_urls = [base_url for _, base_url in started]
     figures: dict = {"errors": 0}
     try:
-        # A server says where it listens before its worker processes are ready: the first
-        # seconds of load would measure their start-up, at a tenth of the rate.
-        round_robin(base_urls, post_script([message(0)]), WARM_UP_SECONDS)
+        warm_up(base_urls)
         for kind, messages in (("single", 1), ("batch", BATCH)):
             cpu = sum(tree_cpu_seconds(process.pid) for process, _ in started)
             script = post_script([message(n) for n in range(messages)])
