@@ -35,7 +35,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_load import message, post_script, stop, wrk
+from bench_load import message, post_script, stop, warm_up, wrk
 from docs_tables import add_page_option, caption, write_table
 from flask import Flask
 
@@ -257,11 +257,13 @@ def main() -> None:
             if emulator is not None:
                 with emulator() as running:
                     assert running.base_url is not None
+                    warm_up([running.base_url])
                     keep(name, "single", wrk(running.base_url, single, args.duration))
                     keep(name, "batch", wrk(running.base_url, batch, args.duration))
             if echo is not None:
                 with echo() as running:
                     assert running.base_url is not None
+                    warm_up([running.base_url])
                     keep(name, "echo", wrk(running.base_url, single, args.duration))
             print(f"round {round_number}: {name}: {json.dumps(best[name])}", flush=True)
 
