@@ -73,7 +73,7 @@ def test_a_503_is_retried_after_its_retry_after(mm_emulator):
     the_next_send_fails = {
         "method": "POST",
         "path": "/v1/messages",
-        "fault": {"status": 503, "retry_after": 1},
+        "fault": {"status": 503, "retry_after": 2},
         "times": 1,
     }
     body = {"messages": [{"content": "Your code is 1234", "destination_number": "+61491570156"}]}
@@ -89,5 +89,5 @@ def test_a_503_is_retried_after_its_retry_after(mm_emulator):
         )
 
     assert response.status_code == 202
-    assert slept == [1]  # it honoured Retry-After
+    assert slept == [2]  # it honoured Retry-After
     assert len(mm_emulator.messages()) == 1  # the refused send stored nothing
