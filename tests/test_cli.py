@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -19,7 +18,6 @@ import requests
 from sqlalchemy import create_engine, inspect, make_url
 from sqlalchemy.pool import NullPool
 
-from emulator.__main__ import main as run_command
 from tests.support import basic_auth, message
 
 # The first line names the URL, the demo credentials and where the web inbox is.
@@ -54,19 +52,19 @@ def running_emulator(*args: str, env: dict | None = None, cwd=None):
         assert process.wait(timeout=15) == 0
 
 
-def test_the_command_runs_with_the_garbage_collector_on_and_what_it_loaded_frozen(monkeypatch):
+def test_the_command_runs_with_the_garbage_collector_on_and_what_it_loaded_frozen():
     # Loading pauses the collector; a server left without it would never free a cycle.
-    seen = []
-    monkeypatch.setattr(
-        "emulator.cli.main", lambda: seen.append((gc.isenabled(), gc.get_freeze_count()))
+    probe = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count()))\n"
+        "from emulator.__main__ import main\n"
+        "main()\n"
     )
-    gc.unfreeze()
-    try:
-        run_command()
-    finally:
-        gc.freeze()
-    [(enabled, frozen)] = seen
-    assert enabled and frozen > 0
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "--version"], capture_output=True, text=True, timeout=60
+    )
+    enabled, frozen = result.stdout.split()[-2:]
+    assert enabled == "True" and int(frozen) > 100_000, result.stdout + result.stderr
 
 
 def test_serve_prints_url_and_credentials_and_answers(tmp_path):
@@ -206,7 +204,9 @@ def test_json_logs_one_line_per_request_without_secrets(tmp_path):
     requests.get(f"{base_url}/v1/replies", headers={"Authorization": "Basic bm9wZTpub3Bl"})
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=15)
-    entries = [json.loads(line) for line in stderr.splitlines()]
+    lines = stderr.splitlines()
+    assert all(line.startswith("{") for line in lines), stderr  # every line one JSON object
+    entries = [json.loads(line) for line in lines]
     requests_logged = [e for e in entries if e["logger"] == "emulator.requests"]
     sent, refused = requests_logged
     assert (sent["method"], sent["path"], sent["status"]) == ("POST", "/v1/messages", 202)
