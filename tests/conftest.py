@@ -116,12 +116,14 @@ def pytest_collection(session: pytest.Session):
     Collection makes some hundred thousand objects that live for the whole run (test items,
     the cases schemathesis derives from the documents), and the collector would scan them
     again and again as they accumulate: a fifth of collection's time. Frozen, they are also
-    left out of every collection during the tests."""
+    left out of every collection during the tests (with the few cycles collection left)."""
+    collecting_cycles = gc.isenabled()
     gc.disable()
     try:
         return (yield)
     finally:
-        gc.enable()
+        if collecting_cycles:
+            gc.enable()
         gc.freeze()
 
 
