@@ -6,8 +6,8 @@ ratios, and writes their tables into docs/benchmarks.md; asserts nothing.
 
 In one run, with wrk (Debian's package `wrk`) as the load, 16 connections on 2 threads:
 
-1. `mm-emulator serve --workers N` on a new store file, as users start it, warmed up by 2 s of
-   single sends, as every server here is before it is measured: single-message POSTs,
+1. `mm-emulator serve --workers N` on a new store file, as users start it, then warmed up (as every
+   server sent a load here is, see `warm_up`): single-message POSTs,
    then 100-message POSTs, each for `--duration` seconds, every message asking for reports.
    Meanwhile the oldest message due for a transition is sampled twice a second: its lag behind
    real time is the engine's lag. Five seconds after each load stops nothing may be due. Just

@@ -15,8 +15,9 @@ Candidates, each with `--workers` processes on one port:
 - with `--prism PATH` (the `prism` executable of `npm install @stoplight/prism-cli`), Prism mocking
   the official spec's excerpt (tests/spec/), single sends only: the floor the speed goal names.
 
-Each load runs `--rounds` times, the candidates taking turns in each round, since the machine's
-speed drifts over minutes; the table gives the best round of each.
+Each server is warmed up before it is measured (bench_load's `warm_up`). Each load runs `--rounds`
+times, the candidates taking turns in each round, since the machine's speed drifts over minutes; the
+table gives the best round of each.
 """
 
 from __future__ import annotations
