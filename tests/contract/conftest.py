@@ -86,12 +86,16 @@ def sdk_python() -> Path:
     installed = venv / "installed-requirements.txt"
     if installed.exists() and installed.read_text(encoding="utf-8") == wanted:
         return python
+    # The environment gets no pip of its own: the test environment's pip installs into it, which
+    # saves making one (ensurepip takes seconds).
     for command in (
-        [sys.executable, "-m", "venv", "--clear", str(venv)],
+        [sys.executable, "-m", "venv", "--clear", "--without-pip", str(venv)],
         [
-            str(python),
+            sys.executable,
             "-m",
             "pip",
+            "--python",
+            str(python),
             "install",
             "--quiet",
             "--disable-pip-version-check",
