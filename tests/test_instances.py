@@ -138,13 +138,15 @@ def send_everything(running: list[EmulatorProcess], callback_urls: list[str]) ->
             instance = live[next(turns) % len(live)]
             try:
                 response = session.post(f"{instance.base_url}/v1/messages", json=body, timeout=30)
-            except requests.RequestException:
-                # Cut short by the kill: never acknowledged, so sent again.
+                answer = response.json()
+            except (requests.RequestException, ValueError):
+                # Cut short by the kill, before the answer or between its header and its body:
+                # never acknowledged, so sent again.
                 assert instance is victim and killed.is_set()
                 continue
             assert response.status_code == 202, response.text
             with lock:
-                acknowledged.extend(sent["message_id"] for sent in response.json()["messages"])
+                acknowledged.extend(sent["message_id"] for sent in answer["messages"])
                 if len(acknowledged) >= MESSAGES // 2 and not killed.is_set():
                     killed.set()
                     victim.kill()
