@@ -84,10 +84,7 @@ def test_sigterm_during_an_advance_waiting_on_a_hanging_receiver_exits_within_tw
         )
         assert sent.status_code == 202
         threading.Thread(target=_advance_quietly, args=(base_url,), daemon=True).start()
-        deadline = time.monotonic() + 10
-        while not receiver.requests and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert receiver.requests, "the advance never reached the receiver"
+        assert receiver.wait_for_requests(1, 10), "the advance never reached the receiver"
 
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
